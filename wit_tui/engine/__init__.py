@@ -1,0 +1,47 @@
+"""The analysis engine: pure Python/numpy/pandas, no Textual, usable from a notebook.
+
+    from wit_tui.engine import open_session, model_performance
+    s = open_session(model="model.skops", data="data.csv", label="y")
+    model_performance(s, 0, threshold=0.4).binary.f1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from wit_tui.engine.demo import load_demo
+from wit_tui.engine.errors import WitError
+from wit_tui.engine.loading import LoadedModel, load_data, load_model
+from wit_tui.engine.metrics import BinaryMetrics, ThresholdIndex
+from wit_tui.engine.performance import ModelPerformance, model_performance, threshold_index
+from wit_tui.engine.session import Session
+from wit_tui.engine.stats import dataset_stats, histogram
+
+
+def open_session(
+    model: str | Path | Sequence[str | Path],
+    data: str | Path,
+    label: str | None = None,
+    *,
+    positive: Any = None,
+    features: Sequence[str] | None = None,
+    names: Sequence[str] | None = None,
+    trust: bool = False,
+) -> Session:
+    """Load one or two models and a data file into a :class:`Session`."""
+    paths = [model] if isinstance(model, (str, Path)) else list(model)
+    names = list(names or [])
+    models = [load_model(p, trust=trust, name=names[i] if i < len(names) else None) for i, p in enumerate(paths)]
+    if len(models) == 2 and models[0].name == models[1].name:
+        models[1] = LoadedModel(models[1].name + "-2", models[1].estimator, models[1].path)
+    frame = load_data(data)
+    return Session(frame, models, label=label, features=features, positive=positive, name=Path(data).name)
+
+
+__all__ = [
+    "BinaryMetrics", "LoadedModel", "ModelPerformance", "Session", "ThresholdIndex", "WitError",
+    "dataset_stats", "histogram", "load_data", "load_demo", "load_model", "model_performance",
+    "open_session", "threshold_index",
+]
