@@ -1,0 +1,174 @@
+"""The Textual app: three tabs over one Session, scored in a worker before the views render."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
+
+from wit_tui.engine.errors import WitError
+from wit_tui.engine.session import Session
+from wit_tui.screens.base import SessionView
+from wit_tui.screens.datapoints import DatapointView
+from wit_tui.screens.features import FeaturesView
+from wit_tui.screens.help import HelpScreen
+from wit_tui.screens.performance import PerformanceView
+from wit_tui.screens.confirm import ConfirmScreen
+
+VIEWS: tuple[tuple[str, type[SessionView]], ...] = (
+    ("datapoints", DatapointView),
+    ("performance", PerformanceView),
+    ("features", FeaturesView),
+)
+
+
+def describe_session(session: Session) -> str:
+    """Header line: dataset, rows, model(s), task."""
+    task = session.task
+    kind = {"binary": f"binary (positive: {task.positive})", "multiclass": f"multi-class ({len(task.classes)} classes)",
+            "regression": "regression"}[task.kind]
+    if task.score_method == "decision_function":
+        kind += ", decision_function scores"
+    models = " vs ".join(session.model_names)
+    return f"{session.name} · {session.n_rows:,} rows · {models} · {kind}"
+
+
+class WitApp(App):
+    """wit-tui: the What-If Tool for the terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "wit-tui"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("1", "show_view('datapoints')", "Datapoints", id="view.datapoints"),
+        Binding("2", "show_view('performance')", "Performance", id="view.performance"),
+        Binding("3", "show_view('features')", "Features", id="view.features"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("q", "quit_app", "Quit", id="app.quit"),
+        Binding("ctrl+c", "quit_app", "", show=False, priority=True, id="app.ctrl_c"),
+    ]
+
+    class Scored(Message):
+        """Every model has scored the dataset."""
+
+    class ScoreProgress(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, WitApp.ScoreProgress)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.scored = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="loading")
+        yield ProgressBar(id="score-progress", show_eta=False)
+        with TabbedContent(id="tabs", initial="datapoints"):
+            for key, view_cls in VIEWS:
+                with TabPane(view_cls.TITLE, id=key):
+                    yield view_cls(self.session, id=f"view-{key}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = describe_session(self.session)
+        self.query_one("#loading", Static).update(f"Scoring {self.session.n_rows:,} rows with {', '.join(self.session.model_names)}…")
+        for warning in self.session.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        self.score_session()
+
+    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
+    def score_session(self) -> None:
+        total = self.session.n_rows * len(self.session.models)
+        offset = 0
+
+        def progress(done: int, _n: int) -> None:
+            self.post_message(self.ScoreProgress(offset + done, total))
+
+        for i in range(len(self.session.models)):
+            self.session.scores(i, progress=progress)
+            offset += self.session.n_rows
+        self.post_message(self.Scored())
+
+    def on_wit_app_score_progress(self, message: ScoreProgress) -> None:
+        bar = self.query_one("#score-progress", ProgressBar)
+        bar.update(total=message.total, progress=message.done)
+
+    def on_wit_app_scored(self, _message: Scored) -> None:
+        self.scored = True
+        self.query_one("#loading").display = False
+        self.query_one("#score-progress").display = False
+        for view in self.query(SessionView):
+            view.session_ready()
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """One place where any worker's error becomes a message instead of a crash."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, WitError):
+            text = f"{error.message} {error.hint}".strip()
+        else:
+            text = f"Unexpected error in {event.worker.name}: {type(error).__name__}: {error}"
+        if event.worker.group == "score":
+            self.query_one("#loading", Static).update(f"[b red]Could not score the data.[/] {text}")
+            self.query_one("#score-progress").display = False
+        self.notify(text, title="Error", severity="error", timeout=15)
+
+    # -- navigation ---------------------------------------------------
+    def action_show_view(self, key: str) -> None:
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.active = key
+        self.call_after_refresh(self._focus_view, key)
+
+    def _focus_view(self, key: str) -> None:
+        view = self.query_one(f"#view-{key}", SessionView)
+        target = view.focus_target() if hasattr(view, "focus_target") else None
+        if target is not None:
+            target.focus()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id:
+            self.call_after_refresh(self._focus_view, event.pane.id)
+
+    @property
+    def active_view(self) -> SessionView:
+        key = self.query_one("#tabs", TabbedContent).active
+        return self.query_one(f"#view-{key}", SessionView)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self))
+
+    def action_quit_app(self) -> None:
+        if self.session.has_unsaved_edits:
+            n = self.session.overlay.n_changed
+
+            def answer(ok: bool | None) -> None:
+                if ok:
+                    self.exit()
+
+            self.push_screen(ConfirmScreen(f"{n} edited datapoint(s) are not saved. Quit anyway?"), answer)
+        else:
+            self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, view_cls in VIEWS:
+            yield SystemCommand(f"Go to {view_cls.TITLE.split(' ', 1)[1]}", view_cls.HELP,
+                                lambda key=key: self.action_show_view(key))
+        yield SystemCommand("Help: keys", "Every key of every view", self.action_help)
+
+
+__all__ = ["WitApp", "describe_session"]

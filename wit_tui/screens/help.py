@@ -1,0 +1,77 @@
+"""``?``: every key of the app and of each view, built from the bindings themselves so it never goes stale."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+
+def _rows(bindings: list[Binding | tuple], app: App) -> list[tuple[str, str]]:
+    rows = []
+    seen = set()
+    for b in bindings:
+        if not isinstance(b, Binding):
+            b = Binding(*b)
+        if not b.description:
+            continue
+        keys = b.key_display or ", ".join(app.get_key_display(Binding(k.strip(), "")) for k in b.key.split(","))
+        if (keys, b.description) in seen:
+            continue
+        seen.add((keys, b.description))
+        rows.append((keys, b.description))
+    return rows
+
+
+def help_sections(app: App) -> list[tuple[str, list[tuple[str, str]], str]]:
+    """(title, [(keys, description)], notes) for the app and every view, in tab order."""
+    from wit_tui.app import VIEWS
+    from wit_tui.widgets.data_grid import DataGrid
+
+    sections = [("Everywhere", _rows(list(app.BINDINGS), app) + [("ctrl+p", "Command palette"), ("tab / shift+tab", "Move focus")], "")]
+    for _key, view_cls in VIEWS:
+        rows = _rows(list(view_cls.BINDINGS), app)
+        extra = getattr(view_cls, "HELP_NOTES", "")
+        sections.append((view_cls.TITLE, rows, view_cls.HELP + ("\n" + extra if extra else "")))
+    sections.append(("Tables (datapoints)", _rows(list(DataGrid.BINDINGS), app), ""))
+    return sections
+
+
+class HelpScreen(ModalScreen[None]):
+    """A scrollable list of keys; escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="help.close"),
+        Binding("q", "dismiss", "Close", show=False),
+        Binding("question_mark", "dismiss", "Close", show=False, key_display="?"),
+    ]
+
+    def __init__(self, app: App) -> None:
+        super().__init__()
+        self._sections = help_sections(app)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("wit-tui keys — escape closes", style="bold"), id="help-title")
+            for title, rows, notes in self._sections:
+                table = Table(title=title, title_justify="left", title_style="bold $accent", show_header=False,
+                              box=None, padding=(0, 2))
+                table.add_column("key", style="bold", no_wrap=True, min_width=14)
+                table.add_column("action")
+                for keys, desc in rows:
+                    table.add_row(keys, desc)
+                if notes:
+                    table.add_row("", Text(notes, style="dim"))
+                yield Static(table, classes="help-section")
+
+    def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
