@@ -7,20 +7,12 @@ rows are fetched.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.geometry import Region
 
-# pytest runs with --import-mode=importlib, which does not put the project
-# root on sys.path; make the source tree importable when not pip-installed.
-_ROOT = str(Path(__file__).resolve().parents[1])
-if _ROOT not in sys.path:
-    sys.path.insert(0, _ROOT)
-
-from wit_tui.widgets.data_grid import DataGrid, GridColumn  # noqa: E402
+from wit_tui.widgets.data_grid import DataGrid, GridColumn
 
 N_ROWS = 1_000_000
 
@@ -256,9 +248,19 @@ async def test_enter_selects_and_click_moves_cursor() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         grid = app.query_one(DataGrid)
+        cursor_bg = grid.get_component_rich_style("datagrid--cursor").bgcolor
+
+        def line_backgrounds() -> list[object]:
+            # render_lines goes through Textual's per-widget line cache, so this
+            # also checks that moving the cursor invalidates the right lines.
+            strips = grid.render_lines(Region(0, 0, grid.size.width, 4))
+            return [next(iter(strip)).style.bgcolor for strip in strips]
+
+        assert [bg == cursor_bg for bg in line_backgrounds()] == [False, True, False, False]
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.selected == [1]
+        assert [bg == cursor_bg for bg in line_backgrounds()] == [False, False, True, False]
 
         await pilot.click("#grid", offset=(3, 5))  # line 5 = row 4
         await pilot.pause()
