@@ -8,6 +8,7 @@ not trust; those are listed and also need ``--trust``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +22,8 @@ PICKLE_SUFFIXES = {".joblib", ".pkl", ".pickle", ".jbl"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 
 TRUST_HINT = (
-    "Loading a pickle or joblib file runs any code inside it. If you trust where it came from, "
-    "pass --trust; better, save the model with skops (skops.io.dump(model, 'model.skops')) and load that."
+    "If you trust where it came from, pass --trust; better, save the model with skops "
+    "(skops.io.dump(model, 'model.skops')) and load that."
 )
 
 
@@ -86,7 +87,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise WitError(f"The data file {path} looks binary, not like CSV text.", "Give a CSV or Parquet file.")
     encoding = "utf-8-sig"
     try:
-        text = head.decode(encoding)
+        # final=False: the 64 KiB window may end inside a multi-byte character.
+        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
     except UnicodeDecodeError:
         encoding = "latin-1"
         text = head.decode(encoding)
@@ -97,7 +99,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
             sep = csv.Sniffer().sniff(first_line, delimiters=";\t|").delimiter
         except csv.Error:
             sep = ","
-    return pd.read_csv(path, sep=sep, encoding=encoding)
+    try:
+        return pd.read_csv(path, sep=sep, encoding=encoding)
+    except UnicodeDecodeError:
+        if encoding == "latin-1":
+            raise
+        # Not UTF-8 after all (the first non-ASCII byte came after the sniffed window).
+        return pd.read_csv(path, sep=sep, encoding="latin-1")
 
 
 def _is_estimator(obj: Any) -> bool:
@@ -129,7 +137,7 @@ def load_model(path: str | Path, *, trust: bool = False, name: str | None = None
         obj = _load_skops(path, trust)
     else:
         if not trust:
-            raise WitError(f"Not loading {path}: it is a pickle/joblib file.", TRUST_HINT)
+            raise WitError(f"Not loading {path}: loading a pickle/joblib file runs any code inside it.", TRUST_HINT)
         obj = _load_pickle(path)
     if not _is_estimator(obj):
         raise WitError(

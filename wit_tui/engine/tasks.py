@@ -64,6 +64,14 @@ def _match_class(value: Any, classes: tuple[Any, ...]) -> Any:
     for c in classes:
         if c == value or str(c) == str(value):
             return c
+    # "1" typed for a float class 1.0 (or "1.0" for an int class 1): compare as numbers.
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    for c in classes:
+        if isinstance(c, (int, float)) and not isinstance(c, bool) and c == number:
+            return c
     return None
 
 
