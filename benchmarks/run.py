@@ -95,24 +95,42 @@ def make_data(n: int, seed: int = 0) -> tuple[pd.DataFrame, list[str], np.ndarra
 
 
 # -- timing -----------------------------------------------------------------
-def best_of(fn: Callable[[Any], Any], repeat: int, setup: Callable[[], Any] | None = None, min_time: float = 0.05) -> float:
-    """Best-of-``repeat`` seconds per call of ``fn(setup())``; fast calls are looped (as timeit) so the clock resolves them.
+@dataclass
+class Timed:
+    """One thing to time: ``fn(setup())``; ``setup`` (optional) runs outside the clock before each call."""
 
-    ``setup`` runs outside the clock, once before each timed call.
+    fn: Callable[[Any], Any]
+    setup: Callable[[], Any] | None = None
+    repeat: int | None = None  # fewer repetitions for a slow reference (default: the run's --repeat)
+
+
+def best_of(specs: list[Timed], repeat: int, min_time: float = 0.05) -> list[float]:
+    """Best-of-``repeat`` seconds per call of each spec, the specs interleaved so that load drift hits all alike.
+
+    A call faster than ``min_time`` is looped (as timeit does) so that the clock resolves it; a slow
+    call's warm-up run counts as its first repetition.
     """
-    setup = setup or (lambda: None)
-    arg = setup()
-    t0 = time.perf_counter()
-    fn(arg)  # warm-up, and a first estimate of the cost
-    one = time.perf_counter() - t0
-    number = 1 if one >= min_time else max(1, int(min_time / max(one, 1e-7)))
-    best = one if number == 1 else float("inf")
-    for _ in range(repeat):
-        args = [setup() for _ in range(number)]
+    setups = [s.setup or (lambda: None) for s in specs]
+    number, best, done = [], [], []
+    for spec, setup in zip(specs, setups, strict=True):
+        arg = setup()
         t0 = time.perf_counter()
-        for a in args:
-            fn(a)
-        best = min(best, (time.perf_counter() - t0) / number)
+        spec.fn(arg)  # warm-up, and a first estimate of the cost
+        one = time.perf_counter() - t0
+        slow = one >= min_time
+        number.append(1 if slow else max(1, int(min_time / max(one, 1e-7))))
+        best.append(one if slow else float("inf"))
+        done.append(1 if slow else 0)
+    for _ in range(repeat):
+        for i, spec in enumerate(specs):
+            if done[i] >= (spec.repeat or repeat):
+                continue
+            args = [setups[i]() for _ in range(number[i])]
+            t0 = time.perf_counter()
+            for a in args:
+                spec.fn(a)
+            best[i] = min(best[i], (time.perf_counter() - t0) / number[i])
+            done[i] += 1
     return best
 
 
@@ -184,7 +202,8 @@ def close(a: Any, b: Any, what: str, tol: float = TOL) -> None:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     check(a.shape == b.shape, f"{what}: shapes differ {a.shape} vs {b.shape}")
-    diff = np.abs(a - b)
+    with np.errstate(invalid="ignore"):  # inf - inf
+        diff = np.abs(a - b)
     same = (a == b) | (diff <= tol) | (np.isnan(a) & np.isnan(b))
     check(bool(np.all(same)), f"{what}: max difference {np.nanmax(diff):.3g} > {tol:g}")
 

@@ -23,7 +23,9 @@ def fmt(value: Any, digits: int = 4) -> str:
             return f"{int(value):,}"
         if abs(value) >= 1e6 or abs(value) < 1e-3:
             return f"{value:.{digits - 1}e}"
-        return f"{value:,.{digits}f}".rstrip("0").rstrip(".") if abs(value) >= 1000 else f"{value:.{digits}f}"
+        if abs(value) >= 1000:
+            return f"{value:,.1f}"
+        return f"{value:.{digits}f}"
     try:
         import numpy as np
 
