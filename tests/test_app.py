@@ -183,3 +183,21 @@ async def test_regression_demo(diabetes_session):
         assert "Regression" in text and fmt(r.rmse) in text and fmt(r.r2) in text
         assert "Residuals" in text
         assert np.isfinite(r.mae)
+
+
+async def test_threshold_moves_relabel_datapoints(adult_session):
+    """Row 14 scores 0.499 with logreg: negative at 0.50, positive at 0.49."""
+    s = adult_session
+    score = s.scores(0).score[14]
+    assert 0.49 <= score < 0.5
+    app = WitApp(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        grid = app.query_one("#dp-grid")
+        grid.move_cursor(14)
+        await settle(app, pilot)
+        assert "logreg: <=50K" in screen_text(app)
+        await pilot.press("2", "left_square_bracket", "1")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "logreg: >50K" in text and "thr 0.49" in text

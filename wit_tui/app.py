@@ -18,7 +18,7 @@ from wit_tui.screens.base import SessionView
 from wit_tui.screens.datapoints import DatapointView
 from wit_tui.screens.features import FeaturesView
 from wit_tui.screens.help import HelpScreen
-from wit_tui.screens.performance import PerformanceView
+from wit_tui.screens.performance import PerformanceView, ThresholdsChanged
 from wit_tui.screens.confirm import ConfirmScreen
 
 VIEWS: tuple[tuple[str, type[SessionView]], ...] = (
@@ -125,6 +125,10 @@ class WitApp(App):
             self.query_one("#loading", Static).update(f"[b red]Could not score the data.[/] {text}")
             self.query_one("#score-progress").display = False
         self.notify(text, title="Error", severity="error", timeout=15)
+
+    @on(ThresholdsChanged)
+    def _thresholds_changed(self, message: ThresholdsChanged) -> None:
+        self.query_one(DatapointView).set_thresholds(message.thresholds)
 
     # -- navigation ---------------------------------------------------
     def action_show_view(self, key: str) -> None:

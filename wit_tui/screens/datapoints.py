@@ -51,6 +51,7 @@ class DatapointView(SessionView):
     def session_ready(self) -> None:
         super().session_ready()
         s = self.session
+        self.thresholds = [s.task.default_threshold] * len(s.models)
         self._labels = [self._predicted_labels(i) for i in range(len(s.models))]
         columns = [GridColumn("id", "#", ID_WIDTH, "right")]
         if s.has_label:
@@ -70,7 +71,17 @@ class DatapointView(SessionView):
 
     def _predicted_labels(self, i: int) -> np.ndarray:
         scores = self.session.scores(i)
-        return labels_from(scores.score, scores.proba, self.session.task)
+        return labels_from(scores.score, scores.proba, self.session.task, self.thresholds[i])
+
+    def set_thresholds(self, thresholds: list[float]) -> None:
+        """Binary predictions follow the threshold chosen on the performance screen."""
+        if not self.ready or self.session.task.kind != "binary":
+            return
+        self.thresholds = list(thresholds)
+        self._labels = [self._predicted_labels(i) for i in range(len(self.session.models))]
+        grid = self.query_one("#dp-grid", DataGrid)
+        grid.refresh_rows()
+        self._show_row(grid.cursor_row)
 
     def _get_rows(self, start: int, stop: int) -> list[list[str | Text]]:
         s = self.session
@@ -114,6 +125,8 @@ class DatapointView(SessionView):
             lines.append(f"{model.name}: ", style="bold")
             lines.append(fmt(pred))
             lines.append(f"  {s.task.score_label} {s.scores(m).score[i]:.4f}")
+            if s.task.kind == "binary":
+                lines.append(f" (thr {self.thresholds[m]:.2f})", style="dim")
             if s.has_label and s.task.is_classification:
                 ok = pred == s.y[i]
                 lines.append(" ✓" if ok else " ✗", style="green" if ok else "red")

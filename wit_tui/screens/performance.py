@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Static
@@ -21,6 +22,14 @@ from wit_tui.widgets.format import fmt, pct
 from wit_tui.widgets.plots import draw_histogram, draw_roc
 
 FINE, COARSE = 0.01, 0.1
+
+
+class ThresholdsChanged(Message):
+    """The user moved a model's decision threshold; other views re-label their datapoints."""
+
+    def __init__(self, thresholds: list[float]) -> None:
+        super().__init__()
+        self.thresholds = list(thresholds)
 
 
 class PerformanceView(SessionView):
@@ -61,10 +70,12 @@ class PerformanceView(SessionView):
         if self.session.task.score_method == "predict_proba":
             self.thresholds = [min(1.0, max(0.0, t)) for t in self.thresholds]
         self.render_performance()
+        self.post_message(ThresholdsChanged(self.thresholds))
 
     def action_reset_threshold(self) -> None:
         self.thresholds = [self.session.task.default_threshold] * len(self.session.models)
         self.render_performance()
+        self.post_message(ThresholdsChanged(self.thresholds))
 
     # -- rendering ----------------------------------------------------
     def render_performance(self) -> None:
