@@ -56,6 +56,21 @@ def data_only(frame) -> pd.DataFrame:
     return frame[FEATURES + ["y"]]
 
 
+@pytest.fixture(scope="module")
+def adult(request):
+    """conftest's ``adult_session``, trained (if not yet) with one OpenMP thread.
+
+    The demo's gradient boosting uses every core through OpenMP; on a busy
+    machine its spinning threads can make the first training ten times
+    slower. The session is still the one conftest builds and shares.
+    """
+    import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime so the limit applies to it)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return request.getfixturevalue("adult_session")
+
+
 def loaded(est, name: str = "m") -> LoadedModel:
     return LoadedModel(name=name, estimator=est)
 
@@ -440,52 +455,52 @@ def test_known_label_values_do_not_warn(data_only, binary_model):
 
 
 # ================================================================= scoring (real Adult demo)
-def test_scores_are_cached(adult_session):
-    for i in range(len(adult_session.models)):
-        first = adult_session.scores(i)
-        assert adult_session.scores(i) is first
-        assert len(first) == adult_session.n_rows
+def test_scores_are_cached(adult):
+    for i in range(len(adult.models)):
+        first = adult.scores(i)
+        assert adult.scores(i) is first
+        assert len(first) == adult.n_rows
 
 
 @pytest.mark.parametrize("model_index", [0, 1])
-def test_infer_matches_full_scoring(adult_session, model_index):
-    full = adult_session.scores(model_index)
+def test_infer_matches_full_scoring(adult, model_index):
+    full = adult.scores(model_index)
     before_score = full.score.copy()
     before_label = full.label.copy()
     for r in range(5):
-        one = adult_session.infer(adult_session.row(r))
-        assert len(one) == len(adult_session.models)
+        one = adult.infer(adult.row(r))
+        assert len(one) == len(adult.models)
         assert len(one[model_index]) == 1
         np.testing.assert_allclose(one[model_index].score, full.score[r: r + 1], rtol=1e-12)
         assert one[model_index].label[0] == full.label[r]
     # infer scores one row on the side: the cached full scores are untouched
-    assert adult_session.scores(model_index) is full
+    assert adult.scores(model_index) is full
     np.testing.assert_array_equal(full.score, before_score)
     np.testing.assert_array_equal(full.label, before_label)
 
 
-def test_infer_sees_an_edit(adult_session):
+def test_infer_sees_an_edit(adult):
     """Re-scoring an edited row gives the model's answer for the edited values, not the cached one."""
-    row = adult_session.row(0)
+    row = adult.row(0)
     edited = dict(row, capital_gain=row["capital_gain"] + 50_000)
-    expected = adult_session.models[0].estimator.predict_proba(
-        pd.DataFrame([edited]).astype({c: adult_session.data[c].dtype for c in adult_session.features})
-    )[:, adult_session.task.positive_index]
-    got = adult_session.infer(edited)[0].score
+    expected = adult.models[0].estimator.predict_proba(
+        pd.DataFrame([edited]).astype({c: adult.data[c].dtype for c in adult.features})
+    )[:, adult.task.positive_index]
+    got = adult.infer(edited)[0].score
     np.testing.assert_allclose(got, expected, rtol=1e-12)
-    assert abs(got[0] - adult_session.scores(0).score[0]) > 1e-6
+    assert abs(got[0] - adult.scores(0).score[0]) > 1e-6
 
 
 @pytest.mark.parametrize("model_index", [0, 1])
-def test_chunked_parallel_scoring_is_identical(adult_session, model_index):
-    est = adult_session.models[model_index].estimator
-    X = adult_session.model_input(model_index)
+def test_chunked_parallel_scoring_is_identical(adult, model_index):
+    est = adult.models[model_index].estimator
+    X = adult.model_input(model_index)
     seen = []
-    chunked = score_frame(est, X, adult_session.task, chunk_size=1000, n_jobs=2, progress=lambda a, b: seen.append((a, b)))
-    whole = score_frame(est, X, adult_session.task, chunk_size=len(X), n_jobs=1)
+    chunked = score_frame(est, X, adult.task, chunk_size=1000, n_jobs=2, progress=lambda a, b: seen.append((a, b)))
+    whole = score_frame(est, X, adult.task, chunk_size=len(X), n_jobs=1)
     np.testing.assert_array_equal(chunked.score, whole.score)
     np.testing.assert_array_equal(chunked.label, whole.label)
-    assert len(chunked) == len(X) == adult_session.n_rows
+    assert len(chunked) == len(X) == adult.n_rows
     assert seen[-1] == (len(X), len(X))
 
 

@@ -13,8 +13,23 @@ from wit_tui.engine.stats import dataset_stats, feature_stats, histogram, is_num
 
 
 @pytest.fixture(scope="module")
-def adult(adult_session):
-    return adult_session.data, list(adult_session.features)
+def adult_demo(request):
+    """conftest's ``adult_session``, trained (if not yet) with one OpenMP thread.
+
+    The demo's gradient boosting uses every core through OpenMP; on a busy
+    machine its spinning threads can make the first training ten times
+    slower. The session is still the one conftest builds and shares.
+    """
+    import sklearn.ensemble  # noqa: F401  (loads the OpenMP runtime so the limit applies to it)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return request.getfixturevalue("adult_session")
+
+
+@pytest.fixture(scope="module")
+def adult(adult_demo):
+    return adult_demo.data, list(adult_demo.features)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, 
 from textual.worker import Worker, WorkerState
 
 from wit_tui.engine.errors import WitError
+from wit_tui.engine.performance import threshold_index
 from wit_tui.engine.session import Session
 from wit_tui.screens.base import SessionView
 from wit_tui.screens.datapoints import DatapointView
@@ -98,7 +99,16 @@ class WitApp(App):
         for i in range(len(self.session.models)):
             self.session.scores(i, progress=progress)
             offset += self.session.n_rows
+        self._precompute()
         self.post_message(self.Scored())
+
+    def _precompute(self) -> None:
+        """Sort scores and build curves here, off the UI thread, so screens only do O(log n) work."""
+        s = self.session
+        if s.has_label and s.task.kind == "binary":
+            for i in range(len(s.models)):
+                idx = threshold_index(s, i)
+                idx.roc_curve, idx.roc_auc, idx.average_precision  # noqa: B018 - cached properties
 
     def on_wit_app_score_progress(self, message: ScoreProgress) -> None:
         bar = self.query_one("#score-progress", ProgressBar)

@@ -62,6 +62,10 @@ class FeaturesView(SessionView):
         if stats is None:
             stats = dataset_stats(s.data, s.features)
             s.cache["feature_stats"] = stats
+        for name in s.features:  # every histogram at the default bin count, off the UI thread
+            key = ("histogram", name, self.bins)
+            if key not in s.cache:
+                s.cache[key] = histogram(s.data[name], bins=self.bins)
         self.post_message(self.StatsReady(stats))
 
     def on_features_view_stats_ready(self, message: StatsReady) -> None:
@@ -97,7 +101,10 @@ class FeaturesView(SessionView):
         if not s.features or not 0 <= self.selected < len(s.features):
             return
         name = s.features[self.selected]
-        hist = histogram(s.data[name], bins=self.bins)
+        key = ("histogram", name, self.bins)
+        hist = s.cache.get(key)
+        if hist is None:
+            hist = s.cache[key] = histogram(s.data[name], bins=self.bins)
         title = f"{name}" + (f" · {self.bins} bins" if hist.edges is not None else "")
         if hist.missing:
             title += f" · {hist.missing:,} missing"
