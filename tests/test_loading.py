@@ -414,6 +414,14 @@ def test_regression_detection(frame):
     np.testing.assert_array_equal(s.y, frame["target"].to_numpy())
 
 
+def test_regression_label_with_text(frame):
+    reg = LinearRegression().fit(frame[FEATURES], frame["target"])
+    data = frame[FEATURES + ["target"]].astype({"target": object})
+    data.loc[[2, 5, 9], "target"] = "n/a"
+    err = raises_wit(Session, data, [loaded(reg)], label="target")
+    assert "'target'" in err.message and "3 non-numeric" in err.message
+
+
 def test_two_models_of_different_tasks(frame):
     clf = LogisticRegression().fit(frame[FEATURES], frame["y"])
     reg = LinearRegression().fit(frame[FEATURES], frame["target"])
@@ -462,21 +470,23 @@ def test_scores_are_cached(adult):
         assert len(first) == adult.n_rows
 
 
-@pytest.mark.parametrize("model_index", [0, 1])
-def test_infer_matches_full_scoring(adult, model_index):
-    full = adult.scores(model_index)
-    before_score = full.score.copy()
-    before_label = full.label.copy()
+def test_infer_matches_full_scoring(adult):
+    n_models = len(adult.models)
+    assert n_models == 2
+    full = [adult.scores(i) for i in range(n_models)]
+    before = [(f.score.copy(), f.label.copy()) for f in full]
     for r in range(5):
-        one = adult.infer(adult.row(r))
-        assert len(one) == len(adult.models)
-        assert len(one[model_index]) == 1
-        np.testing.assert_allclose(one[model_index].score, full.score[r: r + 1], rtol=1e-12)
-        assert one[model_index].label[0] == full.label[r]
+        one = adult.infer(adult.row(r))  # one row, every model
+        assert len(one) == n_models
+        for i in range(n_models):
+            assert len(one[i]) == 1
+            np.testing.assert_allclose(one[i].score, full[i].score[r: r + 1], rtol=1e-12)
+            assert one[i].label[0] == full[i].label[r]
     # infer scores one row on the side: the cached full scores are untouched
-    assert adult.scores(model_index) is full
-    np.testing.assert_array_equal(full.score, before_score)
-    np.testing.assert_array_equal(full.label, before_label)
+    for i in range(n_models):
+        assert adult.scores(i) is full[i]
+        np.testing.assert_array_equal(full[i].score, before[i][0])
+        np.testing.assert_array_equal(full[i].label, before[i][1])
 
 
 def test_infer_sees_an_edit(adult):

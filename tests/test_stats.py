@@ -185,7 +185,7 @@ floats_with_nans = hnp.arrays(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150, deadline=None, database=None)
 @given(floats_with_nans)
 def test_feature_stats_match_numpy_nan_functions(values):
     s = feature_stats(pd.Series(values), "x")

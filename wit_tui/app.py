@@ -47,9 +47,9 @@ class WitApp(App):
     TITLE = "wit-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("1", "show_view('datapoints')", "Datapoints", id="view.datapoints"),
-        Binding("2", "show_view('performance')", "Performance", id="view.performance"),
-        Binding("3", "show_view('features')", "Features", id="view.features"),
+        Binding("1", "show_view('datapoints')", "Datapoints", show=False, id="view.datapoints"),
+        Binding("2", "show_view('performance')", "Performance", show=False, id="view.performance"),
+        Binding("3", "show_view('features')", "Features", show=False, id="view.features"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("q", "quit_app", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit_app", "", show=False, priority=True, id="app.ctrl_c"),
