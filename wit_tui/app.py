@@ -43,7 +43,8 @@ def describe_session(session: Session) -> str:
 class WitApp(App):
     """wit-tui: the What-If Tool for the terminal."""
 
-    CSS_PATH = "app.tcss"
+    # one stylesheet per view, beside its module, plus the app's own
+    CSS_PATH = ["app.tcss", "screens/datapoints.tcss", "screens/performance.tcss", "screens/features.tcss"]
     TITLE = "wit-tui"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
