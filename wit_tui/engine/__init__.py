@@ -16,8 +16,11 @@ from wit_tui.engine.errors import WitError
 from wit_tui.engine.loading import LoadedModel, load_data, load_model
 from wit_tui.engine.metrics import BinaryMetrics, ThresholdIndex
 from wit_tui.engine.performance import ModelPerformance, model_performance, threshold_index
+from wit_tui.engine.report import Report, build_report
 from wit_tui.engine.session import Session
+from wit_tui.engine.slicing import Slicing, slice_by
 from wit_tui.engine.stats import dataset_stats, histogram
+from wit_tui.engine.validation import ValidationConfig, ValidationResult, load_config, validate_session
 
 
 def open_session(
@@ -41,7 +44,8 @@ def open_session(
 
 
 __all__ = [
-    "BinaryMetrics", "LoadedModel", "ModelPerformance", "Session", "ThresholdIndex", "WitError",
-    "dataset_stats", "histogram", "load_data", "load_demo", "load_model", "model_performance",
-    "open_session", "threshold_index",
+    "BinaryMetrics", "LoadedModel", "ModelPerformance", "Report", "Session", "Slicing", "ThresholdIndex",
+    "ValidationConfig", "ValidationResult", "WitError", "build_report", "dataset_stats", "histogram", "load_config",
+    "load_data", "load_demo", "load_model", "model_performance", "open_session", "slice_by", "threshold_index",
+    "validate_session",
 ]

@@ -6,6 +6,7 @@ from rich.columns import Columns
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -35,17 +36,20 @@ class ThresholdsChanged(Message):
 class PerformanceView(SessionView):
     TITLE = "2 Performance & fairness"
     HELP = "Metrics, confusion matrix and ROC curve per model; binary metrics are exact at any threshold."
-    HELP_NOTES = "A row is predicted positive when its score ≥ the threshold (sklearn's convention)."
+    HELP_NOTES = ("A row is predicted positive when its score ≥ the threshold (sklearn's convention).\n"
+                  "v: `wit-tui validate` of model 2 against model 1 with the --config file (and its threshold).")
     BINDINGS = [
         Binding("right_square_bracket", "threshold(1)", "Thr +0.01", key_display="]", id="perf.up"),
         Binding("left_square_bracket", "threshold(-1)", "Thr −0.01", key_display="[", id="perf.down"),
         Binding("right_curly_bracket", "threshold(10)", "Thr +0.1", key_display="}", show=False, id="perf.up10"),
         Binding("left_curly_bracket", "threshold(-10)", "Thr −0.1", key_display="{", show=False, id="perf.down10"),
         Binding("r", "reset_threshold", "Reset thr", id="perf.reset"),
+        Binding("v", "validate", "Validate", id="perf.validate"),
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="perf-scroll", can_focus=True):
+            yield Static("", id="perf-validation")
             yield Static("Scoring…", id="perf-summary")
             yield PlotextPlot(id="perf-plot")
 
@@ -57,10 +61,53 @@ class PerformanceView(SessionView):
         self.thresholds = [self.session.task.default_threshold] * len(self.session.models)
         self.render_performance()
 
+    def on_mount(self) -> None:
+        self.query_one("#perf-validation", Static).display = False
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action in ("threshold", "reset_threshold"):
             return self.ready and self.session.has_label and self.session.task.kind == "binary"
+        if action == "validate":
+            return self.ready and self.session.has_label
         return True
+
+    # -- validation (the same engine call as `wit-tui validate`) --------
+    def action_validate(self) -> None:
+        panel = self.query_one("#perf-validation", Static)
+        panel.display = True
+        config = getattr(self.session, "validation_config", None)
+        if config is None:
+            panel.update(Text.from_markup(
+                "[b]No validation config.[/b] Start wit-tui with [b]--config checks.toml[/b] (the TOML file of "
+                "`wit-tui validate`, e.g. examples/validate-adult.toml) and press [b]v[/b] here to see every check."))
+            return
+        panel.update(Text(f"Validating with {config.source}…"))
+        self.query_one("#perf-scroll", VerticalScroll).scroll_home(animate=False)
+        self.run_validation(config)
+
+    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
+    def run_validation(self, config) -> None:
+        from wit_tui.engine.validation import validate_session
+
+        s = self.session
+        two = len(s.models) == 2
+        try:
+            result = validate_session(s, config, candidate=1 if two else 0, baseline=0 if two else None,
+                                      rubber_stamp=not two)
+        except WitError as exc:
+            self.app.call_from_thread(self._show_validation_error, exc)
+            return
+        self.app.call_from_thread(self._show_validation, result, config.source)
+
+    def _show_validation(self, result, source: str) -> None:
+        from wit_tui.render import validation_renderables, verdict
+
+        parts = [verdict(result), *validation_renderables(result, config=source), Text("")]
+        self.query_one("#perf-validation", Static).update(Group(*parts))
+
+    def _show_validation_error(self, exc: WitError) -> None:
+        self.query_one("#perf-validation", Static).update(
+            Text.assemble(("Cannot validate: ", "bold red"), f"{exc.message} {exc.hint}".strip()))
 
     def action_threshold(self, steps: int) -> None:
         if not self.ready:

@@ -1,0 +1,50 @@
+"""The performance screen's v key: the `wit-tui validate` check table for the loaded models, from the same engine call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from helpers import screen_text, settle
+
+from wit_tui.app import WitApp
+from wit_tui.engine.validation import load_config, validate_session
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def configured(adult_session):
+    adult_session.validation_config = load_config(EXAMPLES / "validate-adult-strict.toml")
+    try:
+        yield adult_session
+    finally:
+        adult_session.validation_config = None
+
+
+async def test_v_shows_pass_fail_per_metric_and_slice(configured):
+    s = configured
+    expected = validate_session(s, s.validation_config, candidate=1, baseline=0)
+    app = WitApp(s)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert f"FAILED: {expected.n_failed} of {len(expected.checks)} checks failed" in text
+        assert "hgb vs logreg" in text and "PASS" in text and "FAIL" in text
+        first = expected.checks[0]
+        assert first.slice in text and f"{first.value:.4f}" in text
+
+
+async def test_v_without_a_config_says_how_to_give_one(adult_session):
+    app = WitApp(adult_session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert "--config" in screen_text(app)

@@ -1,0 +1,324 @@
+"""TFMA's validation rules, one test per rule that fails when the rule is broken, on small real sklearn models."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from wit_tui.engine.errors import WitError
+from wit_tui.engine.loading import LoadedModel
+from wit_tui.engine.session import Session
+from wit_tui.engine.slicing import feature_slices
+from wit_tui.engine.validation import (
+    ChangeThreshold,
+    ValueThreshold,
+    check_change,
+    check_value,
+    load_config,
+    parse_config,
+    validate_session,
+)
+
+HIB, LIB = "higher_is_better", "lower_is_better"
+
+
+# -- the rules, pure --------------------------------------------------------
+
+def test_value_bounds_are_inclusive_at_the_edge():
+    t = ValueThreshold(lower_bound=0.75, upper_bound=0.875)
+    assert check_value(0.75, t)[0] and check_value(0.875, t)[0]
+    assert not check_value(np.nextafter(0.75, 0), t)[0]
+    assert not check_value(np.nextafter(0.875, 1), t)[0]
+    ok, msg = check_value(0.5, t, "auc")
+    assert not ok and "below lower_bound 0.75" in msg and "auc" in msg
+    ok, msg = check_value(0.9, t, "auc")
+    assert not ok and "above upper_bound 0.875" in msg
+
+
+def test_unset_bounds_are_infinite_and_nan_always_fails():
+    assert check_value(1e308, ValueThreshold())[0] and check_value(-1e308, ValueThreshold())[0]
+    assert check_value(-5.0, ValueThreshold(upper_bound=0.1))[0]
+    ok, msg = check_value(float("nan"), ValueThreshold())
+    assert not ok and "NaN" in msg
+
+
+def test_absolute_change_higher_is_better():
+    # diff = v_c - v_b = 0.5 - 0.75 = -0.25, exactly representable
+    assert check_change(0.5, 0.75, ChangeThreshold(HIB, absolute=-0.25))[0]          # diff >= absolute (edge)
+    ok, msg = check_change(0.5, 0.75, ChangeThreshold(HIB, absolute=-0.125), "auc")  # a 0.25 drop > 0.125 slack
+    assert not ok and "-0.25" in msg and "absolute -0.125" in msg
+    assert not check_change(0.75, 0.5, ChangeThreshold(HIB, absolute=0.5))[0]      # improvement required, too small
+    assert check_change(0.75, 0.5, ChangeThreshold(HIB, absolute=0.25))[0]
+
+
+def test_absolute_change_lower_is_better():
+    assert check_change(0.75, 0.5, ChangeThreshold(LIB, absolute=0.25))[0]          # loss grew by exactly the slack
+    assert not check_change(0.75, 0.5, ChangeThreshold(LIB, absolute=0.125))[0]
+    assert check_change(0.25, 0.5, ChangeThreshold(LIB, absolute=-0.25))[0]        # must drop by 0.25: it did
+    assert not check_change(0.375, 0.5, ChangeThreshold(LIB, absolute=-0.25))[0]
+
+
+def test_relative_change_is_candidate_over_baseline_in_both_directions():
+    assert check_change(0.5, 0.25, ChangeThreshold(HIB, relative=2.0))[0]           # ratio 2 >= 2 (edge)
+    assert not check_change(0.5, 0.25, ChangeThreshold(HIB, relative=2.5))[0]
+    assert check_change(0.25, 0.5, ChangeThreshold(LIB, relative=0.5))[0]           # ratio 0.5 <= 0.5 (edge)
+    assert not check_change(0.375, 0.5, ChangeThreshold(LIB, relative=0.5))[0]
+    # our relative is v_c / v_b (TFMA's documentation): 0.99 of the baseline passes "relative = 0.99";
+    # TFMA's code would compute (v_c - v_b) / v_b = -0.01 and fail it
+    assert check_change(0.99, 1.0, ChangeThreshold(HIB, relative=0.99))[0]
+    assert not check_change(0.98, 1.0, ChangeThreshold(HIB, relative=0.99))[0]
+
+
+def test_both_absolute_and_relative_must_pass():
+    t = ChangeThreshold(HIB, absolute=-0.25, relative=0.75)
+    assert check_change(0.75, 1.0, t)[0]
+    assert not check_change(0.5, 0.75, t)[0]    # absolute passes (-0.25), ratio 0.667 < 0.75 fails
+    t2 = ChangeThreshold(HIB, absolute=-0.125, relative=0.5)
+    assert not check_change(0.5, 0.75, t2)[0]   # ratio passes, absolute fails
+
+
+def test_baseline_zero_fails_the_relative_check_with_a_message():
+    ok, msg = check_change(0.5, 0.0, ChangeThreshold(HIB, relative=1.0), "recall")
+    assert not ok and "baseline" in msg and "0" in msg and "divides by zero" in msg
+    assert check_change(0.5, 0.0, ChangeThreshold(HIB, absolute=0.0))[0]  # absolute alone is fine
+
+
+def test_nan_in_a_change_check_fails():
+    assert not check_change(float("nan"), 0.5, ChangeThreshold(HIB, absolute=-1.0))[0]
+    assert not check_change(0.5, float("nan"), ChangeThreshold(HIB, relative=0.0))[0]
+    assert check_change(0.5, 0.25, ChangeThreshold(HIB))[0]  # a direction alone always passes, as TFMA
+
+
+# -- the config -------------------------------------------------------------
+
+def _cfg(**top):
+    return parse_config(top, source="c.toml")
+
+
+@pytest.mark.parametrize("data, needle", [
+    ({"metrics": [{"name": "auc", "value_threshold": {"lower_bund": 0.7}}]}, "lower_bund"),
+    ({"metrics": [{"name": "auc", "value_threshold": {"lower_bound": "high"}}]}, "must be a number"),
+    ({"metrics": [{"name": "auc", "value_threshold": {"lower_bound": 0.9, "upper_bound": 0.1}}]}, "above upper_bound"),
+    ({"metrics": [{"name": "auc", "change_threshold": {"absolute": -0.01}}]}, "direction"),
+    ({"metrics": [{"name": "auc", "change_threshold": {"direction": "up", "absolute": -0.01}}]}, "higher_is_better"),
+    ({"metrics": [{"value_threshold": {"lower_bound": 0.7}}]}, "needs a name"),
+    ({"metrics": {"name": "auc"}}, "[[metrics]]"),
+    ({"metrics": [{"name": "demographic_parity_difference", "value_threshold": {}}]}, "by ="),
+    ({"metrics": [{"name": "auc", "by": "sex"}]}, "not a fairness gap"),
+    ({"metrics": [{"name": "auc", "method": "to_overall"}]}, "only applies to fairness gaps"),
+    ({"slicing_specs": [{"feature_keys": ["sex"], "feature_values": {"sex": "Male"}}]}, "both"),
+    ({"slicing_specs": [{"feature_key": ["sex"]}]}, "feature_key"),
+    ({"threshold": True}, "threshold"),
+    ({"buckets": 0}, "buckets"),
+    ({"tresholds": 0.5}, "tresholds"),
+])
+def test_bad_configs_are_clear_errors(data, needle):
+    with pytest.raises(WitError) as info:
+        parse_config(data, source="c.toml")
+    assert needle in str(info.value) and str(info.value).startswith("c.toml")
+
+
+def test_config_file_errors(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[metrics]]\nname = "auc\n')
+    with pytest.raises(WitError, match="not valid TOML.*line 2"):
+        load_config(bad)
+    with pytest.raises(WitError, match="does not exist"):
+        load_config(tmp_path / "missing.toml")
+    good = tmp_path / "good.toml"
+    good.write_text('threshold = 0.4\n[[metrics]]\nname = "auc"\nvalue_threshold = { lower_bound = 0.7 }\n'
+                    '[[slicing_specs]]\n[[slicing_specs]]\nfeature_values = { race = "White" }\n')
+    cfg = load_config(good)
+    assert cfg.threshold == 0.4 and cfg.metrics[0].value_threshold == ValueThreshold(0.7, None)
+    assert [s.to_dict() for s in cfg.slicing_specs] == [{}, {"feature_values": {"race": "White"}}]
+
+
+# -- over a session -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def session():
+    """Two logistic regressions on a real-valued feature; group C has only negative labels (AUC undefined there)."""
+    rng = np.random.default_rng(0)
+    n = 600
+    frame = pd.DataFrame({"x": rng.normal(size=n), "group": rng.choice(["A", "B"], size=n),
+                          "age": rng.integers(18, 80, size=n)})
+    frame["y"] = np.where(frame["x"] + rng.normal(scale=0.7, size=n) > 0, "yes", "no")
+    c = pd.DataFrame({"x": rng.normal(-2, 0.3, size=30), "group": "C", "age": rng.integers(18, 80, size=30), "y": "no"})
+    frame = pd.concat([frame, c], ignore_index=True)
+    base = LogisticRegression(C=0.001).fit(frame[["x"]], frame["y"])
+    cand = LogisticRegression().fit(frame[["x"]], frame["y"])
+    models = [LoadedModel("base", base), LoadedModel("cand", cand)]
+    return Session(frame, models, label="y", features=["x", "group", "age"], positive="yes")
+
+
+def _run(session, text: str, **kw):
+    import tomllib
+
+    cfg = parse_config(tomllib.loads(text), source="t.toml")
+    kw.setdefault("candidate", 1)
+    kw.setdefault("baseline", 0)
+    return validate_session(session, cfg, **kw)
+
+
+def test_value_threshold_on_every_slice_and_the_json(session):
+    r = _run(session, """
+[[metrics]]
+name = "accuracy"
+value_threshold = { lower_bound = 0.5 }
+[[slicing_specs]]
+[[slicing_specs]]
+feature_keys = ["group"]
+""")
+    assert r.validation_ok and not r.missing_slices and not r.missing_thresholds
+    assert [c.slice for c in r.checks] == ["Overall", "group:A", "group:B", "group:C"]
+    assert [(d.slicing_spec.to_dict(), d.num_matching_slices) for d in r.validation_details] == [
+        ({}, 1), ({"feature_keys": ["group"]}, 3)]
+    doc = json.loads(r.to_json())
+    for field in ("validation_ok", "metric_validations_per_slice", "missing_slices", "missing_thresholds",
+                  "rubber_stamp", "validation_details"):
+        assert field in doc
+    assert doc["validation_ok"] is True and doc["metric_validations_per_slice"] == []
+    assert doc["checks"][1]["slice_key"] == {"group": "A"}
+
+
+def test_metric_not_computable_on_a_slice_fails_with_the_reason(session):
+    r = _run(session, """
+[[metrics]]
+name = "auc"
+value_threshold = { lower_bound = 0.5 }
+[[slicing_specs]]
+feature_keys = ["group"]
+""")
+    assert not r.validation_ok
+    (failed,) = r.metric_validations_per_slice
+    assert failed.slice == "group:C"
+    (f,) = failed.failures
+    assert f.value is None and "not computable" in f.message and "only one class" in f.message
+    doc = json.loads(r.to_json())
+    assert doc["metric_validations_per_slice"][0]["failures"][0]["metric_value"] is None
+
+
+def test_a_spec_that_matches_no_slice_is_missing_and_fails(session):
+    r = _run(session, """
+[[metrics]]
+name = "accuracy"
+value_threshold = { lower_bound = 0.0 }
+[[slicing_specs]]
+[[slicing_specs]]
+feature_values = { group = "Z" }
+[[slicing_specs]]
+feature_keys = ["no_such_column"]
+""")
+    assert not r.validation_ok and r.n_failed == 0
+    assert [m.slicing_spec.to_dict() for m in r.missing_slices] == [{"feature_values": {"group": "Z"}},
+                                                                     {"feature_keys": ["no_such_column"]}]
+    assert "no_such_column" in r.missing_slices[1].message
+    assert json.loads(r.to_json())["missing_slices"][0]["feature_values"] == {"group": "Z"}
+
+
+def test_no_thresholds_fails_unless_rubber_stamped(session):
+    text = '[[metrics]]\nname = "auc"\n'
+    r = _run(session, text)
+    assert not r.validation_ok and r.missing_thresholds and not r.rubber_stamp
+    r = _run(session, text, rubber_stamp=True)
+    assert r.validation_ok and not r.missing_thresholds and r.rubber_stamp
+
+
+def test_change_thresholds_without_baseline_are_a_usage_error_unless_rubber_stamped(session):
+    text = """
+[[metrics]]
+name = "auc"
+value_threshold = { lower_bound = 0.99 }
+change_threshold = { direction = "higher_is_better", absolute = -0.01 }
+"""
+    with pytest.raises(WitError, match="no baseline") as info:
+        _run(session, text, baseline=None)
+    assert "--rubber-stamp" in info.value.hint
+    r = _run(session, text, baseline=None, rubber_stamp=True)
+    assert r.rubber_stamp and r.skipped_change_thresholds == 1
+    assert [c.kind for c in r.checks] == ["value"]           # value thresholds still apply ...
+    assert not r.validation_ok                                # ... and this one fails (AUC < 0.99)
+
+
+def test_change_thresholds_compare_with_the_baseline_per_slice(session):
+    r = _run(session, """
+[[metrics]]
+name = "log_loss"
+change_threshold = { direction = "lower_is_better", absolute = 0.0 }
+[[metrics]]
+name = "auc"
+change_threshold = { direction = "higher_is_better", relative = 1.0 }
+""")
+    loss, auc = r.checks
+    assert loss.kind == "change" and loss.baseline_model == "base" and loss.metric_key.is_diff
+    assert loss.value < loss.baseline_value and loss.ok  # the regularised baseline has the worse loss
+    assert auc.ok  # the same ranking feature, so AUCs are equal: ratio 1 >= 1
+    assert auc.value == pytest.approx(auc.baseline_value)
+    # the same config with the roles swapped fails the loss check
+    swapped = _run(session, '[[metrics]]\nname = "log_loss"\nchange_threshold = { direction = "lower_is_better", absolute = 0.0 }\n',
+                   candidate=0, baseline=1)
+    assert not swapped.validation_ok and "log_loss" in swapped.checks[0].message
+
+
+def test_fairness_gap_per_slice_and_not_applicable_where_the_slice_fixes_it(session):
+    r = _run(session, """
+[[metrics]]
+name = "demographic_parity_difference"
+by = "group"
+value_threshold = { upper_bound = 1.0 }
+[[slicing_specs]]
+[[slicing_specs]]
+feature_keys = ["group"]
+[[slicing_specs]]
+feature_keys = ["age"]
+""")
+    ages = feature_slices(session.data["age"], 4).labels
+    assert len(ages) == 4
+    assert [c.slice for c in r.checks] == ["Overall"] + [f"age:{lab}" for lab in ages]  # none on group:A, B, C
+    assert any("not applicable" in n for n in r.notes)
+    assert all(c.ok for c in r.checks)
+    # equalized odds by group: group C has no positive label, so its TPR is undefined: not computable, fails
+    r = _run(session, '[[metrics]]\nname = "equalized_odds_difference"\nby = "group"\nvalue_threshold = { upper_bound = 1.0 }\n')
+    assert not r.validation_ok and "group:C" in r.checks[0].message and "no positive labels" in r.checks[0].message
+
+
+def test_config_metrics_are_checked_against_the_task(session, diabetes_session):
+    with pytest.raises(WitError, match="not a binary metric"):
+        _run(session, '[[metrics]]\nname = "mae"\nvalue_threshold = { upper_bound = 1 }\n')
+    with pytest.raises(WitError, match="unknown metric 'aucc'"):
+        _run(session, '[[metrics]]\nname = "aucc"\nvalue_threshold = { upper_bound = 1 }\n')
+    with pytest.raises(WitError, match="lacks: sexx"):
+        _run(session, '[[metrics]]\nname = "demographic_parity_difference"\nby = "sexx"\nvalue_threshold = { upper_bound = 1 }\n')
+    with pytest.raises(WitError, match="binary classifiers"):
+        _run(diabetes_session, '[[metrics]]\nname = "demographic_parity_difference"\nby = "sex"\nvalue_threshold = { upper_bound = 1 }\n')
+    r = _run(diabetes_session, 'threshold = 0.3\n[[metrics]]\nname = "mae_ratio"\nby = "sex"\nvalue_threshold = { lower_bound = 0.5 }\n')
+    assert r.validation_ok and r.threshold is None and any("ignored" in n for n in r.notes)
+    assert 0.5 <= r.checks[0].value <= 1.0
+
+
+def test_slices_from_several_specs_are_checked_once(session):
+    r = _run(session, """
+[[metrics]]
+name = "accuracy"
+value_threshold = { lower_bound = 0.0 }
+[[slicing_specs]]
+feature_keys = ["group"]
+[[slicing_specs]]
+feature_values = { group = "A" }
+""")
+    assert [c.slice for c in r.checks] == ["group:A", "group:B", "group:C"]
+    assert [d.num_matching_slices for d in r.validation_details] == [3, 1]
+
+
+def test_decision_threshold_from_the_config_is_used(session):
+    high = _run(session, 'threshold = 0.9\n[[metrics]]\nname = "selection_rate"\nvalue_threshold = { upper_bound = 1 }\n')
+    low = _run(session, 'threshold = 0.1\n[[metrics]]\nname = "selection_rate"\nvalue_threshold = { upper_bound = 1 }\n')
+    score = session.scores(1).score
+    assert high.checks[0].value == pytest.approx(np.mean(score >= 0.9))
+    assert low.checks[0].value == pytest.approx(np.mean(score >= 0.1))
+    assert high.threshold == 0.9 and not math.isclose(high.checks[0].value, low.checks[0].value)
