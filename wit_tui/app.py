@@ -40,6 +40,13 @@ def describe_session(session: Session) -> str:
     return f"{session.name} · {session.n_rows:,} rows · {models} · {kind}"
 
 
+def failed_rows_message(model: str, scores) -> str:
+    """One sentence on rows a model raised on: which ones, why, and what that means for the numbers."""
+    rows = ", ".join(str(r) for r in scores.failed[:5]) + (" …" if len(scores.failed) > 5 else "")
+    return (f"{model} raised on {len(scores.failed):,} row(s) ({rows}): {scores.error}. They have no prediction "
+            "and are left out of every metric; the other rows are scored.")
+
+
 class WitApp(App):
     """wit-tui: the What-If Tool for the terminal."""
 
@@ -85,7 +92,8 @@ class WitApp(App):
     def on_mount(self) -> None:
         self.sub_title = describe_session(self.session)
         self.query_one("#loading", Static).update(f"Scoring {self.session.n_rows:,} rows with {', '.join(self.session.model_names)}…")
-        for warning in self.session.warnings:
+        notes = [*self.session.warnings, *(w for m in self.session.models for w in m.warnings)]
+        for warning in notes:
             self.notify(warning, severity="warning", timeout=10)
         self.score_session()
 
@@ -98,8 +106,11 @@ class WitApp(App):
             self.post_message(self.ScoreProgress(offset + done, total))
 
         for i in range(len(self.session.models)):
-            self.session.scores(i, progress=progress)
+            scores = self.session.scores(i, progress=progress)
             offset += self.session.n_rows
+            if len(scores.failed):
+                self.call_from_thread(self.notify, failed_rows_message(self.session.models[i].name, scores),
+                                      title="Some rows could not be scored", severity="warning", timeout=20)
         self._precompute()
         self.post_message(self.Scored())
 

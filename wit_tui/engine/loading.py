@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,8 @@ class LoadedModel:
     name: str
     estimator: Any
     path: Path | None = None
+    #: things the user should know but that do not stop loading (e.g. a model saved with another sklearn)
+    warnings: tuple[str, ...] = ()
 
 
 def _check_file(path: Path, what: str) -> None:
@@ -53,6 +57,7 @@ def load_data(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     _check_file(path, "data")
     suffixes = [s.lower() for s in path.suffixes]
+    _check_memory(path, parquet=bool(suffixes) and suffixes[-1] in PARQUET_SUFFIXES)
     try:
         if suffixes and suffixes[-1] in PARQUET_SUFFIXES:
             frame = pd.read_parquet(path)
@@ -77,6 +82,32 @@ def load_data(path: str | Path) -> pd.DataFrame:
         raise WitError(f"The data file {path} has a header but no rows.", "Give a file with at least one datapoint.")
     frame.columns = [str(c) for c in frame.columns]
     return frame
+
+
+#: in-memory size of a DataFrame per byte of file: CSV text is roughly its own size in memory (numbers
+#: shrink, strings grow); a compressed Parquet file expands several times.
+MEMORY_FACTOR = {"csv": 2.0, "parquet": 8.0}
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (Linux/macOS), or None when the OS will not say."""
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def _check_memory(path: Path, *, parquet: bool) -> None:
+    """Refuse, before reading, a file whose DataFrame would not fit in the memory available."""
+    need = path.stat().st_size * MEMORY_FACTOR["parquet" if parquet else "csv"]
+    free = available_memory()
+    if free is not None and need > free:
+        gib = 1024**3
+        raise WitError(
+            f"The data file {path} ({path.stat().st_size / gib:.1f} GiB) would need about {need / gib:.1f} GiB of "
+            f"memory once loaded, but only {free / gib:.1f} GiB is available.",
+            "Explore a sample of it (e.g. `head -n 1000001 big.csv > sample.csv`) or free some memory.",
+        )
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -133,19 +164,39 @@ def load_model(path: str | Path, *, trust: bool = False, name: str | None = None
     path = Path(path)
     _check_file(path, "model")
     suffix = path.suffix.lower()
-    if suffix == ".skops":
-        obj = _load_skops(path, trust)
-    else:
-        if not trust:
-            raise WitError(f"Not loading {path}: loading a pickle/joblib file runs any code inside it.", TRUST_HINT)
-        obj = _load_pickle(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if suffix == ".skops":
+            obj = _load_skops(path, trust)
+        else:
+            if not trust:
+                raise WitError(f"Not loading {path}: loading a pickle/joblib file runs any code inside it.", TRUST_HINT)
+            obj = _load_pickle(path)
+    notes = _version_notes(caught, path)
     if not _is_estimator(obj):
         raise WitError(
             f"The file {path} holds a {type(obj).__name__}, not a scikit-learn estimator.",
             "Save the fitted estimator or Pipeline itself (joblib.dump(model, path) or skops.io.dump).",
         )
     _check_fitted(obj, path)
-    return LoadedModel(name=name or path.stem, estimator=obj, path=path)
+    return LoadedModel(name=name or path.stem, estimator=obj, path=path, warnings=notes)
+
+
+def _version_notes(caught: list[warnings.WarningMessage], path: Path) -> tuple[str, ...]:
+    """sklearn warns when a model was pickled by another version: keep going, but tell the user once."""
+    versions = set()
+    for w in caught:
+        if type(w.message).__name__ == "InconsistentVersionWarning":
+            original = getattr(w.message, "original_sklearn_version", None)
+            versions.add(str(original) if original else "another version")
+    if not versions:
+        return ()
+    import sklearn
+
+    return (
+        f"{path.name} was saved with scikit-learn {', '.join(sorted(versions))}; this is {sklearn.__version__}. "
+        "It loaded, but its predictions may differ: re-save it with this version to be sure.",
+    )
 
 
 def _load_pickle(path: Path) -> Any:

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 def _div(num: float, den: float) -> float:
@@ -108,6 +109,11 @@ class ThresholdIndex:
         y_positive = np.asarray(y_positive, dtype=bool)
         if score.shape != y_positive.shape:
             raise ValueError(f"score and y_positive differ in shape: {score.shape} vs {y_positive.shape}")
+        scored = ~np.isnan(score)
+        #: rows left out because the model gave them no score (it raised on them)
+        self.n_unscored = int(len(score) - scored.sum())
+        if self.n_unscored:
+            score, y_positive = score[scored], y_positive[scored]
         order = np.argsort(score, kind="stable")
         self.sorted_scores = score[order]
         self._pos_sorted = y_positive[order]
@@ -192,6 +198,8 @@ def multiclass_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[Any
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
     lab = list(labels)
+    scored = np.asarray(pd.notna(y_pred), dtype=bool)  # rows the model raised on have no prediction
+    y_true, y_pred = np.asarray(y_true)[scored], np.asarray(y_pred)[scored]
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=lab, zero_division=0.0)
     return MulticlassMetrics(
         labels=tuple(labels),
@@ -218,6 +226,8 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> RegressionMetr
 
     y_true = np.asarray(y_true, dtype=np.float64)
     y_pred = np.asarray(y_pred, dtype=np.float64)
+    scored = ~np.isnan(y_pred)  # rows the model raised on have no prediction
+    y_true, y_pred = y_true[scored], y_pred[scored]
     return RegressionMetrics(
         mae=float(mean_absolute_error(y_true, y_pred)),
         rmse=float(root_mean_squared_error(y_true, y_pred)),

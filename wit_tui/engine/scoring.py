@@ -8,7 +8,7 @@ caches the result; an edit re-scores just that row with :func:`score_frame`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,13 @@ from wit_tui.engine.errors import WitError
 from wit_tui.engine.tasks import TaskInfo
 
 DEFAULT_CHUNK = 65_536
+#: Past this many failing rows the failure is systematic (wrong columns or types), not a few bad rows:
+#: stop bisecting and say so, instead of calling the model once per row.
+MAX_FAILED_ROWS = 100
+
+
+class _TooManyFailures(Exception):
+    pass
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,15 @@ class Scores:
     ``proba``: the full (n, n_classes) matrix for multi-class (None otherwise).
     ``label``: the predicted class at the default decision (argmax, or score ≥
     the task's default threshold) or the regression prediction.
+    ``failed``: positions of rows the model raised on (their score is NaN and
+    their label None); ``error`` the first such error, for the message.
     """
 
     score: np.ndarray
     label: np.ndarray
     proba: np.ndarray | None = None
+    failed: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    error: str = ""
 
     def __len__(self) -> int:
         return len(self.score)
@@ -61,15 +72,46 @@ def _score_chunk(estimator: Any, X: pd.DataFrame, task: TaskInfo) -> tuple[np.nd
 
 
 def labels_from(score: np.ndarray, proba: np.ndarray | None, task: TaskInfo, threshold: float | None = None) -> np.ndarray:
-    """Predicted labels: thresholded (binary), argmax (multi-class) or the prediction (regression)."""
+    """Predicted labels: thresholded (binary), argmax (multi-class) or the prediction (regression).
+
+    A row without a score (the model raised on it) gets the label None.
+    """
     if task.kind == "regression":
         return score
     classes = np.asarray(task.classes, dtype=object)
     if task.kind == "binary":
         t = task.default_threshold if threshold is None else threshold
         other = classes[1 - task.positive_index]
-        return np.where(score >= t, task.positive, other)
-    return classes[np.argmax(proba, axis=1)]
+        labels = np.where(score >= t, task.positive, other).astype(object)
+    else:
+        labels = classes[np.argmax(np.nan_to_num(proba, nan=-np.inf), axis=1)]
+    unscored = np.isnan(score)
+    if unscored.any():
+        labels = labels.astype(object)
+        labels[unscored] = None
+    return labels
+
+
+def _score_robust(
+    estimator: Any, X: pd.DataFrame, task: TaskInfo, start: int, failed: list[int], errors: list[str]
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Score a chunk the model raised on by halving it, so one bad row costs O(log n) calls, not the chunk."""
+    try:
+        return _score_chunk(estimator, X, task)
+    except Exception as exc:
+        if not errors:
+            errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}")
+        if len(X) == 1:
+            failed.append(start)
+            if len(failed) > MAX_FAILED_ROWS:
+                raise _TooManyFailures from exc
+            n_cls = len(task.classes) if task.kind == "multiclass" else 0
+            return np.full(1, np.nan), (np.full((1, n_cls), np.nan) if n_cls else None)
+        mid = len(X) // 2
+        a = _score_robust(estimator, X.iloc[:mid], task, start, failed, errors)
+        b = _score_robust(estimator, X.iloc[mid:], task, start + mid, failed, errors)
+        proba = None if a[1] is None else np.concatenate([a[1], b[1]])
+        return np.concatenate([a[0], b[0]]), proba
 
 
 def score_frame(
@@ -85,34 +127,43 @@ def score_frame(
     """Score ``X`` in chunks (optionally in parallel threads) and return :class:`Scores`."""
     n = len(X)
     bounds = [(i, min(i + chunk_size, n)) for i in range(0, n, chunk_size)] or [(0, 0)]
+    failed: list[int] = []
+    errors: list[str] = []
+
+    def run(a: int, b: int) -> tuple[np.ndarray, np.ndarray | None]:
+        try:
+            return _score_chunk(estimator, X.iloc[a:b], task)
+        except Exception:
+            return _score_robust(estimator, X.iloc[a:b], task, a, failed, errors)
+
     try:
         if n_jobs != 1 and len(bounds) > 1:
             from joblib import Parallel, delayed
 
-            parts = Parallel(n_jobs=n_jobs, prefer="threads")(
-                delayed(_score_chunk)(estimator, X.iloc[a:b], task) for a, b in bounds
-            )
+            parts = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(run)(a, b) for a, b in bounds)
             if progress:
                 progress(n, n)
         else:
             parts = []
             for a, b in bounds:
-                parts.append(_score_chunk(estimator, X.iloc[a:b], task))
+                parts.append(run(a, b))
                 if progress:
                     progress(b, n)
-    except WitError:
-        raise
-    except Exception as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "no detail"
+    except _TooManyFailures:
+        parts = None
+    if parts is None or (n and len(failed) == n):
+        many = "every row" if parts is not None else f"more than {MAX_FAILED_ROWS} rows"
         raise WitError(
-            f"The model {model_name} failed to score the data ({type(exc).__name__}: {first}).",
+            f"The model {model_name} failed to score {many} of the data ({errors[0] if errors else 'no detail'}).",
             "Check that the data has the columns and types the model was trained on.",
-        ) from exc
+        )
     score = np.concatenate([p[0] for p in parts]) if parts else np.empty(0)
     proba = None
     if task.kind == "multiclass":
         proba = np.concatenate([p[1] for p in parts]) if parts else np.empty((0, len(task.classes)))
-    return Scores(score=score, label=labels_from(score, proba, task), proba=proba)
+    failed_arr = np.array(sorted(failed), dtype=np.int64)
+    return Scores(score=score, label=labels_from(score, proba, task), proba=proba, failed=failed_arr,
+                  error=errors[0] if errors else "")
 
 
 __all__ = ["Scores", "score_frame", "labels_from"]
