@@ -206,3 +206,115 @@ def test_feature_stats_match_numpy_nan_functions(values):
         np.testing.assert_allclose(s.std, np.nanstd(values, ddof=1), **tol)
     else:
         assert np.isnan(s.std)
+
+
+# -- the Features table: entropy, non-uniformity, flags, one-pass profile, split histograms -------------------
+from scipy.stats import entropy as scipy_entropy  # noqa: E402
+
+from wit_tui.engine.stats import (  # noqa: E402
+    dataset_profile, edited_frame, non_uniformity, split_groups, split_histogram,
+)
+
+
+def test_categorical_entropy_matches_scipy(adult, adult_stats):
+    data, features = adult
+    for c in _categorical(data, features):
+        counts = data[c].value_counts()
+        counts = counts[counts > 0].to_numpy()
+        np.testing.assert_allclose(adult_stats[c].entropy, scipy_entropy(counts, base=2), rtol=1e-12)
+        k = len(counts)
+        expected = 1.0 - scipy_entropy(counts) / np.log(k) if k > 1 else 1.0
+        np.testing.assert_allclose(adult_stats[c].non_uniformity, expected, rtol=1e-9, atol=1e-12)
+
+
+def test_numeric_non_uniformity_uses_ten_equal_width_buckets(adult, adult_stats):
+    data, features = adult
+    for c in _numeric(data, features):
+        counts, _ = np.histogram(data[c].dropna(), bins=10)
+        p = counts[counts > 0] / counts.sum()
+        np.testing.assert_allclose(adult_stats[c].non_uniformity, 1 + (p * np.log(p)).sum() / np.log(10),
+                                   rtol=1e-9, atol=1e-12)
+
+
+def test_non_uniformity_hand_checked():
+    assert non_uniformity(np.array([5, 5, 5, 5])) == 0.0  # even spread
+    assert non_uniformity(np.array([7])) == 1.0  # a single value
+    assert non_uniformity(np.array([9, 0])) == 1.0  # everything in one of two buckets
+    assert non_uniformity(np.array([3, 1])) == pytest.approx(1 - (0.75 * np.log(0.75) + 0.25 * np.log(0.25)) / -np.log(2))
+    assert np.isnan(non_uniformity(np.zeros(3)))
+
+
+def test_red_flags_on_adult(adult_stats):
+    assert adult_stats["workclass"].flags == ("missing 5.9%",)  # Facets: more than 2% missing
+    assert adult_stats["native_country"].flags == ()  # 1.7% missing is under the bar
+    assert adult_stats["capital_gain"].flags == (f"zeros {adult_stats['capital_gain'].zeros_pct:.0f}%",)
+    assert adult_stats["age"].flags == ()
+
+
+def test_flags_for_constant_missing_and_infinite_columns():
+    frame = pd.DataFrame({
+        "const": [4.0] * 10, "empty": [np.nan] * 10, "cat1": ["x"] * 10,
+        "inf": [1.0, np.inf, 2.0, 3.0, -np.inf, 1.0, 2.0, 5.0, 1.0, 0.5],
+    })
+    p = dataset_profile(frame, list(frame.columns)).by_name()
+    assert p["const"].flags == ("single value",) and p["const"].non_uniformity == 1.0
+    assert p["empty"].flags == ("all missing",) and p["empty"].count == 0 and np.isnan(p["empty"].non_uniformity)
+    assert p["cat1"].flags == ("single value",)
+    assert p["inf"].flags == ("2 non-finite",)
+    assert p["inf"].min == -np.inf and p["inf"].max == np.inf  # as pandas' describe
+
+
+def test_profile_equals_stats_and_histograms(adult):
+    data, features = adult
+    profile = dataset_profile(data, features, bins=13)
+    assert list(profile.stats) == dataset_stats(data, features)
+    for c in features:
+        ours, ref = profile.histograms[c], histogram(data[c], bins=13)
+        np.testing.assert_array_equal(ours.counts, ref.counts)
+        assert ours.labels == ref.labels and ours.missing == ref.missing
+        if ref.edges is not None:
+            np.testing.assert_array_equal(ours.edges, ref.edges)
+            np.testing.assert_array_equal(ours.counts, np.histogram(data[c].dropna(), bins=13)[0])
+
+
+@pytest.mark.parametrize("column", ["age", "education_num", "workclass", "native_country"])
+def test_split_histogram_counts_each_group(adult, adult_demo, column):
+    data, _ = adult
+    y = adult_demo.y
+    codes = np.where(y == ">50K", 1, 0)
+    codes[::97] = -1  # rows in no group are left out
+    hist = histogram(data[column], bins=12)
+    split = split_histogram(data[column], hist, codes, ("<=50K", ">50K"))
+    for g in (0, 1):
+        part = data[column][codes == g]
+        if hist.edges is not None:
+            np.testing.assert_array_equal(split.counts[g], np.histogram(part.dropna(), bins=hist.edges)[0])
+        elif hist.values is not None:
+            np.testing.assert_array_equal(split.counts[g], [(part == v).sum() for v in hist.values])
+        else:
+            shown = {lab: k for k, lab in enumerate(hist.labels)}
+            vc = part.astype(str)[part.notna()].value_counts()
+            for value, n in vc.items():
+                k = shown.get(value, len(hist.labels) - 1)
+                assert split.counts[g, k] >= n if k == len(hist.labels) - 1 else split.counts[g, k] == n
+            assert split.counts[g].sum() == part.notna().sum()
+        assert split.missing[g] == part.isna().sum()
+    np.testing.assert_allclose(split.shares().sum(axis=1), 1.0)
+
+
+def test_split_groups_keeps_the_largest(adult):
+    data, _ = adult
+    codes, labels = split_groups(data["native_country"], max_groups=4)
+    assert labels[-1].startswith("(other ") and len(labels) == 4
+    assert "United-States" in labels and codes.max() == 3
+    codes, labels = split_groups(data["age"])
+    assert len(labels) == 4  # quartile buckets, as slicing makes them
+
+
+def test_edited_frame_keeps_types(adult):
+    data, features = adult
+    rows = [dict(data.iloc[0][features]), {**dict(data.iloc[1][features]), "age": "41"}]
+    frame = edited_frame(rows, data, features)
+    assert isinstance(frame["workclass"].dtype, pd.CategoricalDtype)
+    assert frame["age"].tolist() == [data["age"].iloc[0], 41]
+    assert dataset_profile(frame, features).stats[0].count == 2
