@@ -3,6 +3,12 @@
 The loaded frame is never modified. Edits to existing rows and added rows live
 in an overlay; re-inferring an edited row scores that one row only, while the
 whole dataset is scored once per model and cached.
+
+Datapoint ids: ``0 .. n_rows-1`` are the loaded rows, ``n_rows ..`` the added
+ones (duplicates and new points), in the order they were added. Deleting an
+added point renumbers the later added points down by one, as the What-If Tool
+does; loaded rows are never deleted (their edits can be reverted instead).
+Every re-inference of a point appends a :class:`Run` to its history.
 """
 
 from __future__ import annotations
@@ -11,6 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+
+import os
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,13 +33,31 @@ from wit_tui.engine.tasks import TaskInfo, detect_task, merge_tasks
 Progress = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class Run:
+    """One inference of one datapoint: what changed, and each model's score (and class probabilities)."""
+
+    number: int
+    change: str
+    scores: tuple[float, ...]
+    probas: tuple[tuple[float, ...] | None, ...]
+
+
 @dataclass
 class Overlay:
-    """Edits kept beside the data: ``edits[row][feature] = value`` for existing rows, ``added`` for new ones."""
+    """Edits kept beside the data: ``edits[row][feature] = value`` for existing rows, ``added`` for new ones.
+
+    ``added`` holds full records (every column of the data, the label included,
+    so a duplicate keeps its ground truth); ``current`` the latest scores of
+    every changed point; ``history`` the runs of every point ever re-inferred.
+    """
 
     edits: dict[int, dict[str, Any]] = field(default_factory=dict)
     added: list[dict[str, Any]] = field(default_factory=list)
     saved: bool = True
+    history: dict[int, list[Run]] = field(default_factory=dict)
+    current: dict[int, list[Scores]] = field(default_factory=dict)
+    origin: dict[int, str] = field(default_factory=dict)
 
     @property
     def n_changed(self) -> int:
@@ -109,6 +137,7 @@ class Session:
         self.overlay = Overlay()
         self._scores: dict[int, Scores] = {}
         self.cache: dict[object, object] = {}  # derived results (sorted scores, stats) keyed by the engine module
+        self.validation_config: object | None = None  # a validation.ValidationConfig from `wit-tui run --config`
 
     # -- ground truth -------------------------------------------------
     def _ground_truth(self) -> np.ndarray | None:
@@ -184,29 +213,247 @@ class Session:
         return out
 
     # -- datapoints and edits -----------------------------------------
+    @property
+    def n_total(self) -> int:
+        """Loaded rows plus added points."""
+        return self.n_rows + len(self.overlay.added)
+
+    def is_added(self, i: int) -> bool:
+        return i >= self.n_rows
+
+    def is_edited(self, i: int) -> bool:
+        return i in self.overlay.edits
+
+    def is_changed(self, i: int) -> bool:
+        return i in self.overlay.edits or i >= self.n_rows
+
+    def changed_ids(self) -> list[int]:
+        """Edited loaded rows, then added points, in id order."""
+        return sorted(self.overlay.edits) + list(range(self.n_rows, self.n_total))
+
+    def _check_id(self, i: int) -> None:
+        if not 0 <= i < self.n_total:
+            raise WitError(f"There is no datapoint {i}.", f"Ids run from 0 to {self.n_total - 1:,}.")
+
     def original_row(self, i: int) -> dict[str, Any]:
+        if i >= self.n_rows:
+            self._check_id(i)
+            rec = self.overlay.added[i - self.n_rows]
+            return {f: rec.get(f) for f in self.features}
         rec = self.data.iloc[i]
         return {f: _py(rec[f]) for f in self.features}
 
+    def record(self, i: int) -> dict[str, Any]:
+        """Every column of datapoint ``i`` (label and columns outside ``features`` too), edits applied."""
+        self._check_id(i)
+        if i >= self.n_rows:
+            return dict(self.overlay.added[i - self.n_rows])
+        rec = self.data.iloc[i]
+        values = {c: _py(rec[c]) for c in self.data.columns}
+        values.update(self.overlay.edits.get(i, {}))
+        return values
+
     def row(self, i: int) -> dict[str, Any]:
         """Feature values of datapoint ``i`` with the user's edits applied."""
+        if i >= self.n_rows:
+            return self.original_row(i)
         values = self.original_row(i)
         values.update(self.overlay.edits.get(i, {}))
         return values
 
+    def truth(self, i: int) -> Any:
+        """Ground truth of datapoint ``i`` (an added point keeps the one it was copied with, if any)."""
+        if self.y is None:
+            return None
+        if i < self.n_rows:
+            return self.y[i]
+        self._check_id(i)
+        return self.overlay.added[i - self.n_rows].get(self.label)
+
     def set_value(self, i: int, feature: str, value: Any) -> None:
+        """Set one feature of datapoint ``i``; setting a loaded row back to its original value drops the edit."""
         if feature not in self.features:
             raise WitError(f"{feature!r} is not a feature of this data.", "Pick one of the listed features.")
-        self.overlay.edits.setdefault(i, {})[feature] = value
+        self._check_id(i)
+        if i >= self.n_rows:
+            self.overlay.added[i - self.n_rows][feature] = value
+        else:
+            original = _py(self.data.iloc[i][feature])
+            edits = self.overlay.edits.setdefault(i, {})
+            if _same(original, value):
+                edits.pop(feature, None)
+                if not edits:
+                    del self.overlay.edits[i]
+            else:
+                edits[feature] = value
         self.overlay.saved = False
 
     def revert(self, i: int) -> None:
         if self.overlay.edits.pop(i, None) is not None:
+            self.overlay.current.pop(i, None)
             self.overlay.saved = not self.overlay.n_changed
+
+    def revert_value(self, i: int, feature: str) -> None:
+        """Put one feature of a loaded row back to its original value."""
+        edits = self.overlay.edits.get(i)
+        if edits is None or feature not in edits:
+            return
+        del edits[feature]
+        if not edits:
+            self.revert(i)
+        else:
+            self.overlay.saved = False
+
+    def _add(self, record: dict[str, Any], origin: str) -> int:
+        self.overlay.added.append({c: record.get(c) for c in self.data.columns})
+        new = self.n_total - 1
+        self.overlay.origin[new] = origin
+        self.overlay.saved = False
+        return new
+
+    def duplicate(self, i: int) -> int:
+        """Append a copy of datapoint ``i`` (with its edits and ground truth); returns the new id."""
+        new = self._add(self.record(i), f"copy of #{i}")
+        scores = self.overlay.current.get(i) or self._base_scores(i)
+        self.overlay.current[new] = scores
+        self._append_run(new, f"copy of #{i}", scores)
+        return new
+
+    def add_row(self, record: dict[str, Any], origin: str = "new") -> int:
+        """Append a new datapoint from a record of column values; returns its id (not yet scored)."""
+        return self._add(record, origin)
+
+    def delete(self, i: int) -> None:
+        """Remove an added datapoint; later added points move down by one id."""
+        if i < self.n_rows:
+            raise WitError(f"Datapoint {i} is from the data and cannot be deleted.",
+                           "Only added points (duplicates and new ones) can be deleted; revert edits with R.")
+        self._check_id(i)
+        del self.overlay.added[i - self.n_rows]
+
+        def shift(d: dict[int, Any]) -> dict[int, Any]:
+            return {(k - 1 if k > i else k): v for k, v in d.items() if k != i}
+
+        self.overlay.history = shift(self.overlay.history)
+        self.overlay.current = shift(self.overlay.current)
+        self.overlay.origin = shift(self.overlay.origin)
+        self.overlay.saved = not self.overlay.n_changed
+
+    # -- scores of single points and their history ---------------------
+    def _base_scores(self, i: int) -> list[Scores]:
+        out = []
+        for m in range(len(self.models)):
+            sc = self.scores(m)
+            proba = sc.proba[i:i + 1] if sc.proba is not None else None
+            out.append(Scores(score=sc.score[i:i + 1], label=sc.label[i:i + 1], proba=proba))
+        return out
+
+    def point_scores(self, i: int) -> list[Scores]:
+        """Each model's current scores of datapoint ``i`` (one-row :class:`Scores`), edits included."""
+        current = self.overlay.current.get(i)
+        if current is not None:
+            return current
+        if i >= self.n_rows:
+            self._check_id(i)
+            return self.rescore(i, "added")
+        return self._base_scores(i)
+
+    def model_row(self, i: int) -> dict[str, Any]:
+        """Every column any model needs, for datapoint ``i``, edits applied."""
+        return self.record(i)
+
+    def rescore(self, i: int, change: str) -> list[Scores]:
+        """Re-infer datapoint ``i`` with every model (one row) and append a run to its history."""
+        from wit_tui.engine.inference import score_dicts
+
+        if i < self.n_rows and i not in self.overlay.edits:
+            scores = self._base_scores(i)
+            self.overlay.current.pop(i, None)
+        else:
+            scores = score_dicts(self, [self.model_row(i)])
+            self.overlay.current[i] = scores
+        self._append_run(i, change, scores)
+        return scores
+
+    def _append_run(self, i: int, change: str, scores: list[Scores]) -> None:
+        runs = self.overlay.history.setdefault(i, [])
+        if not runs and i < self.n_rows and change != "original":
+            runs.append(_run(0, "original", self._base_scores(i)))
+        runs.append(_run(len(runs), change, scores))
+
+    def history(self, i: int) -> list[Run]:
+        """The runs of datapoint ``i``, oldest first (empty until it is first edited)."""
+        return list(self.overlay.history.get(i, []))
+
+    # -- saving ---------------------------------------------------------
+    def edits_frame(self, thresholds: Sequence[float] | None = None) -> pd.DataFrame:
+        """Edited and added points as a frame: the data's columns, then wit_id, wit_status and each model's output."""
+        from wit_tui.engine.scoring import labels_from
+
+        ids = self.changed_ids()
+        records = [self.record(i) for i in ids]
+        frame = pd.DataFrame(records, columns=list(self.data.columns))
+        frame["wit_id"] = ids
+        frame["wit_status"] = ["added" if i >= self.n_rows else "edited" for i in ids]
+        frame["wit_origin"] = [self.overlay.origin.get(i, "") for i in ids]
+        for m, model in enumerate(self.models):
+            sc = [self.point_scores(i)[m] for i in ids]
+            score = np.array([s.score[0] for s in sc], dtype=np.float64)
+            proba = np.vstack([s.proba for s in sc]) if sc and sc[0].proba is not None else None
+            t = None if thresholds is None else thresholds[m]
+            frame[f"wit_{model.name}_prediction"] = labels_from(score, proba, self.task, t) if ids else []
+            frame[f"wit_{model.name}_{self.task.score_label}"] = score
+        return frame
+
+    def save_edits(self, path: str | Path, thresholds: Sequence[float] | None = None) -> int:
+        """Write the edited and added points to CSV atomically (temp file + rename); returns the row count."""
+        path = Path(path).expanduser()
+        if not self.overlay.n_changed:
+            raise WitError("There are no edited or added datapoints to save.", "Edit a value (e) or add a point first.")
+        if path.is_dir():
+            raise WitError(f"{path} is a folder.", "Give a file name, e.g. edits.csv.")
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir():
+            raise WitError(f"The folder {parent} does not exist.", "Create it first or pick another path.")
+        frame = self.edits_frame(thresholds)
+        try:
+            fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+        except OSError as exc:
+            raise WitError(f"Cannot write in {parent}: {exc.strerror or exc}.", "Pick a folder you can write to.") from exc
+        try:
+            with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
+                frame.to_csv(fh, index=False)
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise WitError(f"Could not save {path}: {exc.strerror or exc}.", "Pick another path.") from exc
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        self.overlay.saved = True
+        return len(frame)
 
     @property
     def has_unsaved_edits(self) -> bool:
         return self.overlay.n_changed > 0 and not self.overlay.saved
+
+
+def _run(number: int, change: str, scores: list[Scores]) -> Run:
+    return Run(
+        number, change,
+        tuple(float(s.score[0]) for s in scores),
+        tuple(None if s.proba is None else tuple(float(v) for v in s.proba[0]) for s in scores),
+    )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as the user means it: 40 == 40.0, missing == missing."""
+    a, b = _py(a), _py(b)
+    if a is None or b is None:
+        return a is None and b is None
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
 
 
 def _py(value: Any) -> Any:
@@ -218,4 +465,4 @@ def _py(value: Any) -> Any:
     return value
 
 
-__all__ = ["Session", "Overlay"]
+__all__ = ["Session", "Overlay", "Run"]

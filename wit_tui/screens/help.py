@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -46,6 +47,10 @@ def help_sections(app: App) -> list[tuple[str, list[tuple[str, str]], str]]:
     return sections
 
 
+LONG_SECTION = 6  # keys; above this a section lists two keys per line
+LONG_NOTES = 300  # characters; longer notes move below all the key lists
+
+
 class HelpScreen(ModalScreen[None]):
     """A scrollable list of keys; escape, q or ? closes it."""
 
@@ -61,17 +66,33 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Static(Text("wit-tui keys — escape closes", style="bold"), id="help-title")
+            yield Static(Text("wit-tui keys — escape closes, ↑/↓ scroll", style="bold"), id="help-title")
+            details: list[tuple[str, str]] = []
             for title, rows, notes in self._sections:
-                table = Table(title=title, title_justify="left", title_style="bold $accent", show_header=False,
-                              box=None, padding=(0, 2))
-                table.add_column("key", style="bold", no_wrap=True, min_width=14)
-                table.add_column("action")
-                for keys, desc in rows:
-                    table.add_row(keys, desc)
+                # more than a few keys: two key/action pairs per line, so the key lists fit on one screen
+                pairs = 2 if len(rows) > LONG_SECTION else 1
+                table = Table(show_header=False, box=None, padding=(0, 2))
+                for _ in range(pairs):
+                    table.add_column("key", style="bold", no_wrap=True, min_width=14 if pairs == 1 else 8)
+                    table.add_column("action")
+                half = (len(rows) + pairs - 1) // pairs
+                for k in range(half):
+                    cells: list[str] = []
+                    for p in range(pairs):
+                        cells.extend(rows[k + p * half] if k + p * half < len(rows) else ("", ""))
+                    table.add_row(*cells)
+                summary, _, more = notes.partition("\n")
+                if len(more) > LONG_NOTES:  # long explanations go after every section's keys
+                    details.append((title, more))
+                    notes = summary
+                parts: list = [Text(title, style="bold $accent")]
                 if notes:
-                    table.add_row("", Text(notes, style="dim"))
-                yield Static(table, classes="help-section")
+                    parts.append(Text(notes, style="dim"))
+                parts.append(table)
+                yield Static(Group(*parts), classes="help-section")
+            for title, text in details:
+                yield Static(Text.assemble((f"{title}: how it works\n", "bold"), (text, "dim")),
+                             classes="help-section")
 
     def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

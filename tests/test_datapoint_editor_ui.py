@@ -1,0 +1,338 @@
+"""The Datapoint editor driven by real key presses (Pilot): edit, re-infer, history, revert, duplicate, add,
+delete, save; counterfactual; filter, sort, jump, quick filters; ICE / PD, attributions, minimal edits.
+One tmux end-to-end test makes an edit through the real console script."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
+from helpers import screen_text, settle
+
+from wit_tui.app import WitApp
+from wit_tui.engine import browse
+from wit_tui.engine.counterfactual import nearest_counterfactual
+
+
+async def _start(session, pilot, app):
+    await settle(app, pilot)
+    assert app.query_one("#view-datapoints").ready
+
+
+def view(app):
+    return app.query_one("#view-datapoints")
+
+
+async def test_edit_numeric_and_categorical_history_revert_duplicate_add_delete_save(adult_session, tmp_path):
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _start(s, pilot, app)
+        await pilot.press("j")  # select datapoint 1 (age 38, HS-grad)
+        await settle(app, pilot)
+        assert "Datapoint 1" in screen_text(app)
+        old = [float(s.scores(m).score[1]) for m in range(2)]
+        # a numeric feature: typed; the prediction and its delta appear at once, for both models
+        await pilot.press("d", "e")
+        await settle(app, pilot)
+        assert "age = " in screen_text(app)
+        await pilot.press(*"60", "enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        new = [float(s.point_scores(1)[m].score[0]) for m in range(2)]
+        assert s.row(1)["age"] == 60 and new != old
+        for m in range(2):
+            assert f"{new[m]:.4f} Δ{new[m] - old[m]:+.4f}" in text
+        assert "Datapoint 1 · edited" in text and "1*" in text and "1 changed (unsaved)" in text
+        # invalid input: an inline message, nothing applied
+        await pilot.press("e", *"abc", "enter")
+        await settle(app, pilot)
+        assert "'abc' is not a number" in screen_text(app) and s.row(1)["age"] == 60
+        await pilot.press("escape")
+        await settle(app, pilot)
+        # a categorical feature: picked from the values seen in the data (typing narrows the list)
+        await pilot.press("j", "j", "j", "e")
+        await settle(app, pilot)
+        assert "education of datapoint 1" in screen_text(app)
+        await pilot.press(*"Masters", "enter")
+        await settle(app, pilot)
+        assert s.row(1)["education"] == "Masters" and "Masters *" in screen_text(app)
+        # + / - step a number
+        await pilot.press("k", "k", "k", "plus", "plus", "minus")
+        await settle(app, pilot)
+        assert s.row(1)["age"] == 61
+        # the history of runs, with deltas
+        await pilot.press("H")
+        await settle(app, pilot)
+        text = screen_text(app)
+        for needle in ("Runs of datapoint 1", "0 original", "1 age 38 → 60", "2 education HS-grad → Masters",
+                       "5 age 62 → 61"):
+            assert needle in text
+        runs = s.history(1)
+        d = runs[2].scores[1] - runs[1].scores[1]
+        assert f"{d:+.6f}" in text
+        # revert one feature, then the whole point
+        await pilot.press("j", "j", "j", "r")
+        await settle(app, pilot)
+        assert s.row(1)["education"] == "HS-grad" and s.row(1)["age"] == 61
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert not s.is_edited(1) and "reverted all" in screen_text(app)
+        # duplicate, add, delete
+        await pilot.press("escape", "D")
+        await settle(app, pilot)
+        dup = s.n_rows
+        assert s.n_total == dup + 1 and f"Datapoint {dup} · copy of #1" in screen_text(app)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert s.n_total == dup + 2 and f"Datapoint {dup + 1} · new" in screen_text(app)
+        assert f"{dup + 1}+" in screen_text(app)
+        await pilot.press("d", "k", "k", "k", "e", *"30", "enter")  # the new point's age
+        await settle(app, pilot)
+        await pilot.press("K")  # back to the duplicate
+        await settle(app, pilot)
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert "Delete added datapoint" in screen_text(app)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert s.n_total == dup + 1 and s.row(dup)["age"] == 30  # the later added point moved down one id
+        # ctrl+s: save to a path typed in the prompt, then read the file back
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "save to" in screen_text(app)
+        target = tmp_path / "my-edits.csv"
+        view(app).prompt.input.value = str(target)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert target.exists() and not s.has_unsaved_edits
+        back = pd.read_csv(target)
+        assert back["wit_id"].tolist() == [dup] and back["wit_status"].tolist() == ["added"]
+        assert back["age"].tolist() == [30]
+        assert back["wit_hgb_score"].iloc[0] == pytest.approx(float(s.point_scores(dup)[1].score[0]))
+        assert "Saved 1 datapoint(s)" in screen_text(app)
+
+
+async def test_counterfactual_panel(adult_session):
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(s, pilot, app)
+        await pilot.press("j", "j", "c")
+        await settle(app, pilot)
+        text = screen_text(app)
+        want = [nearest_counterfactual(s, 2, m, threshold=0.5) for m in range(2)]
+        assert "Nearest counterfactual of #2 · L1" in text
+        for w in want:
+            assert f"#{w.index} distance {w.distance:.4f}" in text
+        await pilot.press("L")
+        await settle(app, pilot)
+        text = screen_text(app)
+        want2 = nearest_counterfactual(s, 2, 0, metric="L2", threshold=0.5)
+        assert "· L2 ·" in text and f"#{want2.index} distance {want2.distance:.4f}" in text
+        # restrict to a ground truth, then go to the counterfactual in the table
+        await pilot.press("w")
+        await settle(app, pilot)
+        await pilot.press(*"<=50K", "enter")
+        await settle(app, pilot)
+        assert "among income = <=50K" in screen_text(app)
+        await pilot.press("o")
+        await settle(app, pilot)
+        got = view(app)._results["cf"][1][0].index
+        assert f"Datapoint {got}" in screen_text(app) and s.y[got] == "<=50K"
+        # editing the point live-updates the counterfactual
+        await pilot.press("c", "d", "e", *"70", "enter")
+        await settle(app, pilot)
+        live = nearest_counterfactual(s, got, 0, metric="L2", threshold=0.5,
+                                      restrict=np.asarray(np.r_[s.y == "<=50K"], dtype=bool))
+        assert f"#{live.index} distance {live.distance:.4f}" in screen_text(app)
+
+
+async def test_filter_sort_jump_quick_filters(adult_session):
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _start(s, pilot, app)
+        await pilot.press("slash", *'age > 40 and sex == "Female"', "enter")
+        await settle(app, pilot)
+        n = int(((s.data["age"] > 40) & (s.data["sex"] == "Female")).sum())
+        assert f"{n:,} of 16,281 shown" in screen_text(app)
+        first = int(np.flatnonzero((s.data["age"] > 40) & (s.data["sex"] == "Female"))[0])
+        assert f"Datapoint {first}" in screen_text(app)
+        # a bad (or hostile) expression: one clear message, nothing changes
+        before = view(app).view.copy()
+        await pilot.press("slash")
+        prompt = view(app).prompt
+        prompt.input.value = "__import__('os')"  # (long texts are set, not typed, to keep the test quick)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Function calls are not supported" in text and f"{n:,} of 16,281 shown" in text
+        np.testing.assert_array_equal(view(app).view, before)
+        prompt.input.value = "sex == Female"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "There is no column 'Female'" in screen_text(app)
+        await pilot.press("ctrl+u", "enter")  # empty clears the filter
+        await settle(app, pilot)
+        assert "16,281 datapoints" in screen_text(app) and view(app).view is None
+        # sort by a column (picker, type to narrow)
+        await pilot.press("s", *"hours", "enter")
+        await settle(app, pilot)
+        order = browse.base_order(s, "f:hours_per_week")
+        assert view(app).view[0] == order[0] and "sort: hours_per_week ↑" in screen_text(app)
+        assert str(order[0]) == str(view(app)._get_rows(0, 1)[0][0])  # the selection stays on its datapoint
+        await pilot.press("S", *"hours", "enter")
+        await settle(app, pilot)
+        top = int(view(app).view[0])
+        assert s.data["hours_per_week"][top] == s.data["hours_per_week"].max()
+        # jump to a datapoint by id
+        await pilot.press("colon", *"1234", "enter")
+        await settle(app, pilot)
+        assert "Datapoint 1234" in screen_text(app)
+        assert view(app).grid.cursor_row == int(np.flatnonzero(view(app).view == 1234)[0])
+        await pilot.press("colon", *"99999", "enter")
+        await settle(app, pilot)
+        assert "There is no datapoint 99999" in screen_text(app)
+        await pilot.press("escape")
+        # quick filters
+        await pilot.press("f", *"neg", "down", "enter")  # false negatives of logreg, then of hgb
+        await settle(app, pilot)
+        fn = int(((s.scores(1).score < 0.5) & (s.y == ">50K")).sum())
+        assert f"{fn:,} of 16,281 shown" in screen_text(app)
+        await pilot.press("f", *"any", "enter")
+        await settle(app, pilot)
+        mis = int((((s.scores(0).score >= 0.5) != (s.y == ">50K")) | ((s.scores(1).score >= 0.5) != (s.y == ">50K"))).sum())
+        assert f"{mis:,} of 16,281 shown" in screen_text(app)
+
+
+async def test_ice_pd_attributions_minimal_edits(adult_session):
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(s, pilot, app)
+        await pilot.press("j", "j", "j", "p")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "ICE of age for datapoint 3" in text and "logreg" in text and "hgb" in text
+        await pilot.press("j")  # the next feature in the editor
+        await settle(app, pilot)
+        assert "ICE of workclass" in screen_text(app)
+        await pilot.press("P")
+        await settle(app, pilot)
+        assert "PD over 1,000 rows" in screen_text(app)
+        await pilot.press("v")
+        await settle(app, pilot)
+        assert view(app)._feature_order[0] == "capital_gain" and "var" in screen_text(app)
+        await pilot.press("a")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Local attributions of #3" in text and "fidelity R²" in text and "capital_gain" in text
+        await pilot.press("m")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Smallest edits of #3" in text and "not a causal claim" in text and "change " in text
+        # enter applies the highlighted suggestion: the prediction flips for that model
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert s.is_edited(3)
+        first_model = view(app)._min_options[0][0]
+        assert (s.point_scores(3)[first_model].score[0] >= 0.5) != (s.scores(first_model).score[3] >= 0.5)
+
+
+@pytest.mark.parametrize("size", [(80, 24)])
+async def test_every_panel_at_80x24(adult_session, size):
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=size) as pilot:
+        await _start(s, pilot, app)
+        for key, needle in (("c", "distance"), ("m", "Smallest edits"), ("p", "ICE of"),
+                            ("a", "fidelity R²"), ("H", "Runs of datapoint 0")):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert needle in screen_text(app), key
+        await pilot.press("escape")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Filter" in text and "Help" in text and "Quit" in text  # the footer keeps the main keys
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert "Counterfactual" in screen_text(app)
+
+
+async def test_multiclass_and_regression(wine_session, diabetes_session):
+    w = fresh_session(wine_session)
+    app = WitApp(w)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(w, pilot, app)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert "other class (argmax)" in screen_text(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        cls = w.task.classes[int(np.argmax(w.scores(0).proba[0]))]
+        assert f"y = P({cls})" in screen_text(app)
+        await pilot.press("C")
+        await settle(app, pilot)
+        assert f"y = P({cls})" not in screen_text(app)
+    d = fresh_session(diabetes_session)
+    app = WitApp(d)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(d, pilot, app)
+        await pilot.press("c")
+        await settle(app, pilot)
+        from wit_tui.engine.counterfactual import default_gap
+
+        gap = default_gap(d, 0)
+        assert f"≥ {gap:.4g}" in screen_text(app)
+        await pilot.press("right_curly_bracket")
+        await settle(app, pilot)
+        assert f"≥ {gap * 1.1:.4g}" in screen_text(app)
+
+
+# -- the real console script in tmux: one edit ----------------------------------------
+TMUX = shutil.which("tmux")
+
+
+@pytest.mark.skipif(TMUX is None and os.environ.get("CI") != "true", reason="tmux is not installed")
+def test_console_script_edit_in_tmux(adult_session, tmp_path):
+    script = Path(sys.executable).with_name("wit-tui")
+    socket, name = f"wit-test-{uuid.uuid4().hex[:8]}", f"wit-{uuid.uuid4().hex[:8]}"
+    env = f"WIT_TUI_CACHE_DIR={os.environ['WIT_TUI_CACHE_DIR']} HOME={tmp_path} TERM=xterm-256color"
+
+    def run(*args: str) -> str:
+        out = subprocess.run([TMUX, "-L", socket, *args], check=True, capture_output=True, text=True)
+        return out.stdout
+
+    def wait_for(*needles: str, timeout: float = 60.0) -> str:
+        deadline = time.monotonic() + timeout
+        text = ""
+        while time.monotonic() < deadline:
+            text = run("capture-pane", "-p", "-t", name)
+            if all(n in text for n in needles):
+                return text
+            time.sleep(0.25)
+        raise AssertionError(f"timed out waiting for {needles!r}; screen was:\n{text}")
+
+    run("new-session", "-d", "-s", name, "-x", "100", "-y", "30", f"env {env} {script}; sleep 30")
+    try:
+        wait_for("16,281 rows", "Datapoint 0")
+        run("send-keys", "-t", name, "d")
+        run("send-keys", "-t", name, "e")
+        wait_for("age = 25")
+        run("send-keys", "-t", name, "7", "0")  # the prompt opens with the value selected: typing replaces it
+        wait_for("age = 70")
+        run("send-keys", "-t", name, "Enter")
+        screen = wait_for("Datapoint 0 · edited", "70 *", "1 changed (unsaved)")
+        assert "Δ" in screen
+    finally:
+        subprocess.run([TMUX, "-L", socket, "kill-server"], check=False, capture_output=True)
