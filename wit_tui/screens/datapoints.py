@@ -270,7 +270,8 @@ class DatapointView(SessionView):
         self.grid.set_source(self._columns, s.n_total, self._get_rows)
         self._fill_features()
         self._select(0)
-        if self.app.focused is None or not isinstance(self.app.focused, DataGrid):
+        focused = self.app.focused
+        if focused is None or self in focused.ancestors_with_self:  # never pull focus from another tab
             self.grid.focus()
         self._update_status()
         self._warm_up()
