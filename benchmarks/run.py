@@ -15,6 +15,7 @@ machine and its load.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import platform
 import sys
@@ -39,6 +40,11 @@ from wit_tui.engine.metrics import ThresholdIndex
 from wit_tui.engine.scoring import DEFAULT_CHUNK, score_frame
 from wit_tui.engine.stats import dataset_stats, histogram, is_numeric
 from wit_tui.engine.tasks import detect_task
+
+# Per-screen benchmarks live beside this script; each exposes rows(n_rows, repeat) -> [(op, ours_s, ref_s, ref)].
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+SCREEN_BENCHMARKS = [m for m in ("bench_datapoints", "bench_performance", "bench_features")
+                     if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{m}.py"))]
 
 TOL = 1e-9
 N_NUMERIC = 10
@@ -335,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="timed repetitions; the best is kept (default 5)")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     ap.add_argument("--seed", type=int, default=0, help="RNG seed (default 0)")
+    ap.add_argument("--only-core", action="store_true",
+                    help="skip the per-screen benchmark modules (bench_datapoints, bench_features, bench_performance)")
     args = ap.parse_args(argv)
     if args.rows < FIT_ROWS // 10 or args.repeat < 1:
         ap.error(f"--rows must be at least {FIT_ROWS // 10} and --repeat at least 1")
@@ -501,6 +509,14 @@ def main(argv: list[str] | None = None) -> int:
     ref_name1 = f"model.predict_proba(X), OpenMP held to 1 thread (best of {rs})"
     rows.append(Row("scoring: score_frame(n_jobs=1), model's OpenMP held to 1 thread", s1_1, ref_s1, ref_name1))
     rows.append(Row("scoring: score_frame(n_jobs=2), model's OpenMP held to 1 thread", s2_1, ref_s1, ref_name1))
+    # -- the screens' own operations, each module beside this one ------
+    for module in SCREEN_BENCHMARKS:
+        if args.only_core:
+            break
+        step(f"{module} …")
+        bench = importlib.import_module(module)
+        for name, ours_s, ref_s_, ref_name_ in bench.rows(args.rows, R):
+            rows.append(Row(name, ours_s, ref_s_, ref_name_))
     step("done.")
 
     # -- report ---------------------------------------------------------
