@@ -143,6 +143,49 @@ def equalized_odds_ratio(y_true, y_pred, *, sensitive_features, method: Method =
     return float(min(r)) if agg == "worst_case" else float(np.mean(r))
 
 
+# -- the performance screen's summary: every rate by group, at per-group thresholds --------
+#: the rates the fairness summary shows, as Fairlearn's MetricFrame would compute them from y_pred
+SUMMARY_RATES = ("selection_rate", "recall", "fpr", "fnr", "accuracy", "precision")
+SUMMARY_GAPS = (
+    "demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference", "equalized_odds_ratio",
+    "equal_opportunity_difference", "equal_opportunity_ratio",
+)
+
+
+@dataclass(frozen=True)
+class FairnessSummary:
+    """Fairlearn's MetricFrame of each rate in :data:`SUMMARY_RATES` by group (the slices) and overall, and the
+    named gaps (``between_groups``), for the decisions actually made (each group at its own threshold)."""
+
+    groups: tuple[str, ...]
+    frames: dict[str, MetricFrame]
+    gaps: dict[str, float]
+
+    def frame(self, metric: str) -> MetricFrame:
+        return self.frames[metric]
+
+
+def fairness_summary(confusion: np.ndarray, groups: Sequence[str]) -> FairnessSummary:
+    """The summary from per-group confusion counts (rows ``tn, fp, fn, tp``, as ``SliceIndex.counts_at``).
+
+    Equal to ``MetricFrame(metrics=..., y_true, y_pred, sensitive_features)`` with ``y_pred`` the per-row
+    decisions (score >= the row's group threshold) and the groups as sensitive feature.
+    """
+    confusion = np.asarray(confusion, dtype=np.int64).reshape(-1, 4)
+    per_group = [BinaryMetrics(float("nan"), tp=int(c[3]), fp=int(c[1]), tn=int(c[0]), fn=int(c[2])) for c in confusion]
+    tn, fp, fn, tp = (int(v) for v in confusion.sum(axis=0))
+    whole = BinaryMetrics(float("nan"), tp=tp, fp=fp, tn=tn, fn=fn)
+    names = [str(g) for g in groups]
+    frames = {m: MetricFrame(m, float(getattr(whole, m)), {n: float(getattr(g, m)) for n, g in zip(names, per_group, strict=True)})
+              for m in SUMMARY_RATES}
+    gaps = {}
+    for name in SUMMARY_GAPS:
+        metrics, agg = NAMED_GAPS[name]
+        values = [frames[m].difference() if agg == "difference" else frames[m].ratio() for m in metrics]
+        gaps[name] = float(max(values) if agg == "difference" else min(values))
+    return FairnessSummary(tuple(names), frames, gaps)
+
+
 # -- gaps over engine slice metrics (validation and the report) ------------
 
 def parse_gap(name: str) -> tuple[tuple[str, ...], str] | None:
@@ -202,7 +245,8 @@ def gap(name: str, groups: SliceMetrics, whole: SliceMetrics, names: Sequence[st
 
 
 __all__ = [
-    "Gap", "METHODS", "MetricFrame", "NAMED_GAPS", "binary_metric_frame", "confusion_by_group",
+    "FairnessSummary", "Gap", "METHODS", "MetricFrame", "NAMED_GAPS", "SUMMARY_GAPS", "SUMMARY_RATES",
+    "binary_metric_frame", "confusion_by_group", "fairness_summary",
     "demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference", "equalized_odds_ratio",
     "frame_from_slices", "gap", "parse_gap",
 ]

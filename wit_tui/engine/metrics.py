@@ -115,14 +115,30 @@ class ThresholdIndex:
         if self.n_unscored:
             score, y_positive = score[scored], y_positive[scored]
         order = np.argsort(score, kind="stable")
-        self.sorted_scores = score[order]
-        self._pos_sorted = y_positive[order]
-        # cum_pos[k] = positives among the k lowest scores
-        self.cum_pos = np.zeros(len(score) + 1, dtype=np.int64)
-        np.cumsum(self._pos_sorted, out=self.cum_pos[1:])
-        self.n = len(score)
-        self.n_pos = int(self.cum_pos[-1])
+        #: the stable sort of the scores (row positions, lowest score first): per-slice indexes reuse it
+        self.order = order
+        self._set(score[order], y_positive[order])
+
+    def _set(self, sorted_scores: np.ndarray, pos_sorted: np.ndarray, cum_pos: np.ndarray | None = None) -> None:
+        self.sorted_scores = sorted_scores
+        self._pos_sorted = pos_sorted
+        if cum_pos is None:
+            # cum_pos[k] = positives among the k lowest scores
+            cum_pos = np.zeros(len(sorted_scores) + 1, dtype=np.int64)
+            np.cumsum(pos_sorted, out=cum_pos[1:])
+        self.cum_pos = cum_pos
+        self.n = len(sorted_scores)
+        self.n_pos = int(cum_pos[-1])
         self.n_neg = self.n - self.n_pos
+
+    @classmethod
+    def from_sorted(cls, sorted_scores: np.ndarray, pos_sorted: np.ndarray, cum_pos: np.ndarray | None = None) -> ThresholdIndex:
+        """An index over scores already sorted ascending (no second sort): a slice of a
+        :class:`~wit_tui.engine.slice_metrics.SliceIndex`. ``cum_pos`` may be given (it must start at 0)."""
+        index = cls.__new__(cls)
+        index.order = None
+        index._set(sorted_scores, np.asarray(pos_sorted, dtype=bool), cum_pos)
+        return index
 
     def at(self, threshold: float) -> BinaryMetrics:
         """Confusion counts at ``threshold`` (predicted positive when score >= threshold), O(log n)."""
@@ -193,6 +209,35 @@ class MulticlassMetrics:
     f1: np.ndarray
     support: np.ndarray
 
+    @property
+    def confusion_normalized(self) -> np.ndarray:
+        """Row-normalised confusion matrix, as ``confusion_matrix(..., normalize="true")`` (a class with no
+        true rows gives a row of zeros, as sklearn)."""
+        cm = self.confusion_matrix.astype(np.float64)
+        rows = cm.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.nan_to_num(cm / rows)
+
+    @property
+    def precision_macro(self) -> float:
+        return float(np.mean(self.precision)) if len(self.precision) else 0.0
+
+    @property
+    def recall_macro(self) -> float:
+        return float(np.mean(self.recall)) if len(self.recall) else 0.0
+
+    def _weighted(self, values: np.ndarray) -> float:
+        total = self.support.sum()
+        return float(np.sum(values * self.support) / total) if total else 0.0
+
+    @property
+    def precision_weighted(self) -> float:
+        return self._weighted(self.precision)
+
+    @property
+    def recall_weighted(self) -> float:
+        return self._weighted(self.recall)
+
 
 def multiclass_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[Any, ...]) -> MulticlassMetrics:
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
@@ -219,6 +264,11 @@ class RegressionMetrics:
     rmse: float
     r2: float
     residuals: np.ndarray
+
+    @property
+    def mean_error(self) -> float:
+        """Mean of prediction − label: the bias (positive = the model over-predicts)."""
+        return float(np.mean(self.residuals)) if len(self.residuals) else float("nan")
 
 
 def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> RegressionMetrics:

@@ -1,4 +1,9 @@
-"""One model's performance on the session's labelled rows, for the screen and the headless report alike."""
+"""One model's performance on the labelled rows, for the screen and the headless report alike.
+
+Everything is measured against a :class:`~wit_tui.engine.ground_truth.GroundTruth`
+(by default the session's label and positive class — what ``report`` and
+``validate`` use); the sorted indexes are cached on the session.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from wit_tui.engine.errors import WitError
+from wit_tui.engine.ground_truth import GroundTruth, ground_truth, model_scores
 from wit_tui.engine.metrics import (
     BinaryMetrics,
     MulticlassMetrics,
@@ -17,6 +23,7 @@ from wit_tui.engine.metrics import (
     regression_metrics,
 )
 from wit_tui.engine.session import Session
+from wit_tui.engine.slice_metrics import SliceIndex
 
 
 @dataclass(frozen=True)
@@ -52,23 +59,72 @@ def threshold_index(session: Session, i: int = 0) -> ThresholdIndex:
     return cached
 
 
-def model_performance(session: Session, i: int = 0, threshold: float | None = None) -> ModelPerformance:
-    """Performance of model ``i``; binary metrics at ``threshold`` (default: the task's default threshold)."""
-    mask = labelled_mask(session)
+def truth_index(session: Session, truth: GroundTruth, i: int = 0) -> ThresholdIndex:
+    """Model ``i``'s scores sorted once against ``truth`` (binary), cached on the session; the session's own
+    ground truth shares :func:`threshold_index`'s cache."""
+    if truth.default:
+        return threshold_index(session, i)
+    key = ("threshold_index", truth.key, i)
+    cached = session.cache.get(key)
+    if cached is None:
+        mask = truth.labelled
+        cached = ThresholdIndex(model_scores(session, truth, i)[mask], truth.y_positive[mask])
+        session.cache[key] = cached
+    return cached
+
+
+def class_index(session: Session, truth: GroundTruth, i: int, c: int) -> ThresholdIndex:
+    """One-vs-rest index of class ``truth.classes[c]`` for a multi-class model ``i``: its probability (or
+    decision) column against "the label is this class" (cached)."""
+    key = ("class_index", truth.key, i, c)
+    cached = session.cache.get(key)
+    if cached is None:
+        proba = session.scores(i).proba
+        if proba is None:
+            raise WitError("The model gives no per-class scores.", "One-vs-rest curves need predict_proba or decision_function.")
+        mask = truth.labelled
+        cached = ThresholdIndex(proba[mask, c], truth.y[mask] == truth.classes[c])
+        session.cache[key] = cached
+    return cached
+
+
+def slice_indexes(session: Session, truth: GroundTruth, codes: np.ndarray, n_slices: int) -> list[SliceIndex]:
+    """Each model's :class:`SliceIndex` over the labelled rows (binary), reusing the model's score sort, so
+    building one is a radix sort of the slice codes: per-slice metrics at any thresholds cost O(slices · log n)."""
+    mask = truth.labelled
+    codes_l = np.asarray(codes, dtype=np.int64)[mask]
+    out = []
+    for i in range(len(session.models)):
+        index = truth_index(session, truth, i)
+        out.append(SliceIndex(model_scores(session, truth, i)[mask], truth.y_positive[mask], codes_l, n_slices,
+                              order=index.order))
+    return out
+
+
+def truth_performance(session: Session, truth: GroundTruth, i: int = 0, threshold: float | None = None) -> ModelPerformance:
+    """Performance of model ``i`` against ``truth``; binary metrics at ``threshold`` (default: the task's)."""
+    mask = truth.labelled
     n_eval = int(mask.sum())
     name = session.models[i].name
     kind = session.task.kind
     common = {"model": name, "kind": kind, "n_evaluated": n_eval, "n_unlabelled": int(len(mask) - n_eval)}
     if n_eval == 0:
-        raise WitError(f"No row has a value in the label column {session.label!r}.", "Pick the column that holds the ground truth.")
+        raise WitError(f"No row has a value in the label column {truth.label!r}.", "Pick the column that holds the ground truth.")
     scores = session.scores(i)
     if kind == "binary":
-        idx = threshold_index(session, i)
+        idx = truth_index(session, truth, i)
         t = session.task.default_threshold if threshold is None else float(threshold)
         return ModelPerformance(**common, binary=idx.at(t), roc_auc=idx.roc_auc, average_precision=idx.average_precision)
     if kind == "multiclass":
-        return ModelPerformance(**common, multiclass=multiclass_metrics(session.y[mask], scores.label[mask], session.task.classes))
-    return ModelPerformance(**common, regression=regression_metrics(session.y[mask], scores.score[mask]))
+        return ModelPerformance(**common, multiclass=multiclass_metrics(truth.y[mask], scores.label[mask], session.task.classes))
+    return ModelPerformance(**common, regression=regression_metrics(truth.y[mask], scores.score[mask]))
 
 
-__all__ = ["ModelPerformance", "labelled_mask", "threshold_index", "model_performance"]
+def model_performance(session: Session, i: int = 0, threshold: float | None = None) -> ModelPerformance:
+    """Performance of model ``i``; binary metrics at ``threshold`` (default: the task's default threshold)."""
+    labelled_mask(session)  # the same message as ever when there is no label
+    return truth_performance(session, ground_truth(session), i, threshold)
+
+
+__all__ = ["ModelPerformance", "class_index", "labelled_mask", "model_performance", "slice_indexes", "threshold_index",
+           "truth_index", "truth_performance"]

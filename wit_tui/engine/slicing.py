@@ -21,6 +21,13 @@ validation, fairness):
   as intervals: ``[17, 28]``, ``(28, 37]``, … with the edges to 6 significant
   digits (more if two edges would look alike; the exact edges are kept in
   ``edges`` and the report's JSON);
+- on request (``equal_width=True``), **equal-width** buckets instead: the
+  edges are ``np.linspace(min, max, buckets + 1)`` and the codes exactly
+  ``pd.cut(x, bins=buckets)``'s (pandas widens the first edge by 0.1% for its
+  label only); the same interval labels, and a bucket no value falls in is
+  simply not a slice. The What-If Tool always used equal width (2 buckets);
+  quantiles are our default because equal width on a skewed feature puts
+  nearly everyone in one bucket;
 - **missing** values (NaN / None / NA) form their own slice, ``(missing)``,
   listed last, whatever the feature's kind.
 
@@ -89,7 +96,8 @@ class FeatureSlices:
     """One feature's slices: ``codes[row]`` indexes ``labels`` / ``values``.
 
     ``kind`` is ``"categorical"``, ``"discrete"`` (a numeric feature with few
-    values, one slice each) or ``"quantile"`` (numeric buckets, ``edges`` set).
+    values, one slice each), ``"quantile"`` or ``"equal_width"`` (numeric
+    buckets, ``edges`` set).
     ``values[k]`` is the slice's value for slice keys: the category, the
     number, the bucket's label, or None for the missing slice.
     """
@@ -122,7 +130,24 @@ def _with_missing(codes: np.ndarray, missing: np.ndarray, labels: list[str], val
     return codes, tuple(labels), tuple(values)
 
 
-def feature_slices(series: pd.Series, buckets: int = DEFAULT_BUCKETS, name: str | None = None) -> FeatureSlices:
+def equal_width_edges(values: np.ndarray, buckets: int) -> np.ndarray:
+    """``pd.cut(x, bins=buckets)``'s inner edges: ``linspace(min, max, buckets + 1)`` over the non-missing values."""
+    finite = values[~np.isnan(values)]
+    if len(finite) == 0:
+        return np.zeros(0)
+    return np.linspace(finite.min(), finite.max(), buckets + 1)
+
+
+def check_buckets(buckets: int) -> int:
+    """The bucket count as a whole number from 1 to 1000, or a WitError saying so."""
+    if isinstance(buckets, bool) or not isinstance(buckets, (int, np.integer)) or not 1 <= buckets <= 1000:
+        raise WitError(f"The number of buckets must be a whole number from 1 to 1000, not {buckets!r}.",
+                       "Give e.g. 4 (quartiles) or 10 (deciles).")
+    return int(buckets)
+
+
+def feature_slices(series: pd.Series, buckets: int = DEFAULT_BUCKETS, name: str | None = None, *,
+                   equal_width: bool = False) -> FeatureSlices:
     """Encode one column as slice codes (see the module docstring for the rules)."""
     if buckets < 1:
         raise WitError(f"The number of buckets must be at least 1, not {buckets}.", "Pass --buckets 2 or more.")
@@ -140,11 +165,11 @@ def feature_slices(series: pd.Series, buckets: int = DEFAULT_BUCKETS, name: str 
             codes, labels, values = _with_missing(codes, missing, labels, values)
             kind, edges = "discrete", None
         else:
-            edges = quantile_edges(x, buckets)
+            edges = equal_width_edges(x, buckets) if equal_width else quantile_edges(x, buckets)
             codes[~missing] = np.digitize(x[~missing], edges[1:-1], right=True)
             labels = list(bucket_labels(edges))
             codes, labels, values = _with_missing(codes, missing, labels, list(labels))
-            kind = "quantile"
+            kind = "equal_width" if equal_width else "quantile"
     else:
         missing = np.asarray(series.isna().to_numpy(), dtype=bool)
         if isinstance(series.dtype, pd.CategoricalDtype):
@@ -256,15 +281,17 @@ def cross(parts: Sequence[FeatureSlices], rows: np.ndarray | None = None) -> Sli
 
 def slice_by(
     frame: pd.DataFrame, features: Sequence[str], buckets: int = DEFAULT_BUCKETS, rows: np.ndarray | None = None,
+    *, equal_width: bool = False,
 ) -> Slicing:
-    """Slices of ``frame`` by ``features`` (none = Overall), counting only ``rows`` (a boolean mask) if given."""
+    """Slices of ``frame`` by ``features`` (none = Overall), counting only ``rows`` (a boolean mask) if given;
+    numeric features in ``buckets`` quantile buckets, or equal-width ones with ``equal_width=True``."""
     features = list(features)
     if len(set(features)) != len(features):
         raise WitError(f"A feature is listed twice in the slicing {', '.join(features)}.", "Name each feature once.")
     check_columns(frame, features)
     if not features:
         return overall(len(frame), rows)
-    return cross([feature_slices(frame[f], buckets, f) for f in features], rows)
+    return cross([feature_slices(frame[f], buckets, f, equal_width=equal_width) for f in features], rows)
 
 
 def value_mask(series: pd.Series, value: Any, buckets: int = DEFAULT_BUCKETS) -> tuple[np.ndarray, Any, str]:
@@ -354,6 +381,6 @@ def group_rows(codes: np.ndarray, n_slices: int) -> list[np.ndarray]:
 
 __all__ = [
     "DEFAULT_BUCKETS", "FeatureSlices", "MAX_SLICES", "MISSING_LABEL", "OVERALL", "SliceKey", "Slicing", "bucket_labels",
-    "check_columns", "check_slice_count", "cross", "feature_slices", "format_edge", "group_rows", "overall", "quantile_edges",
+    "check_buckets", "check_columns", "equal_width_edges", "check_slice_count", "cross", "feature_slices", "format_edge", "group_rows", "overall", "quantile_edges",
     "slice_by", "slice_name", "spec_slicing", "value_mask",
 ]

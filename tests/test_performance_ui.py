@@ -1,0 +1,223 @@
+"""The performance screen driven by real key presses: every number read on screen equals the engine's."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import screen_text, settle
+
+from wit_tui.app import WitApp
+from wit_tui.engine import Session
+from wit_tui.engine.ground_truth import ground_truth
+from wit_tui.engine.performance import model_performance, slice_indexes, truth_index, truth_performance
+from wit_tui.engine.slicing import slice_by
+from wit_tui.engine.thresholds import CONSTRAINED, cost_optimal_threshold, optimise
+from wit_tui.engine.worst_slices import session_worst_slices
+from wit_tui.widgets.format import fmt
+from wit_tui.widgets.perf_tables import num, signed, thr
+
+# strategy -> how many times to press "down" in the strategy dialog (custom is first)
+STRATEGY_KEYS = {"single": 1, "group": 2, "demographic_parity": 3, "equal_opportunity": 4, "equal_accuracy": 5}
+
+
+async def _open(app, pilot):
+    await settle(app, pilot)
+    await pilot.press("2")
+    await settle(app, pilot)
+
+
+async def _type(pilot, app, key: str, text: str) -> None:
+    """Open a dialog with ``key`` and type ``text`` over the pre-filled (selected) value."""
+    await pilot.press(key)
+    await settle(app, pilot)
+    await pilot.press(*list(text), "enter")
+    await settle(app, pilot)
+
+
+async def _slice_by(pilot, app, feature: str, key: str = "b") -> None:
+    await pilot.press(key)
+    await settle(app, pilot)
+    await pilot.press(*list(feature), "enter")
+    await settle(app, pilot)
+
+
+async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(adult_session):
+    s = adult_session
+    app = WitApp(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot)
+        await pilot.press("right_square_bracket", "right_curly_bracket")
+        await settle(app, pilot)
+        text = screen_text(app)
+        m = model_performance(s, 0, 0.61).binary
+        assert "logreg 0.6100" in text and fmt(m.precision) in text and fmt(m.f1) in text
+        # a typed threshold, one per model; every number with the difference
+        await _type(pilot, app, "t", "0.37, 0.42")
+        text = screen_text(app)
+        a, b = model_performance(s, 0, 0.37).binary, model_performance(s, 1, 0.42).binary
+        assert "logreg 0.3700" in text and "hgb 0.4200" in text
+        assert fmt(a.recall) in text and fmt(b.recall) in text and signed(b.recall - a.recall) in text
+        # a bad threshold: one clear message in the dialog, nothing changes
+        await _type(pilot, app, "t", "1.5")
+        assert "from 0 to 1" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "logreg 0.3700" in screen_text(app)
+        # the cost ratio: the cost row is ratio·FP + FN of each model
+        await _type(pilot, app, "c", "2.5")
+        text = screen_text(app)
+        assert "cost FP:FN 2.5" in text and f"{2.5 * a.fp + a.fn:,.0f}" in text and f"{2.5 * b.fp + b.fn:,.0f}" in text
+        await _type(pilot, app, "c", "0")
+        assert "above 0" in screen_text(app)
+        await pilot.press("escape")
+        # the cost-optimal threshold of each model (exact, over every distinct score)
+        await pilot.press("o")
+        await settle(app, pilot)
+        text = screen_text(app)
+        truth = ground_truth(s)
+        for i, name in enumerate(s.model_names):
+            opt = cost_optimal_threshold(truth_index(s, truth, i), 2.5, upper=1.0)
+            assert f"{name} {thr(opt.threshold)}" in text and f"{opt.cost:,.0f}" in text
+        # the other positive class: every metric flips to it
+        await pilot.press("r", "p")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the first class, <=50K
+        await settle(app, pilot)
+        text = screen_text(app)
+        p = truth_performance(s, ground_truth(s, positive="<=50K"), 0, 0.5)
+        assert "positive <=50K" in text and fmt(p.binary.precision) in text and fmt(p.roc_auc) in text
+
+
+async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_session):
+    s = adult_session
+    app = WitApp(s)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await _open(app, pilot)
+        await _slice_by(pilot, app, "sex")
+        text = screen_text(app)
+        truth = ground_truth(s)
+        slicing = slice_by(s.data, ["sex"], rows=truth.labelled)
+        sidx = slice_indexes(s, truth, slicing.codes, slicing.n_slices)
+        view = app.query_one("#view-performance")
+        assert view.panel == "slices" and "2 slices of sex" in text
+        for k, label in enumerate(("Female", "Male")):
+            assert label in text and f"{int((slicing.codes == k).sum()):,}" in text
+            m = sidx[0].index(k).at(0.5)
+            assert num(m.accuracy) in text and num(m.recall) in text
+        assert "demographic parity difference" in text and "MetricFrame" in text
+        # each strategy: the thresholds, costs and remaining gap on screen are the engine's
+        for name, steps in STRATEGY_KEYS.items():
+            await pilot.press("f", *(["down"] * steps), "enter")
+            await settle(app, pilot)
+            text = screen_text(app)
+            assert view.strategy == name
+            for i in range(2):
+                r = optimise(sidx[i], name, 1.0, overall=truth_index(s, truth, i), tolerance=0.01, upper=1.0)
+                for t in r.thresholds:
+                    assert thr(t) in text, (name, i, t)
+                assert f"cost {r.cost:,.0f}" in text
+                if name in CONSTRAINED:
+                    assert f"gap {num(r.gap)}" in text and r.gap <= 0.01
+        # moving the threshold moves every slice's and makes the strategy custom
+        before = view.slice_thr[0].copy()
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert view.strategy == "custom"
+        np.testing.assert_allclose(view.slice_thr[0], np.minimum(before + 0.01, 1.0))
+        # race: type one slice's threshold, nudge it, sort by size
+        await _slice_by(pilot, app, "race")
+        app.query_one("#slices-table").move_cursor(row=0)
+        await _type(pilot, app, "enter", "0.3")
+        k = view._slice_order[0]
+        assert view.slice_thr[0][k] == 0.3 and view.slice_thr[1][k] == 0.3
+        assert all(view.slice_thr[0][j] == view.thresholds[0] for j in range(view.n_slices) if j != k)
+        race = slice_by(s.data, ["race"], rows=truth.labelled)
+        ridx = slice_indexes(s, truth, race.codes, race.n_slices)
+        assert num(ridx[1].index(k).at(0.3).recall) in screen_text(app)
+        await pilot.press("plus")
+        await settle(app, pilot)
+        assert view.slice_thr[0][k] == pytest.approx(0.31)
+        combined = ridx[0].at(view.slice_thr[0])
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert num(combined.accuracy) in screen_text(app)
+        await pilot.press("l", "s")
+        await settle(app, pilot)
+        await pilot.press("down", "down", "enter", "S")
+        await settle(app, pilot)
+        assert view.sort_key == "n" and race.labels[view._slice_order[0]] == ("White",)
+        # worst slices: the engine's ranking; enter slices by the worst slice's feature
+        await pilot.press("w")
+        await settle(app, pilot)
+        text = screen_text(app)
+        # the decisions actually made: each race slice at its own threshold
+        row_thresholds = view._row_thresholds()
+        assert row_thresholds[0][race.codes == k][0] == pytest.approx(0.31)
+        expected = session_worst_slices(s, truth, "accuracy", thresholds=row_thresholds, model=0)
+        top = expected.findings[0]
+        assert "Worst slices by accuracy" in text and "marital_status=Married-civ-spouse" in text
+        assert "per-slice thresholds of race" in text
+        assert top.slice == "marital_status:Married-civ-spouse" and signed(top.worse_by) in text
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert view.features == ["marital_status"] and view.panel == "slices"
+
+
+async def test_80x24_keyboard_only(adult_session):
+    s = adult_session
+    app = WitApp(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot)
+        text = screen_text(app)
+        m = model_performance(s, 0).binary
+        assert "logreg 0.5000" in text and fmt(m.accuracy) in text and fmt(m.f1) in text
+        await _slice_by(pilot, app, "sex")
+        await pilot.press("f", "down", "down", "down", "enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "Female" in text and "Male" in text and "2 slices of sex" in text and "Demographic parity" in text
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert "Worst slices by accuracy" in screen_text(app)
+
+
+async def test_no_label_then_pick_it_on_the_screen(adult_session):
+    s = Session(adult_session.data, adult_session.models, features=adult_session.features, name="no label")
+    app = WitApp(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _open(app, pilot)
+        assert "Press g" in screen_text(app)
+        await pilot.press("g")
+        await settle(app, pilot)
+        await pilot.press(*list("sex"), "enter")
+        await settle(app, pilot)
+        assert "none of the model's classes" in screen_text(app)
+        await pilot.press("g")
+        await settle(app, pilot)
+        await pilot.press(*list("income"), "enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "truth income" in text and fmt(model_performance(adult_session, 1).binary.accuracy) in text
+
+
+async def test_multiclass_and_regression_slices(wine_session, diabetes_session):
+    app = WitApp(wine_session)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot)
+        text = screen_text(app)
+        assert "Multi-class" in text and "per class" in text and "One-vs-rest ROC" in text
+        await _slice_by(pilot, app, "alcohol")
+        assert "4 slices of alcohol" in screen_text(app) and "acc·logreg" in screen_text(app)
+    app = WitApp(diabetes_session)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot)
+        text = screen_text(app)
+        r = model_performance(diabetes_session, 0).regression
+        assert "mean error (bias)" in text and fmt(r.mean_error) in text and "Predicted vs actual" in text
+        await _slice_by(pilot, app, "bmi")
+        await pilot.press("u", "w")
+        await settle(app, pilot)
+        assert "Worst slices by mae" in screen_text(app)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert "equal-width buckets" in screen_text(app) and "MAE·ridge" in screen_text(app)

@@ -1,0 +1,148 @@
+"""Rich tables for the performance screen: every number for each model side by side, with the difference.
+
+Pure rendering of engine results (no engine calls, no Textual): the screen passes numbers in, gets renderables
+out. With two models the last column is always Δ = second model − first model.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from wit_tui.widgets.format import fmt, pct
+
+
+def num(value: float | None, digits: int = 4) -> str:
+    return fmt(None if value is None else float(value), digits)
+
+
+def thr(value: float) -> str:
+    """A threshold: 4 decimals, or ∞ (nothing positive)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    return f"{value:.4f}"
+
+
+def signed(value: float | None, digits: int = 4, kind: str = "num") -> str:
+    """A difference with its sign (``+0.0123``, ``−12``); – when not computable."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if kind == "int":
+        return f"{value:+,.0f}".replace("-", "−")
+    if kind == "pct":
+        return f"{100 * value:+.1f}pt".replace("-", "−")
+    if kind == "cost":
+        return f"{value:+,.4g}".replace("-", "−") if abs(value) < 1e4 else f"{value:+,.0f}".replace("-", "−")
+    return f"{value:+.{digits}f}".replace("-", "−")
+
+
+def show(value: float | None, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == "pct":
+        return pct(value)
+    if kind == "int":
+        return fmt(int(value)) if math.isfinite(value) else "–"
+    if kind == "thr":
+        return thr(value)
+    if kind == "cost":
+        return fmt(float(value), 4) if math.isfinite(value) else "–"
+    return num(value)
+
+
+def compare_table(names: Sequence[str], rows: Sequence[tuple[str, Sequence[float | None], str]],
+                  first: str = "metric") -> Table:
+    """Rows ``(label, value per model, kind)`` with kind in num / pct / int / thr / cost; Δ when two models."""
+    table = Table(box=None, padding=(0, 2), header_style="bold")
+    table.add_column(first, no_wrap=True)
+    for name in names:
+        table.add_column(name, justify="right", no_wrap=True)
+    two = len(names) == 2
+    if two:
+        table.add_column(f"Δ {names[1]}−{names[0]}" if len(names[0]) + len(names[1]) < 14 else "Δ (2nd − 1st)",
+                         justify="right", no_wrap=True)
+    for label, values, kind in rows:
+        cells = [show(v, kind) for v in values]
+        if two:
+            a, b = values
+            d = None if a is None or b is None or kind == "thr" else float(b) - float(a)
+            cells.append(signed(d, kind="int" if kind == "int" else ("pct" if kind == "pct" else ("cost" if kind == "cost" else "num"))))
+        table.add_row(label, *cells)
+    return table
+
+
+def confusion_table(title: str, counts: Sequence[int], labels: tuple[str, str] = ("negative", "positive"),
+                    signed_cells: bool = False) -> Table:
+    """A 2×2 confusion matrix (``tn, fp, fn, tp``): counts, each as a share of all rows (or signed differences)."""
+    tn, fp, fn, tp = (int(v) for v in counts)
+    n = (tn + fp + fn + tp) or 1
+    t = Table(title=title, title_justify="left", box=None, padding=(0, 1), header_style="bold")
+    t.add_column("true \\ pred", no_wrap=True)
+    t.add_column(labels[0][:12], justify="right", no_wrap=True)
+    t.add_column(labels[1][:12], justify="right", no_wrap=True)
+
+    def cell(name: str, v: int) -> Text:
+        if signed_cells:
+            return Text(f"{name} {signed(v, kind='int')}")
+        return Text.assemble(f"{name} {v:,} ", (pct(v / n), "dim"))
+
+    t.add_row(labels[0][:12], cell("TN", tn), cell("FP", fp))
+    t.add_row(labels[1][:12], cell("FN", fn), cell("TP", tp))
+    return t
+
+
+def multiclass_confusion(title: str, labels: Sequence[str], cm: np.ndarray, normalized: np.ndarray) -> Table:
+    """Counts with the row-normalised rate (share of the true class) in each cell; rows true, columns predicted."""
+    t = Table(title=title, title_justify="left", box=None, padding=(0, 1), header_style="bold")
+    t.add_column("true \\ pred", no_wrap=True)
+    for lab in labels:
+        t.add_column(str(lab)[:10], justify="right", no_wrap=True)
+    for r, lab in enumerate(labels):
+        cells = [Text.assemble(f"{int(cm[r, c]):,} ", (f"{100 * normalized[r, c]:.0f}%", "dim")) for c in range(len(labels))]
+        t.add_row(str(lab)[:14], *cells)
+    return t
+
+
+def per_class_table(title: str, labels: Sequence[str], precision, recall, f1, support, auc,
+                    signed_values: bool = False) -> Table:
+    t = Table(title=title, title_justify="left", box=None, padding=(0, 2), header_style="bold")
+    for name in ("class", "precision", "recall", "F1", "support", "OvR AUC"):
+        t.add_column(name, justify="left" if name == "class" else "right", no_wrap=True)
+    for j, lab in enumerate(labels):
+        if signed_values:
+            t.add_row(str(lab)[:16], signed(precision[j]), signed(recall[j]), signed(f1[j]), signed(support[j], kind="int"),
+                      signed(auc[j]))
+        else:
+            t.add_row(str(lab)[:16], num(precision[j]), num(recall[j]), num(f1[j]), f"{int(support[j]):,}", num(auc[j]))
+    return t
+
+
+def fairness_tables(names: Sequence[str], summaries: Sequence, rate_labels: dict[str, str],
+                    gap_labels: dict[str, str]) -> Group:
+    """The MetricFrame summary: per model, each rate overall, group min / max, difference and ratio (between
+    groups and to overall); then the named gaps for every model with Δ."""
+    parts: list = []
+    gap_rows = [(gap_labels[g], [s.gaps[g] for s in summaries], "num") for g in gap_labels]
+    parts.append(compare_table(names, gap_rows, first="fairness gap (between groups)"))
+    for name, s in zip(names, summaries, strict=True):
+        t = Table(title=f"{name}: MetricFrame by group (Fairlearn)", title_justify="left", box=None,
+                  padding=(0, 1), header_style="bold")
+        for col in ("rate", "overall", "min", "max", "diff", "ratio", "diff→all", "ratio→all"):
+            t.add_column(col, justify="left" if col == "rate" else "right", no_wrap=True)
+        for metric, label in rate_labels.items():
+            f = s.frames[metric]
+            t.add_row(label, num(f.overall), num(f.group_min()), num(f.group_max()), num(f.difference()),
+                      num(f.ratio()), num(f.difference("to_overall")), num(f.ratio("to_overall")))
+        parts += [Text(""), t]
+    return Group(*parts)
+
+
+__all__ = ["compare_table", "confusion_table", "fairness_tables", "multiclass_confusion", "num", "per_class_table",
+           "show", "signed", "thr"]
