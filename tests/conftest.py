@@ -9,6 +9,13 @@ import pytest
 
 # Keep the user's real cache untouched and make runs independent of earlier ones.
 os.environ.setdefault("WIT_TUI_CACHE_DIR", tempfile.mkdtemp(prefix="wit-tui-test-cache-"))
+os.environ["WIT_TUI_DATA_DIR"] = tempfile.mkdtemp(prefix="wit-tui-test-data-")
+
+
+@pytest.fixture(autouse=True)
+def private_autosave_dir(tmp_path_factory, monkeypatch):
+    """Each test autosaves into its own folder, so no test is offered another's edits (or the user's)."""
+    monkeypatch.setenv("WIT_TUI_DATA_DIR", str(tmp_path_factory.mktemp("wit-data")))
 
 
 @pytest.fixture(scope="session")

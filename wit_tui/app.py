@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from wit_tui.engine import autosave
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.performance import threshold_index
 from wit_tui.engine.session import Session
@@ -74,10 +75,13 @@ class WitApp(App):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, WitApp.ScoreProgress)
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, autosave: bool = True) -> None:
         super().__init__()
         self.session = session
         self.scored = False
+        self.autosaver: autosave.Autosaver | None = None
+        self._autosave_wanted = autosave
+        self._autosave_error_shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -96,6 +100,69 @@ class WitApp(App):
         for warning in notes:
             self.notify(warning, severity="warning", timeout=10)
         self.score_session()
+        if self._autosave_wanted:
+            self._start_autosave()
+
+    # -- autosave and restore -------------------------------------------
+    def _start_autosave(self) -> None:
+        """Offer the autosave of an earlier run on the same files, then keep autosaving every change."""
+        path = autosave.autosave_path(self.session)
+        if path is None:
+            return
+        try:
+            snapshot = autosave.find(self.session)
+        except WitError as exc:
+            aside = path.with_suffix(".unreadable.json")
+            path.replace(aside)
+            self.notify(f"{exc.message} It was moved to {aside}.", title="Autosave", severity="warning", timeout=15)
+            snapshot = None
+        if snapshot is None:
+            self._attach_autosave(path)
+            return
+
+        def answer(ok: bool | None) -> None:
+            if ok:
+                try:
+                    n = autosave.restore(self.session, snapshot)
+                except WitError as exc:
+                    self.notify(f"{exc.message} {exc.hint}", title="Not restored", severity="error", timeout=15)
+                    return  # the file stays; autosave is not attached, so it is not overwritten
+                self.notify(f"Restored {n} edited/added datapoint(s).", title="Autosave")
+                if self.scored:
+                    self.query_one(DatapointView).overlay_replaced()
+            else:
+                try:
+                    aside = autosave.discard(snapshot)
+                except WitError as exc:
+                    self.notify(f"{exc.message} {exc.hint}", title="Autosave", severity="error", timeout=15)
+                    return
+                self.notify(f"Not restored; the autosave was kept as {aside}.", title="Autosave", timeout=10)
+            self._attach_autosave(path)
+
+        self.push_screen(ConfirmScreen(
+            f"wit-tui was closed with unsaved work on these files: {snapshot.describe()}.\n"
+            "Restore it?  (n sets it aside, it is not deleted)"), answer)
+
+    def on_unmount(self) -> None:
+        if self._autosave_now in self.session.listeners:
+            self.session.listeners.remove(self._autosave_now)
+        saver = self.autosaver
+        if saver is not None and not self.session.has_unsaved_edits:
+            saver.path.unlink(missing_ok=True)  # a clean exit with everything saved to CSV leaves nothing to offer
+
+    def _attach_autosave(self, path) -> None:
+        self.autosaver = autosave.Autosaver(self.session, path)
+        self.session.listeners.append(self._autosave_now)
+
+    def _autosave_now(self) -> None:
+        saver = self.autosaver
+        if saver is None:
+            return
+        saver.save()
+        if saver.error is not None and not self._autosave_error_shown:
+            self._autosave_error_shown = True  # once: a full disk must not turn every keystroke into an alert
+            text = f"Autosave failed: {saver.error.message} Edits are kept in memory; ctrl+s saves them to CSV."
+            self.notify(text, title="Autosave", severity="warning", timeout=15)
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def score_session(self) -> None:
@@ -185,7 +252,8 @@ class WitApp(App):
                 if ok:
                     self.exit()
 
-            self.push_screen(ConfirmScreen(f"{n} edited datapoint(s) are not saved. Quit anyway?"), answer)
+            kept = " They stay in the autosave and are offered at the next start." if self.autosaver else ""
+            self.push_screen(ConfirmScreen(f"{n} edited datapoint(s) are not saved to CSV.{kept} Quit anyway?"), answer)
         else:
             self.exit()
 

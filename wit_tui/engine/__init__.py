@@ -40,7 +40,11 @@ def open_session(
     if len(models) == 2 and models[0].name == models[1].name:
         models[1] = LoadedModel(models[1].name + "-2", models[1].estimator, models[1].path)
     frame = load_data(data)
-    return Session(frame, models, label=label, features=features, positive=positive, name=Path(data).name)
+    from wit_tui.engine.autosave import file_identity
+
+    source = [["data", *file_identity(data)], *(["model", *file_identity(p)] for p in paths)]
+    return Session(frame, models, label=label, features=features, positive=positive, name=Path(data).name,
+                   source=source)
 
 
 __all__ = [

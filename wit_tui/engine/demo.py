@@ -87,8 +87,13 @@ def load_demo(name: str = "adult", progress: Callable[[str], None] | None = None
             except OSError:
                 pass  # a read-only cache dir only costs retraining next time
         models.append(LoadedModel(name=key, estimator=fitted, path=None))
+    import sklearn
+
+    from wit_tui.sample_models.recipes import RECIPE_VERSION
+
+    source = [["demo", name, RECIPE_VERSION, sklearn.__version__]]
     return Session(data.test, models, label=data.label, features=data.features, positive=data.positive,
-                   name=f"{name} demo")
+                   name=f"{name} demo", source=source)
 
 
 __all__ = ["DEMO_NAMES", "cache_dir", "demo_models_cached", "load_demo"]

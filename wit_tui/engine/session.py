@@ -18,13 +18,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.atomic import atomic_write
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.loading import LoadedModel
 from wit_tui.engine.scoring import Scores, score_frame
@@ -98,6 +97,7 @@ class Session:
         positive: Any = None,
         name: str = "data",
         n_jobs: int = 1,
+        source: Sequence[Any] | None = None,
     ) -> None:
         if len(data) == 0:
             raise WitError("The data has no rows.", "Give a file with at least one datapoint.")
@@ -138,6 +138,10 @@ class Session:
         self._scores: dict[int, Scores] = {}
         self.cache: dict[object, object] = {}  # derived results (sorted scores, stats) keyed by the engine module
         self.validation_config: object | None = None  # a validation.ValidationConfig from `wit-tui run --config`
+        #: what the session was opened from (files' identities, or the demo), so its autosave can be found again
+        self.source: list[Any] | None = None if source is None else list(source)
+        #: called after every change to the overlay (the autosave listens here)
+        self.listeners: list[Callable[[], None]] = []
 
     # -- ground truth -------------------------------------------------
     def _ground_truth(self) -> np.ndarray | None:
@@ -287,11 +291,13 @@ class Session:
             else:
                 edits[feature] = value
         self.overlay.saved = False
+        self._changed()
 
     def revert(self, i: int) -> None:
         if self.overlay.edits.pop(i, None) is not None:
             self.overlay.current.pop(i, None)
             self.overlay.saved = not self.overlay.n_changed
+            self._changed()
 
     def revert_value(self, i: int, feature: str) -> None:
         """Put one feature of a loaded row back to its original value."""
@@ -303,12 +309,14 @@ class Session:
             self.revert(i)
         else:
             self.overlay.saved = False
+            self._changed()
 
     def _add(self, record: dict[str, Any], origin: str) -> int:
         self.overlay.added.append({c: record.get(c) for c in self.data.columns})
         new = self.n_total - 1
         self.overlay.origin[new] = origin
         self.overlay.saved = False
+        self._changed()
         return new
 
     def duplicate(self, i: int) -> int:
@@ -338,6 +346,7 @@ class Session:
         self.overlay.current = shift(self.overlay.current)
         self.overlay.origin = shift(self.overlay.origin)
         self.overlay.saved = not self.overlay.n_changed
+        self._changed()
 
     # -- scores of single points and their history ---------------------
     def _base_scores(self, i: int) -> list[Scores]:
@@ -380,6 +389,11 @@ class Session:
         if not runs and i < self.n_rows and change != "original":
             runs.append(_run(0, "original", self._base_scores(i)))
         runs.append(_run(len(runs), change, scores))
+        self._changed()
+
+    def _changed(self) -> None:
+        for listener in self.listeners:
+            listener()
 
     def history(self, i: int) -> list[Run]:
         """The runs of datapoint ``i``, oldest first (empty until it is first edited)."""
@@ -410,26 +424,10 @@ class Session:
         path = Path(path).expanduser()
         if not self.overlay.n_changed:
             raise WitError("There are no edited or added datapoints to save.", "Edit a value (e) or add a point first.")
-        if path.is_dir():
-            raise WitError(f"{path} is a folder.", "Give a file name, e.g. edits.csv.")
-        parent = path.parent if str(path.parent) else Path(".")
-        if not parent.is_dir():
-            raise WitError(f"The folder {parent} does not exist.", "Create it first or pick another path.")
         frame = self.edits_frame(thresholds)
-        try:
-            fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
-        except OSError as exc:
-            raise WitError(f"Cannot write in {parent}: {exc.strerror or exc}.", "Pick a folder you can write to.") from exc
-        try:
-            with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-                frame.to_csv(fh, index=False)
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise WitError(f"Could not save {path}: {exc.strerror or exc}.", "Pick another path.") from exc
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        atomic_write(path, lambda fh: frame.to_csv(fh, index=False), what="edits file")
         self.overlay.saved = True
+        self._changed()
         return len(frame)
 
     @property
