@@ -276,6 +276,13 @@ class DatapointView(SessionView):
         self._update_status()
         self._warm_up()
 
+    def overlay_replaced(self) -> None:
+        """The whole overlay was swapped (an autosave restored): recount the rows and redraw."""
+        if not self.ready:
+            return  # session_ready will draw it
+        self._rebuild_view()
+        self._after_change(f"Restored {self.session.overlay.n_changed} edited/added datapoint(s) from the autosave.")
+
     @work(thread=True, exclusive=True, group="dp-warm", exit_on_error=False)
     def _warm_up(self) -> None:
         """Encode the data for distances and the feature specs now, off the UI thread."""
