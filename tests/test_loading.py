@@ -183,6 +183,32 @@ def test_data_parquet_round_trip(tmp_path):
     pd.testing.assert_frame_equal(load_data(path), original)
 
 
+def test_data_ragged_rows(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b,y\n1,2,1\n3,4,0,9\n5,6,1\n")
+    err = raises_wit(load_data, path)
+    assert "Line 3" in err.message and "has 4 fields, but the header has 3" in err.message
+    assert "double quotes" in err.hint
+    path.write_text("a;b;y\n1;2;1\n3;4\n5;6;1;7\n")  # short lines are padded by pandas, long ones are errors
+    err = raises_wit(load_data, path)
+    assert "Line 4" in err.message and "semicolon-separated" in err.message
+
+
+def test_data_unreadable(tmp_path, monkeypatch):
+    path = tmp_path / "locked.csv"
+    path.write_text("a,b\n1,2\n")
+    real_open = Path.open
+
+    def deny(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", deny)  # tests may run as root, where chmod 000 still reads
+    err = raises_wit(load_data, path)
+    assert "cannot be read: Permission denied" in err.message and "permissions" in err.hint
+
+
 def test_data_corrupt_parquet(tmp_path):
     path = tmp_path / "broken.parquet"
     path.write_bytes(np.random.default_rng(2).bytes(3000))

@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, 
 from textual.worker import Worker, WorkerState
 
 from wit_tui.engine import autosave
+from wit_tui.engine.data_checks import scoring_warnings
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.performance import threshold_index
 from wit_tui.engine.session import Session
@@ -39,13 +40,6 @@ def describe_session(session: Session) -> str:
         kind += ", decision_function scores"
     models = " vs ".join(session.model_names)
     return f"{session.name} · {session.n_rows:,} rows · {models} · {kind}"
-
-
-def failed_rows_message(model: str, scores) -> str:
-    """One sentence on rows a model raised on: which ones, why, and what that means for the numbers."""
-    rows = ", ".join(str(r) for r in scores.failed[:5]) + (" …" if len(scores.failed) > 5 else "")
-    return (f"{model} raised on {len(scores.failed):,} row(s) ({rows}): {scores.error}. They have no prediction "
-            "and are left out of every metric; the other rows are scored.")
 
 
 class WitApp(App):
@@ -173,11 +167,10 @@ class WitApp(App):
             self.post_message(self.ScoreProgress(offset + done, total))
 
         for i in range(len(self.session.models)):
-            scores = self.session.scores(i, progress=progress)
+            self.session.scores(i, progress=progress)
             offset += self.session.n_rows
-            if len(scores.failed):
-                self.call_from_thread(self.notify, failed_rows_message(self.session.models[i].name, scores),
-                                      title="Some rows could not be scored", severity="warning", timeout=20)
+        for text in scoring_warnings(self.session):
+            self.notify(text, title="Scoring", severity="warning", timeout=20)
         self._precompute()
         self.post_message(self.Scored())
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,12 +132,26 @@ def _read_csv(path: Path) -> pd.DataFrame:
         except csv.Error:
             sep = ","
     try:
-        return pd.read_csv(path, sep=sep, encoding=encoding)
-    except UnicodeDecodeError:
-        if encoding == "latin-1":
+        try:
+            return pd.read_csv(path, sep=sep, encoding=encoding)
+        except UnicodeDecodeError:
+            if encoding == "latin-1":
+                raise
+            # Not UTF-8 after all (the first non-ASCII byte came after the sniffed window).
+            return pd.read_csv(path, sep=sep, encoding="latin-1")
+    except pd.errors.ParserError as exc:
+        ragged = _RAGGED.search(str(exc))
+        if ragged is None:
             raise
-        # Not UTF-8 after all (the first non-ASCII byte came after the sniffed window).
-        return pd.read_csv(path, sep=sep, encoding="latin-1")
+        want, line, got = ragged.groups()
+        shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(sep, repr(sep))
+        raise WitError(
+            f"Line {line} of the data file {path} has {got} fields, but the header has {want} ({shown}-separated).",
+            f"Fix that line: a value holding a {shown} must be in double quotes.",
+        ) from exc
+
+
+_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def _is_estimator(obj: Any) -> bool:

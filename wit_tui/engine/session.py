@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from wit_tui.engine.atomic import atomic_write
+from wit_tui.engine.data_checks import input_warnings
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.loading import LoadedModel
 from wit_tui.engine.scoring import Scores, score_frame
@@ -142,6 +143,7 @@ class Session:
         self.source: list[Any] | None = None if source is None else list(source)
         #: called after every change to the overlay (the autosave listens here)
         self.listeners: list[Callable[[], None]] = []
+        self.warnings.extend(input_warnings(self))
 
     # -- ground truth -------------------------------------------------
     def _ground_truth(self) -> np.ndarray | None:

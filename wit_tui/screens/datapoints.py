@@ -41,6 +41,7 @@ from wit_tui.engine.editing import (
     duplicate_point,
     edit_text,
     feature_spec,
+    range_note,
     revert_feature,
     revert_point,
     show,
@@ -66,7 +67,9 @@ HELP_NOTES = """\
 Editing: e (or enter) edits the highlighted feature — numbers are typed, categories picked from the values seen \
 in the data; +/- step a number by a size close to a tenth of its std (whole numbers by ≥ 1) or move to the \
 next/previous category. Every edit re-infers the point with every model at once and adds a run to its history (H). \
-Edited points are marked * and added ones + in the table; ctrl+s writes them to CSV (temp file, then rename).
+Edited points are marked * and added ones + in the table; a value outside the data's range is accepted and \
+marked ⚠. ctrl+s writes them to CSV (temp file, then rename); every change is also autosaved and offered back \
+at the next start on the same files (see the README).
 Filter (/): column names, numbers, "text", == != < <= > >=, in [...], not in [...], is missing, and/or/not, \
 parentheses; score_<model> and pred_<model> too. Nothing is evaluated as Python.
 Nearest counterfactual (c): the closest other datapoint a model predicts differently (binary: the other class at \
@@ -514,6 +517,8 @@ class DatapointView(SessionView):
                  self._current_feature() in s.overlay.edits.get(i, {}) if self._feature_order else False)
         if state != getattr(self, "_key_state", None):
             self._key_state = state
+            if range_note(feature_spec(s, f), values[f]):
+                text.append(" ⚠", style="bold magenta")  # accepted, but the model never saw such a value
             self.refresh_bindings()
 
     def _note(self, text: str | Text = "", error: bool = False) -> None:

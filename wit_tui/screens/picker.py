@@ -54,6 +54,12 @@ class PickerScreen(ModalScreen[int | None]):
         ol.set_options([Option(self.options[k], id=str(k)) for k in self._shown])
         if self._shown:
             ol.highlighted = 0
+        note = self.query_one("#picker-note", Static)
+        if self._shown:
+            note.update(self.note or "↑/↓ move · enter pick · esc cancel")
+        else:  # e.g. a category the data never had: say so here, apply nothing
+            note.update(f"[b red]Nothing matches {text.strip()!r}[/]: only the listed values can be picked "
+                        "(backspace widens the list, esc cancels).")
 
     @on(Input.Changed, "#picker-filter")
     def _changed(self, event: Input.Changed) -> None:
