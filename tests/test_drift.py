@@ -16,8 +16,8 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import chi2_contingency, ks_2samp
 
 from wit_tui.engine.drift import (
-    MISSING_BIN, PSI_EPSILON, column_drift, common_columns, compare_histogram, dataset_drift, prediction_series, psi,
-    psi_band, split_by_value,
+    MISSING_BIN, PSI_EPSILON, column_drift, common_columns, compare_histogram, dataset_drift, load_reference,
+    prediction_series, psi, psi_band, split_by_value,
 )
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.scoring import score_frame
@@ -216,7 +216,21 @@ def _run(args, root):
                           text=True, timeout=60, env=env, cwd=root)
 
 
-@pytest.mark.parametrize(("reference", "needle"), [("missing.csv", "does not exist"),
+def test_load_reference_speaks_of_the_reference_file(cli_files):
+    frame = load_reference(cli_files / "d.csv", ["a", "b"])
+    assert list(frame.columns) == ["a", "b", "y"]
+    with pytest.raises(WitError, match=r"^The reference file .*missing\.csv does not exist\. Check the path"):
+        load_reference(cli_files / "missing.csv", ["a", "b"])
+    with pytest.raises(WitError, match="^The reference path .* is a folder"):
+        load_reference(cli_files, ["a", "b"])
+    (cli_files / "empty.csv").write_text("", encoding="utf-8")
+    with pytest.raises(WitError, match="^The reference file .*empty.csv is empty"):
+        load_reference(cli_files / "empty.csv", ["a", "b"])
+    with pytest.raises(WitError, match="^The reference file other.csv has none of the feature columns"):
+        load_reference(cli_files / "other.csv", ["a", "b"])
+
+
+@pytest.mark.parametrize(("reference", "needle"), [("missing.csv", "reference file missing.csv does not exist"),
                                                    ("other.csv", "none of the feature columns")])
 def test_cli_bad_reference_exits_2(cli_files, reference, needle):
     proc = _run(["--model", "m.skops", "--data", "d.csv", "--label", "y", "--reference", reference], cli_files)

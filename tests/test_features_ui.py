@@ -175,6 +175,21 @@ async def test_importance_progress_cancel_raw_and_engineered(adult_session):
         assert table_keys(app, "#feat-table")[0] == max(best, key=best.get)
 
 
+async def test_sorting_on_past_importance_drops_the_waiting_sort(adult_session):
+    s = adult_session
+    app = WitApp(s)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_features(app, pilot)
+        v = view(app)
+        v.importance_settings = (200, 1, 0)  # a small run: the sort waits for it
+        await pilot.press("s", "s", "s", "s")  # name, missing share, non-uniformity, importance (starts the run)
+        assert "sorted by importance (computing…)" in screen_text(app)
+        await pilot.press("s")  # on to data order before the run ends
+        await settle(app, pilot)
+        assert v.importance is not None
+        assert "sorted by data order" in screen_text(app) and table_keys(app, "#feat-table") == s.features
+
+
 async def test_bad_sample_size_is_explained_in_the_form(adult_session):
     app = WitApp(adult_session)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -189,6 +204,12 @@ async def test_bad_sample_size_is_explained_in_the_form(adult_session):
         await pilot.press("enter")
         await settle(app, pilot)
         assert "larger than the 16,281 rows" in screen_text(app)
+        await fill(pilot, "100")
+        await pilot.press("tab", "tab")
+        await fill(pilot, "-1")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "The seed must be from 0 to 4,294,967,295, not -1." in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
         assert view(app).importance is None and "sorted by data order" in screen_text(app)
@@ -303,3 +324,19 @@ async def test_constant_and_all_missing_features(tmp_path):
         await choose(app, pilot, "1")
         rows = view(app).drift.by_name()
         assert rows["empty"].note.startswith("all missing") and rows["const"].band == "stable"
+        await pilot.press("D")
+        await settle(app, pilot)
+        await choose(app, pilot, "empty")
+        assert "empty has no values (all missing): it cannot split the data." in [n.message for n in app._notifications]
+        await pilot.press("D")
+        await settle(app, pilot)
+        await choose(app, pilot, "const")
+        assert "const has a single value: it cannot split the data." in [n.message for n in app._notifications]
+
+        await pilot.press("i")
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        note = str(app.query_one("#imp-note").render())
+        assert "(e: raw columns)" in note and "raw columns directly" not in note  # the table says so itself
+        assert "lr: no engineered view" in screen_text(app) and "same as the raw columns" in screen_text(app)

@@ -64,6 +64,16 @@ def test_depth_out_of_range(adult_surrogate, depth):
         fit_surrogate(s.data, s.features, preds, classification=True, depth=depth)
 
 
+def test_rules_keep_backslashes_in_category_values():
+    rng = np.random.default_rng(0)
+    values = np.array(["C:\\1", "a\\g<0>", "plain"], dtype=object)
+    frame = pd.DataFrame({"path": rng.choice(values, 300), "x": rng.normal(size=300)})
+    preds = (frame["path"] != "plain").astype(int).to_numpy()
+    sur = fit_surrogate(frame, ["path", "x"], preds, classification=True, depth=2)
+    conditions = {line.split("--- ", 1)[1] for line in sur.rules.splitlines() if "path" in line}
+    assert conditions and conditions <= {f"path {op} {v}" for op in ("=", "≠") for v in values}
+
+
 def test_too_few_rows_and_mismatched_predictions():
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0]})
     with pytest.raises(WitError, match="at least 8"):

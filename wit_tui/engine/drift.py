@@ -42,6 +42,7 @@ with PSI and the JS distance, which measure how large the change is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -279,7 +280,13 @@ def load_reference(path: str | Path, features: Sequence[str]) -> pd.DataFrame:
     """Read ``--reference`` (CSV or Parquet) and check that it shares feature columns with the data."""
     from wit_tui.engine.loading import load_data
 
-    frame = load_data(path)
+    try:
+        frame = load_data(path)
+    except WitError as exc:  # load_data speaks of "the data file"; this one is the reference
+        message = re.sub(r"\b([Tt])he data (file|path)\b", r"\1he reference \2", exc.message, count=1)
+        if message == exc.message:
+            raise
+        raise WitError(message, exc.hint) from exc
     common_columns(frame, features, f"reference file {Path(path).name}")
     return frame
 

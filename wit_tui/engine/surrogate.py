@@ -131,8 +131,9 @@ def _readable(rules: str, encoding: SurrogateEncoding) -> str:
     rules = re.sub(r"weights: \[([^\]]*)\] class: (.*)$", _leaf, rules, flags=re.MULTILINE)
     for c, v in sorted(encoding.indicators, key=lambda cv: -len(cv[0]) - len(cv[1])):
         name = re.escape(f"{c}={v}")
-        rules = re.sub(rf"--- {name} <= 0\.50*\b", f"--- {c} ≠ {v}", rules)
-        rules = re.sub(rf"--- {name} >  0\.50*\b", f"--- {c} = {v}", rules)
+        # replacements as functions: a value such as ``C:\1`` is text, not a group reference
+        rules = re.sub(rf"--- {name} <= 0\.50*\b", lambda _m, c=c, v=v: f"--- {c} ≠ {v}", rules)
+        rules = re.sub(rf"--- {name} >  0\.50*\b", lambda _m, c=c, v=v: f"--- {c} = {v}", rules)
     return rules
 
 

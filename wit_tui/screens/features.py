@@ -441,6 +441,7 @@ class FeaturesView(SessionView):
     def action_sort(self) -> None:
         self.sort_index = (self.sort_index + 1) % len(SORTS)
         self.sort_reverse = False
+        self._pending_sort_by_importance = False  # moving on from "importance" drops a sort still waiting for it
         if SORTS[self.sort_index] == "importance" and self.importance is None:
             self._pending_sort_by_importance = True
             self.notify("Sorting by importance once it is computed (permutation importance is running).", timeout=5)
@@ -652,7 +653,10 @@ class FeaturesView(SessionView):
             try:
                 sd = int(values["seed"])
             except ValueError:
-                raise WitError(f"The seed {values['seed']!r} is not a whole number.", "Give 0 or any integer.") from None
+                raise WitError(f"The seed {values['seed']!r} is not a whole number.",
+                               f"Give a whole number from 0 to {2**32 - 1:,}.") from None
+            if not 0 <= sd < 2**32:  # what numpy's and sklearn's random states accept
+                raise WitError(f"The seed must be from 0 to {2**32 - 1:,}, not {sd:,}.", "0 is the usual choice.")
             return n, r, sd
 
         def done(result: tuple[int, int, int] | None) -> None:
@@ -751,13 +755,15 @@ class FeaturesView(SessionView):
             self._engineered_table(table, r)
         t2.display = len(res) > 1
         self._arrange_importance_tables()
-        parts = []
+        parts = ["(e: raw columns)"]
         if any(r.engineered is not None for r in res):
             parts.append("Engineered: the pipeline's steps before the final estimator transform the sample once; "
                          "each resulting column (get_feature_names_out) is shuffled and scored by the final estimator.")
-        parts += [f"{r.model}: {r.engineered_note}" for r in res if r.engineered is None]
+        # a model that is not a Pipeline says so in its own table; only a failure needs the note's room
+        parts += [f"{r.model}: {r.engineered_note}" for r in res
+                  if r.engineered is None and "raw columns directly" not in r.engineered_note]
         parts += [f"own = {r.model}'s {r.own.description}." for r in res if r.own is not None]
-        note.update(Text(" ".join(parts) + " (e: raw columns)"))
+        note.update(Text(" ".join(parts)))
 
     def _arrange_importance_tables(self) -> None:
         """Two models' engineered tables side by side on a wide terminal, one above the other on a narrow one."""
@@ -844,7 +850,8 @@ class FeaturesView(SessionView):
             fs = feature_slices(s.data[column])
             options = [(label, f"{label}  ({int(n):,} rows)") for label, n in zip(fs.labels, fs.counts, strict=True)]
             if len(options) < 2:
-                self.notify(f"{column} has a single value: it cannot split the data.", severity="warning")
+                what = "has no values (all missing)" if s.data[column].isna().all() else "has a single value"
+                self.notify(f"{column} {what}: it cannot split the data.", severity="warning")
                 return
             def chose_value(value: str | None) -> None:
                 if value is not None:
