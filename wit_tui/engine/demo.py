@@ -10,10 +10,10 @@ own, so they are loaded without ``--trust``; everything is written atomically.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from wit_tui.engine.atomic import atomic_write
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.loading import LoadedModel
 from wit_tui.engine.session import Session
@@ -42,14 +42,7 @@ def _atomic_dump(obj: object, path: Path) -> None:
     import joblib
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    try:
-        joblib.dump(obj, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    atomic_write(path, lambda fh: joblib.dump(obj, fh), binary=True, what="demo model cache")
 
 
 def demo_models_cached(name: str) -> bool:
@@ -84,7 +77,7 @@ def load_demo(name: str = "adult", progress: Callable[[str], None] | None = None
             fitted = estimator.fit(data.train[data.features], data.train[data.label])
             try:
                 _atomic_dump(fitted, path)
-            except OSError:
+            except (OSError, WitError):
                 pass  # a read-only cache dir only costs retraining next time
         models.append(LoadedModel(name=key, estimator=fitted, path=None))
     import sklearn

@@ -15,9 +15,7 @@ rules print as ``sex = Male`` / ``sex ≠ Male`` instead of ``sex=Male <= 0.50``
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.atomic import atomic_write
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.stats import is_numeric
 
@@ -207,39 +206,7 @@ def export_rules(surrogates: Sequence[Surrogate], path: str | Path, dataset: str
     """Write the rules to ``path`` atomically (a temporary file in the same folder, then ``os.replace``)."""
     if not surrogates:
         raise WitError("There are no surrogate rules to export yet.", "Fit the surrogate first.")
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise WitError(f"{path} is a folder.", "Give a file name, e.g. surrogate-rules.txt.")
-    folder = path.parent
-    if not folder.is_dir():
-        raise WitError(f"The folder {folder} does not exist.", "Create it first, or give another path.")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        os.chmod(tmp, _file_mode(path))  # mkstemp makes 0600; the export should read like any file the user writes
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(rules_text(surrogates, dataset))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise WitError(f"Cannot write {path}: {exc.strerror or exc}.",
-                       "Check the folder's permissions and free space.") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-    return path.resolve()
-
-
-def _file_mode(path: Path) -> int:
-    """The mode an existing file has, or what the user's umask gives a new one."""
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    return atomic_write(path, rules_text(surrogates, dataset), what="rules file").resolve()
 
 
 __all__ = [
