@@ -244,3 +244,98 @@ def test_a_crash_is_exit_3_not_a_failed_validation(monkeypatch, capsys, tmp_path
     assert main(["validate", "--demo", "adult", "--config", str(tmp_path / "c.toml")]) == 3
     err = capsys.readouterr().err
     assert "Traceback" in err and "wit-tui: error: internal error (RuntimeError: boom)" in err
+
+
+# -- in process: rendering and usage errors ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bracket_session():
+    """Category values and a model name that look like rich markup (``[/]`` alone raises MarkupError if parsed)."""
+    from wit_tui.engine.loading import LoadedModel
+    from wit_tui.engine.session import Session
+
+    rng = np.random.default_rng(3)
+    n = 200
+    frame = pd.DataFrame({"x": rng.normal(size=n), "g": rng.choice(["[/]", "[bold]B", "plain"], size=n),
+                          "h": rng.choice(["u", "v"], size=n)})
+    frame["y"] = np.where(frame["x"] + rng.normal(scale=0.5, size=n) > 0, "yes", "no")
+    model = LogisticRegression().fit(frame[["x"]], frame["y"])
+    return Session(frame, [LoadedModel("[red]m", model)], label="y", features=["x", "g", "h"], positive="yes")
+
+
+def _printed(renderables) -> str:
+    import io
+
+    from rich.console import Console
+
+    from wit_tui import render
+
+    console = Console(file=io.StringIO(), width=200, color_system=None, force_terminal=False)
+    render.print_all(console, renderables)
+    return console.file.getvalue()
+
+
+def test_values_that_look_like_markup_print_as_they_are(bracket_session):
+    """A category such as "[/]" is data: the text report and the validation table print it, never crash (exit 3)."""
+    import tomllib
+
+    from wit_tui import render
+    from wit_tui.engine.report import build_report
+    from wit_tui.engine.validation import parse_config, validate_session
+
+    report = build_report(bracket_session, slice_features=["g"])
+    for text in (render.report_text(report), _printed(render.report_renderables(report))):
+        assert "[/]" in text and "[bold]B" in text and "[red]m" in text
+    assert "[/]" in render.report_markdown(report)
+    cfg = parse_config(tomllib.loads('[[metrics]]\nname = "example_count"\nvalue_threshold = { lower_bound = 1 }\n'
+                                      '[[slicing_specs]]\nfeature_keys = ["g"]\n'), source="t.toml")
+    out = _printed(render.validation_renderables(validate_session(bracket_session, cfg, candidate=0)))
+    assert "g:[/]" in out and "g:[bold]B" in out and "[red]m" in out and "PASSED" in out
+
+
+def test_cross_slice_labels_follow_the_order_asked_for(bracket_session):
+    """`--slice h,g` titles the table "h × g", so each row reads "u × plain", not the key's sorted "plain × u"."""
+    from wit_tui import render
+    from wit_tui.engine.report import build_report
+
+    report = build_report(bracket_session, slice_features=["h", "g"])
+    text, md = render.report_text(report), render.report_markdown(report)
+    assert "Slices by h × g" in text and "## Slices by h × g" in md
+    for out in (text, md):
+        assert "u × plain" in out and "plain × u" not in out
+    assert report.slices.rows[0].slice.startswith("g_X_h:")  # the JSON keeps TFMA's sorted slice name
+    assert all(line == line.rstrip() for line in text.splitlines())  # no trailing blanks in a -o report.txt
+
+
+def test_usage_errors_print_brackets_and_refuse_an_empty_slice(tmp_path, capsys):
+    from wit_tui.cli import main
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('metrics = "auc"\n')
+    assert main(["validate", "--demo", "adult", "--config", str(cfg)]) == 2  # fails before any model loads
+    err = capsys.readouterr().err
+    assert "write each one as [[metrics]]" in err and err.count("wit-tui: error:") == 1
+    assert main(["report", "--slice", ","]) == 2
+    err = capsys.readouterr().err
+    assert "--slice ',' names no feature" in err and "Traceback" not in err
+
+
+def test_candidate_and_baseline_with_the_same_file_name_are_told_apart(tmp_path, capsys):
+    from wit_tui.cli import main
+
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame({"a": rng.normal(size=60)})
+    frame["y"] = np.where(frame["a"] + rng.normal(size=60) > 0, "pos", "neg")
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    for folder, c in (("prod", 0.01), ("new", 1.0)):
+        (tmp_path / folder).mkdir()
+        sio.dump(LogisticRegression(C=c).fit(frame[["a"]], frame["y"]), tmp_path / folder / "model.skops")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[[metrics]]\nname = "auc"\nchange_threshold = { direction = "higher_is_better", absolute = -1 }\n')
+    code = main(["validate", "--candidate", str(tmp_path / "new" / "model.skops"), "--baseline",
+                 str(tmp_path / "prod" / "model.skops"), "--data", str(tmp_path / "d.csv"), "--label", "y",
+                 "--config", str(cfg), "-o", str(tmp_path / "r.json")])
+    assert code == 0, capsys.readouterr()
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["candidate_model_name"] == "model (candidate)" and doc["baseline_model_name"] == "model (baseline)"

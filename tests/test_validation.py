@@ -88,6 +88,22 @@ def test_baseline_zero_fails_the_relative_check_with_a_message():
     assert check_change(0.5, 0.0, ChangeThreshold(HIB, absolute=0.0))[0]  # absolute alone is fine
 
 
+def test_a_failure_message_tells_the_value_from_the_bound():
+    """A value a hair below its bound must not read "0.870892 is below lower_bound 0.870892"."""
+    bound = 0.8708924513236289
+    ok, msg = check_value(np.nextafter(bound, 0), ValueThreshold(lower_bound=bound), "accuracy")
+    value_text, bound_text = msg.removeprefix("accuracy ").split(" is below lower_bound ")
+    assert not ok and value_text != bound_text and float(bound_text) == bound
+    ok, msg = check_value(0.5, ValueThreshold(upper_bound=0.25), "auc")
+    assert msg == "auc 0.5 is above upper_bound 0.25"  # short numbers stay short
+    # 0.9 - 0.91 is -0.010000000000000009 in floats, which fails absolute = -0.01 (as in TFMA): the message shows it
+    ok, msg = check_change(0.9, 0.91, ChangeThreshold(HIB, absolute=-0.01), "auc")
+    assert not ok and "changed by -0.010000000000000009" in msg and "absolute -0.01 " in msg
+    ok, msg = check_change(0.99, 1.0 + 1e-12, ChangeThreshold(HIB, relative=0.99), "auc")
+    ratio_text = msg.split("baseline = ")[1].split(" ")[0]
+    assert not ok and ratio_text != "0.99" and float(ratio_text) < 0.99
+
+
 def test_nan_in_a_change_check_fails():
     assert not check_change(float("nan"), 0.5, ChangeThreshold(HIB, absolute=-1.0))[0]
     assert not check_change(0.5, float("nan"), ChangeThreshold(HIB, relative=0.0))[0]

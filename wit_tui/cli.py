@@ -154,11 +154,13 @@ def _validate_parser() -> argparse.ArgumentParser:
 
 def _fail(message: str, hint: str = "") -> int:
     from rich.console import Console
+    from rich.markup import escape
 
+    # the message and hint are text, never markup: "write each one as [[metrics]]" must print as is
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    err.print(f"[bold red]wit-tui: error:[/] {message}", markup=True)
+    err.print(f"[bold red]wit-tui: error:[/] {escape(message)}", markup=True)
     if hint:
-        err.print(f"  {hint}", style="yellow")
+        err.print(f"  {hint}", style="yellow", markup=False)
     return EXIT_USAGE
 
 
@@ -317,6 +319,8 @@ def cmd_report(argv: Sequence[str]) -> int:
             suffix = Path(args.output).suffix.lower() if args.output else ""
             fmt = {".json": "json", ".md": "md", ".markdown": "md"}.get(suffix, "text")
         slice_features = _split(args.slice)
+        if args.slice is not None and not slice_features:
+            raise UsageError(f"--slice {args.slice!r} names no feature.", "Pass --slice FEATURE or --slice A,B.")
         _check_output(args.output)
         session = build_session(args)
         report = build_report(session, threshold=args.threshold, slice_features=slice_features, buckets=args.buckets)
@@ -363,8 +367,13 @@ def _validate_session(args: argparse.Namespace):  # -> (Session, candidate index
     if not args.label:
         raise WitError("validate needs --label: the ground-truth column to measure against.", "Add --label COLUMN.")
     models = [args.baseline, args.candidate] if args.baseline else [args.candidate]
+    names = None
+    if args.baseline and Path(args.baseline).stem == Path(args.candidate).stem:
+        # prod/model.skops vs new/model.skops: say which is which, not "model" vs "model-2"
+        stem = Path(args.candidate).stem
+        names = [f"{stem} (baseline)", f"{stem} (candidate)"]
     session = open_session(models, args.data, args.label, positive=args.positive, features=_split(args.features) or None,
-                           trust=args.trust)
+                           names=names, trust=args.trust)
     return (session, 1, 0) if args.baseline else (session, 0, None)
 
 

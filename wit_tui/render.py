@@ -42,6 +42,21 @@ def _stat(value: Any) -> str:
     return fmt(value, 4) if value is not None else "–"
 
 
+def _plain(value: Any, style: str = ""):
+    """Text from the data (a category, a column or model name) for a rich table: never read as markup, so a
+    value such as ``[/]`` or ``[bold]`` is printed as is instead of styling the table or raising MarkupError."""
+    from rich.text import Text
+
+    return Text(str(value), style=style)
+
+
+def _slice_label(row, features: Sequence[str]) -> str:
+    """A slice's label with its values in the order the features were asked for (``--slice sex,race`` gives
+    ``Female × White``), matching the table's title; the slice key itself is sorted by feature, as TFMA's."""
+    by_feature = dict(zip((f for f, _ in row.slice_key), row.labels, strict=True))
+    return " × ".join(by_feature.get(f, "") for f in features) if set(by_feature) == set(features) else " × ".join(row.labels)
+
+
 # ---------------------------------------------------------------------------
 # report: rich
 # ---------------------------------------------------------------------------
@@ -75,7 +90,7 @@ def report_renderables(report: Report, session=None, *, plots: bool = False, wid
                       padding=(0, 2))
         table.add_column("metric")
         for m in report.models:
-            table.add_column(m.name, justify="right")
+            table.add_column(_plain(m.name), justify="right")
         for name in metric_names:
             table.add_row(name, *(_cell(m.metrics.get(name)) for m in report.models))
         out += [table, Text("")]
@@ -88,13 +103,13 @@ def report_renderables(report: Report, session=None, *, plots: bool = False, wid
             if not m.confusion_matrix:
                 continue
             n = sum(sum(r) for r in m.confusion_matrix) or 1
-            cm = Table(title=f"{m.name}: confusion matrix", title_justify="left",
+            cm = Table(title=_plain(f"{m.name}: confusion matrix"), title_justify="left",
                        header_style="bold", box=None, padding=(0, 2))
             cm.add_column("true \\ predicted", no_wrap=True)
             for lab in m.confusion_labels:
-                cm.add_column(lab, justify="right", no_wrap=True)
+                cm.add_column(_plain(lab), justify="right", no_wrap=True)
             for lab, row in zip(m.confusion_labels, m.confusion_matrix, strict=True):
-                cm.add_row(lab, *(f"{v:,} ({100 * v / n:.1f}%)" for v in row))
+                cm.add_row(_plain(lab), *(f"{v:,} ({100 * v / n:.1f}%)" for v in row))
             out += [cm, Text("")]
     if plots and session is not None and session.has_label:
         out += _plots(report, session, width)
@@ -118,14 +133,14 @@ def _slice_tables(report: Report) -> list:
     small = False
     for model in models:
         title = f"Slices by {by}" + (f" — {model}" if model else "")
-        t = Table(title=title, title_justify="left", title_style="bold", header_style="bold", box=None, padding=(0, 1))
+        t = Table(title=_plain(title, "bold"), title_justify="left", header_style="bold", box=None, padding=(0, 1))
         t.add_column("slice", no_wrap=True, overflow="ellipsis", max_width=40)
         if show_rows:
             t.add_column("rows", justify="right", no_wrap=True)
         for c in columns:
             t.add_column(SHORT.get(c, c), justify="right", no_wrap=True)
         for row in st.rows:
-            label = " × ".join(row.labels)
+            label = _slice_label(row, st.features)
             cells = [f"{row.row_count:,}"] if show_rows else []
             if model:
                 vals = row.metrics[model]
@@ -134,7 +149,7 @@ def _slice_tables(report: Report) -> list:
                     label += " *"
                     small = True
                 cells += [_cell(vals.get(c)) for c in columns]
-            t.add_row(label, *cells)
+            t.add_row(_plain(label), *cells)
         out += [t, Text("")]
     if columns:
         out.append(Text(_legend(columns), style="dim"))
@@ -161,7 +176,7 @@ def _feature_tables(report: Report) -> list:
         for c in ("count", "missing", "mean", "std", "min", "median", "max", "unique"):
             t.add_column(c, justify="right", no_wrap=True)
         for f in numeric:
-            t.add_row(f.name, f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", _stat(f.mean), _stat(f.std),
+            t.add_row(_plain(f.name), f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", _stat(f.mean), _stat(f.std),
                       _stat(f.min), _stat(f.median), _stat(f.max), f"{f.unique:,}")
         out += [t, Text("")]
     if categorical:
@@ -173,8 +188,8 @@ def _feature_tables(report: Report) -> list:
         t.add_column("top", no_wrap=True, overflow="ellipsis", max_width=30)
         t.add_column("freq", justify="right", no_wrap=True)
         for f in categorical:
-            t.add_row(f.name, f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", f"{f.unique:,}",
-                      "" if f.top is None else str(f.top), f"{f.freq:,}" if f.top is not None else "")
+            t.add_row(_plain(f.name), f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", f"{f.unique:,}",
+                      _plain("" if f.top is None else f.top), f"{f.freq:,}" if f.top is not None else "")
         out += [t, Text("")]
     return out
 
@@ -242,7 +257,7 @@ def report_text(report: Report, *, width: int = 120) -> str:
                       highlight=False)
     for r in report_renderables(report):
         console.print(r)
-    return console.export_text()
+    return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
 
 
 # ---------------------------------------------------------------------------
@@ -304,7 +319,7 @@ def report_markdown(report: Report) -> str:
             rows = []
             for row in st.rows:
                 vals = row.metrics.get(model, {}) if model else {}
-                label = " × ".join(row.labels)
+                label = _slice_label(row, st.features)
                 if model and (vals.get("example_count") or 0) < SMALL_SLICE:
                     label += " \\*"
                     small = True
@@ -362,7 +377,7 @@ def validation_renderables(result: ValidationResult, *, config: str = "") -> lis
             if c.metric_key.method and c.metric_key.method != "between_groups":
                 metric += f" ({c.metric_key.method})"
             model = c.metric_key.model_name + (f" vs {c.baseline_model}" if c.kind == "change" else "")
-            t.add_row(c.slice, metric, model, c.threshold.describe(), fmt(c.value),
+            t.add_row(_plain(c.slice), _plain(metric), _plain(model), _plain(c.threshold.describe()), fmt(c.value),
                       fmt(c.baseline_value) if c.kind == "change" else "",
                       Text("PASS", style="green") if c.ok else Text("FAIL", style="bold red"))
         out += [t, Text("")]

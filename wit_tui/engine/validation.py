@@ -327,6 +327,16 @@ def _num(x: float | None, signed: bool = False) -> str:
     return f"{x:+.6g}" if signed else f"{x:.6g}"
 
 
+def _nums(a: float, b: float, signed: bool = False) -> tuple[str, str]:
+    """Two numbers for a message, with enough digits to tell them apart (a value just below a bound must not
+    read "0.870892 is below lower_bound 0.870892")."""
+    for digits in (6, 9, 12, 17):
+        fa, fb = (f"{x:{'+' if signed else ''}.{digits}g}" for x in (a, b))
+        if fa != fb or a == b:
+            return fa, fb
+    return fa, fb
+
+
 def check_value(value: float, threshold: ValueThreshold, metric: str = "value") -> tuple[bool, str]:
     """TFMA's value check: ``lower <= value <= upper`` with unset bounds infinite; NaN fails."""
     lo = -math.inf if threshold.lower_bound is None else threshold.lower_bound
@@ -335,9 +345,11 @@ def check_value(value: float, threshold: ValueThreshold, metric: str = "value") 
     if math.isnan(v):
         return False, f"{metric} is NaN, which never passes a threshold"
     if v < lo:
-        return False, f"{metric} {_num(v)} is below lower_bound {_num(lo)}"
+        shown, bound = _nums(v, lo)
+        return False, f"{metric} {shown} is below lower_bound {bound}"
     if v > hi:
-        return False, f"{metric} {_num(v)} is above upper_bound {_num(hi)}"
+        shown, bound = _nums(v, hi)
+        return False, f"{metric} {shown} is above upper_bound {bound}"
     return True, f"{metric} {_num(v)} is {threshold.describe()}"
 
 
@@ -357,8 +369,9 @@ def check_change(value: float, baseline: float, threshold: ChangeThreshold, metr
         elif passed:
             parts.append(f"change {_num(diff, signed=True)} {op} absolute {_num(threshold.absolute, signed=True)}")
         else:
-            parts.append(f"{metric} changed by {_num(diff, signed=True)} ({_num(v_b)} -> {_num(v_c)}), "
-                         f"{bad_op} absolute {_num(threshold.absolute, signed=True)} ({threshold.direction})")
+            shown, bound = _nums(diff, threshold.absolute, signed=True)
+            parts.append(f"{metric} changed by {shown} ({_num(v_b)} -> {_num(v_c)}), "
+                         f"{bad_op} absolute {bound} ({threshold.direction})")
         ok &= bool(passed)
     if threshold.relative is not None:
         if v_b == 0.0:  # TFMA: math.isclose(v_b, 0.0), i.e. exactly zero
@@ -372,8 +385,9 @@ def check_change(value: float, baseline: float, threshold: ChangeThreshold, metr
             elif passed:
                 parts.append(f"ratio {_num(ratio)} {op} relative {_num(threshold.relative)}")
             else:
-                parts.append(f"{metric} ratio candidate / baseline = {_num(ratio)} ({_num(v_c)} / {_num(v_b)}), "
-                             f"{bad_op} relative {_num(threshold.relative)} ({threshold.direction})")
+                shown, bound = _nums(ratio, threshold.relative)
+                parts.append(f"{metric} ratio candidate / baseline = {shown} ({_num(v_c)} / {_num(v_b)}), "
+                             f"{bad_op} relative {bound} ({threshold.direction})")
             ok &= bool(passed)
     if not parts:
         parts.append(f"{threshold.direction} with no bound")
