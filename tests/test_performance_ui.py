@@ -78,6 +78,22 @@ async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(adult_sessi
         for i, name in enumerate(s.model_names):
             opt = cost_optimal_threshold(truth_index(s, truth, i), 2.5, upper=1.0)
             assert f"{name} {thr(opt.threshold)}" in text and f"{opt.cost:,.0f}" in text
+        # the dialog is pre-filled with the exact thresholds: confirming it unchanged moves nothing
+        exact = list(app.query_one("#view-performance").thresholds)
+        await pilot.press("t")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.query_one("#view-performance").thresholds == exact
+        # an empty threshold: one message, nothing changes
+        await pilot.press("t")
+        await settle(app, pilot)
+        await pilot.press("backspace", "enter")
+        await settle(app, pilot)
+        assert "Type a threshold" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.query_one("#view-performance").thresholds == exact
         # the other positive class: every metric flips to it
         await pilot.press("r", "p")
         await settle(app, pilot)
@@ -127,8 +143,13 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_ses
         # race: type one slice's threshold, nudge it, sort by size
         await _slice_by(pilot, app, "race")
         app.query_one("#slices-table").move_cursor(row=0)
-        await _type(pilot, app, "enter", "0.3")
+        await pilot.press("enter")
+        await settle(app, pilot)
         k = view._slice_order[0]
+        assert f"Threshold for {' × '.join(view.slicing.labels[k])}" in screen_text(app)  # not race:White
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await _type(pilot, app, "enter", "0.3")
         assert view.slice_thr[0][k] == 0.3 and view.slice_thr[1][k] == 0.3
         assert all(view.slice_thr[0][j] == view.thresholds[0] for j in range(view.n_slices) if j != k)
         race = slice_by(s.data, ["race"], rows=truth.labelled)
@@ -205,7 +226,8 @@ async def test_multiclass_and_regression_slices(wine_session, diabetes_session):
     async with app.run_test(size=(160, 50)) as pilot:
         await _open(app, pilot)
         text = screen_text(app)
-        assert "Multi-class" in text and "per class" in text and "One-vs-rest ROC" in text
+        assert "Multi-class" in text and "per class" in text and "ROC: class_0 vs rest" in text
+        assert "Δ hgb − logreg (counts)" in text  # the difference of the two confusion matrices
         await _slice_by(pilot, app, "alcohol")
         assert "4 slices of alcohol" in screen_text(app) and "acc·logreg" in screen_text(app)
     app = WitApp(diabetes_session)
@@ -214,6 +236,7 @@ async def test_multiclass_and_regression_slices(wine_session, diabetes_session):
         text = screen_text(app)
         r = model_performance(diabetes_session, 0).regression
         assert "mean error (bias)" in text and fmt(r.mean_error) in text and "Predicted vs actual" in text
+        assert "Residuals (prediction − label)" in text
         await _slice_by(pilot, app, "bmi")
         await pilot.press("u", "w")
         await settle(app, pilot)
@@ -221,3 +244,26 @@ async def test_multiclass_and_regression_slices(wine_session, diabetes_session):
         await pilot.press("l")
         await settle(app, pilot)
         assert "equal-width buckets" in screen_text(app) and "MAE·ridge" in screen_text(app)
+
+
+def test_rates_read_with_fixed_decimals_and_long_plot_titles_are_shortened():
+    """A rate column reads 0.0000 / 0.0005 / 1.0000, not 0 / 5.000e-04 / 1; a plot title longer than the plot
+    (which plotext would silently drop) is cut with …."""
+    from wit_tui.widgets.plots import TITLE_MARGIN, set_title
+
+    assert [num(v) for v in (0.0, 1.0, 0.000547, 0.5)] == ["0.0000", "1.0000", "0.0005", "0.5000"]
+    assert num(45.25) == fmt(45.25) and num(2e-6) == fmt(2e-6) and num(float("nan")) == "–" and num(None) == "–"
+
+    class Plot:
+        class size:
+            width = 30
+
+        class plt:
+            @staticmethod
+            def title(text):
+                Plot.shown = text
+
+    set_title(Plot, "x" * 40)
+    assert len(Plot.shown) == 30 - TITLE_MARGIN and Plot.shown.endswith("…")
+    set_title(Plot, "short")
+    assert Plot.shown == "short"

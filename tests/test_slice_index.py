@@ -254,3 +254,41 @@ def test_bucket_count_is_checked():
         with pytest.raises(WitError, match="buckets"):
             check_buckets(bad)
     assert check_buckets(4) == 4
+
+
+def test_rows_the_model_raised_on_are_left_out_of_every_slice():
+    """A model that raises on some rows: slicing must not misalign the score order (it once raised IndexError) and
+    the slices leave the unscored rows out, as the overall metrics do; the report's slice metrics too."""
+    from sklearn.linear_model import LogisticRegression
+
+    class Flaky(LogisticRegression):
+        def predict_proba(self, X):
+            if (np.asarray(X, dtype=float)[:, 0] > 2.0).any():
+                raise ValueError("a out of range")
+            return super().predict_proba(X)
+
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame({"a": rng.normal(size=3000), "b": rng.normal(size=3000)})
+    frame["y"] = (frame.a + frame.b + rng.normal(scale=0.5, size=len(frame)) > 0).astype(int)
+    frame["g"] = np.where(frame.b > 0, "p", "n")
+    model = Flaky().fit(frame[["a", "b"]], frame.y)
+    s = Session(frame[["a", "b", "g", "y"]], [LoadedModel("flaky", model)], label="y")
+    truth = ground_truth(s)
+    score = s.scores(0).score
+    scored = ~np.isnan(score)
+    assert 0 < (~scored).sum() < 200
+    slicing = slice_by(s.data, ["g"], 4, rows=truth.labelled)
+    index = slice_indexes(s, truth, slicing.codes, slicing.n_slices)[0]
+    report = session_slice_metrics(s, 0, slicing.codes, slicing.n_slices, 0.4)
+    y = frame.y.to_numpy() == 1
+    for t in (0.2, 0.4, 0.7):
+        counts = index.counts_at(t)
+        for k in range(slicing.n_slices):
+            rows = (slicing.codes == k) & scored
+            assert tuple(counts[k]) == _sk(y[rows], score[rows] >= t)["counts"]
+            if t == 0.4:
+                assert tuple(report.confusion[k]) == tuple(counts[k])
+                assert report.value("log_loss", k) == pytest.approx(skm.log_loss(y[rows], score[rows]), abs=TOL)
+        whole = index.at(t)
+        overall = truth_index(s, truth, 0).at(t)
+        assert (whole.tn, whole.fp, whole.fn, whole.tp) == (overall.tn, overall.fp, overall.fn, overall.tp)

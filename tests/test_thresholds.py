@@ -198,6 +198,13 @@ def test_bad_threshold_and_tolerance_are_refused():
     assert check_threshold(-3.5, probabilities=False) == -3.5
     with pytest.raises(WitError):
         check_tolerance(-0.1)
+    # the rejected number as typed: "not 2", not "not 2.0"
+    with pytest.raises(WitError) as err:
+        check_threshold(2.0, probabilities=True)
+    assert err.value.message.endswith("not 2.")
+    with pytest.raises(WitError) as err:
+        check_cost_ratio(-1.0)
+    assert err.value.message.endswith("not -1.")
     with pytest.raises(WitError, match="Unknown strategy"):
         optimise(SliceIndex(np.array([0.5]), np.array([True]), np.zeros(1, np.int64), 1), "fastest", 1.0)
 

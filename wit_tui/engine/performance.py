@@ -96,8 +96,16 @@ def slice_indexes(session: Session, truth: GroundTruth, codes: np.ndarray, n_sli
     out = []
     for i in range(len(session.models)):
         index = truth_index(session, truth, i)
-        out.append(SliceIndex(model_scores(session, truth, i)[mask], truth.y_positive[mask], codes_l, n_slices,
-                              order=index.order))
+        score = model_scores(session, truth, i)[mask]
+        order = index.order
+        model_codes = codes_l
+        if index.n_unscored:
+            # rows the model raised on are left out, as in the overall index (whose order covers the scored rows
+            # only): their code becomes -1 and they go last in the order, where argsort puts NaN
+            unscored = np.isnan(score)
+            model_codes = np.where(unscored, -1, codes_l)
+            order = np.r_[np.flatnonzero(~unscored)[order], np.flatnonzero(unscored)]
+        out.append(SliceIndex(score, truth.y_positive[mask], model_codes, n_slices, order=order))
     return out
 
 

@@ -405,7 +405,8 @@ def session_slice_metrics(session, i: int, codes: np.ndarray, n_slices: int, thr
     if task.kind == "binary":
         t = task.default_threshold if threshold is None else threshold
         score = model_scores(session, truth, i)
-        codes_l = codes[mask]
+        # rows the model raised on (NaN score) are left out, as in the overall metrics
+        codes_l = np.where(np.isnan(score[mask]), -1, codes[mask])
         return binary_slice_metrics(truth.y_positive[mask], score[mask], codes_l, n_slices, t,
                                     probabilities=task.score_method == "predict_proba", index=index, losses=losses)
     y = truth.y

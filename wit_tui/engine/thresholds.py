@@ -93,6 +93,13 @@ def parse_number(text: str, what: str) -> float:
     return value
 
 
+def _shown(value: object) -> str:
+    """A rejected number as the user typed it (``2``, not ``2.0``); anything else as its repr."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return repr(value)
+
+
 def check_cost_ratio(ratio: float) -> float:
     """The cost ratio FP:FN as a positive finite float, or a WitError."""
     try:
@@ -100,7 +107,7 @@ def check_cost_ratio(ratio: float) -> float:
     except (TypeError, ValueError):
         raise WitError(f"The cost ratio must be a number, not {ratio!r}.", "Type e.g. 1, 2.5 or 0.25.") from None
     if not math.isfinite(r) or r <= 0:
-        raise WitError(f"The cost ratio FP:FN must be a number above 0, not {ratio!r}.",
+        raise WitError(f"The cost ratio FP:FN must be a number above 0, not {_shown(ratio)}.",
                        "1 = a false positive costs as much as a false negative; 4 = four times as much; 0.25 = a quarter.")
     return r
 
@@ -111,7 +118,7 @@ def check_tolerance(tolerance: float) -> float:
     except (TypeError, ValueError):
         raise WitError(f"The fairness tolerance must be a number, not {tolerance!r}.", "Type e.g. 0.01.") from None
     if not math.isfinite(t) or not 0 <= t <= 1:
-        raise WitError(f"The fairness tolerance must be from 0 to 1, not {tolerance!r}.",
+        raise WitError(f"The fairness tolerance must be from 0 to 1, not {_shown(tolerance)}.",
                        "It is the largest gap allowed between the slices' rates, e.g. 0.01 (one point).")
     return t
 
@@ -130,9 +137,9 @@ def check_threshold(threshold: float, probabilities: bool) -> float:
     lo, hi = threshold_range(probabilities)
     if math.isnan(t) or (probabilities and not lo <= t <= hi) or (not probabilities and t == -math.inf):
         if probabilities:
-            raise WitError(f"The threshold must be from 0 to 1 for probability scores, not {threshold!r}.",
+            raise WitError(f"The threshold must be from 0 to 1 for probability scores, not {_shown(threshold)}.",
                            "Type e.g. 0.5.")
-        raise WitError(f"The threshold must be a number, not {threshold!r}.", "Type e.g. 0.")
+        raise WitError(f"The threshold must be a number, not {_shown(threshold)}.", "Type e.g. 0.")
     return t
 
 

@@ -351,7 +351,8 @@ class PerformanceView(SessionView):
         if event.state == WorkerState.ERROR:
             error = event.worker.error
             text = f"{error.message} {error.hint}".strip() if isinstance(error, WitError) else f"{type(error).__name__}: {error}"
-            self._note(Text.assemble((f"Could not finish: {self._jobs.get(group, group)}. ", "bold red"), text))
+            job = self._jobs.get(group, group).rstrip("….")
+            self._note(Text.assemble((f"Could not finish: {job}. ", "bold red"), text))
             if group == "perf.prepare" and self.truth is None:
                 self.query_one("#perf-summary", Static).update(Text.assemble(("Cannot evaluate: ", "bold red"), text))
             if group == "perf.slices":  # e.g. an identifier column: back to the slices that worked
@@ -510,13 +511,15 @@ class PerformanceView(SessionView):
     def _parse_thresholds(self, text: str) -> list[float]:
         parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
         n = len(self.session.models)
+        if not parts:
+            raise WitError("Type a threshold.", "e.g. 0.4, or one per model: 0.4, 0.6." if n > 1 else "e.g. 0.4.")
         if len(parts) not in (1, n):
             raise WitError(f"Give one threshold, or one per model ({n}), not {len(parts)}.", "e.g. 0.4 or 0.4, 0.6.")
         values = [check_threshold(parse_number(p, "The threshold"), self.probabilities) for p in parts]
         return values * n if len(values) == 1 else values
 
     def action_type_threshold(self) -> None:
-        current = ", ".join(f"{t:g}" for t in self.thresholds) if len(set(self.thresholds)) > 1 else f"{self.thresholds[0]:g}"
+        current = ", ".join(_exact(t) for t in self.thresholds) if len(set(self.thresholds)) > 1 else _exact(self.thresholds[0])
         lo, hi = threshold_range(self.probabilities)
         rng = "from 0 to 1" if self.probabilities else "any number (margins)"
 
@@ -530,7 +533,7 @@ class PerformanceView(SessionView):
             self._post_thresholds()
 
         self.app.push_screen(FormScreen(
-            "Threshold", [FormField("t", f"threshold ({rng}); one for every model, or one per model: 0.4, 0.6", current)],
+            "Threshold", [FormField("t", f"threshold ({rng}); one, or one per model: 0.4, 0.6", current)],
             lambda v: self._parse_thresholds(v["t"]),
             note="A row is predicted positive when its score ≥ the threshold. Per-slice thresholds are cleared."), done)
 
@@ -788,16 +791,16 @@ class PerformanceView(SessionView):
         k = self._highlighted_slice()
         if k is None or not self._binary_ready():
             return
-        name = self.slicing.name(k)
+        name = " × ".join(self.slicing.labels[k])
         now = [float(self._effective(i)[k]) for i in range(len(self.session.models))]
-        current = f"{now[0]:g}" if len(set(now)) == 1 else ", ".join(f"{v:g}" for v in now)
+        current = _exact(now[0]) if len(set(now)) == 1 else ", ".join(_exact(v) for v in now)
 
         def done(values: list[float] | None) -> None:
             if values is not None:
                 self._set_slice_thresholds(k, values)
 
         self.app.push_screen(FormScreen(
-            f"Threshold for {name}", [FormField("t", "threshold; one for every model, or one per model: 0.4, 0.6", current)],
+            f"Threshold for {name}", [FormField("t", "threshold; one, or one per model: 0.4, 0.6", current)],
             lambda v: self._parse_thresholds(v["t"]), note="Only this slice's rows use it; the strategy becomes Custom."),
             done)
 
@@ -1177,6 +1180,9 @@ class PerformanceView(SessionView):
         cms = [multiclass_confusion(f"{name}: confusion matrix (rows true, columns predicted; % of the row)",
                                     labels, m.confusion_matrix, m.confusion_normalized)
                for name, m in zip(self.names, ms, strict=True)]
+        if len(ms) == 2:
+            cms.append(multiclass_confusion(f"Δ {self.names[1]} − {self.names[0]} (counts)", labels,
+                                            ms[1].confusion_matrix - ms[0].confusion_matrix, None))
         parts.append(Columns(cms, padding=(1, 4)))
         return Group(*parts)
 
@@ -1197,9 +1203,9 @@ class PerformanceView(SessionView):
             idx = class_index(s, self.truth, i, c)
             roc.append((f"{name} AUC {idx.roc_auc:.3f}", idx.roc_curve.fpr, idx.roc_curve.tpr, None))
             pr.append((f"{name} AP {idx.average_precision:.3f}", idx.pr_curve.recall, idx.pr_curve.precision, None))
-        draw_curves(self.query_one("#perf-plot", PlotextPlot), f"One-vs-rest ROC of class {cls} (p: other class)",
+        draw_curves(self.query_one("#perf-plot", PlotextPlot), f"ROC: {cls} vs rest (p: class)",
                     "false positive rate", "TPR", roc, diagonal=True)
-        draw_pr(self.query_one("#perf-plot2", PlotextPlot), pr, title=f"Precision-recall of class {cls}")
+        draw_pr(self.query_one("#perf-plot2", PlotextPlot), pr, title=f"Precision-recall: {cls} vs rest")
 
     def _regression_overview(self) -> Group:
         s = self.session
@@ -1213,7 +1219,7 @@ class PerformanceView(SessionView):
         mask = self.truth.labelled
         rs = [truth_performance(s, self.truth, i).regression for i in range(len(s.models))]
         draw_residuals(self.query_one("#perf-plot", PlotextPlot), list(zip(self.names, [r.residuals for r in rs], strict=True)),
-                       f"Residuals (prediction − {self.truth.label})")
+                       "Residuals (prediction − label)")
         preds = [(name, s.scores(i).score[mask]) for i, name in enumerate(self.names)]
         draw_scatter(self.query_one("#perf-plot2", PlotextPlot), self.truth.y[mask].astype(np.float64), preds,
                      "Predicted vs actual")
@@ -1363,7 +1369,8 @@ class PerformanceView(SessionView):
         names = [self.slicing.name(k) for k in range(self.n_slices)]
         summaries = [fairness_summary(self._slice_counts(i), names) for i in range(len(self.names))]
         head = Text.assemble(("Fairness summary", "bold"), " — Fairlearn's MetricFrame for the decisions made "
-                             "(each slice at its threshold); groups = the slices.")
+                             "(each slice at its threshold); groups = the slices, whose own rates are the slice "
+                             "table's pos, rec, FPR, FNR, acc and prec.")
         parts: list = [head]
         if self.results and self.strategy != "custom":
             parts.append(self._strategy_text())
@@ -1461,6 +1468,12 @@ class PerformanceView(SessionView):
             table.add_row(*cells)
         if table.row_count:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1), animate=False)
+
+
+def _exact(value: float) -> str:
+    """A threshold to pre-fill a dialog with: the shortest text that reads back as the same float (an exact
+    threshold found by a search must not move when the dialog is confirmed unchanged)."""
+    return repr(float(value))
 
 
 def fmt_cost(value: float) -> str:

@@ -18,7 +18,14 @@ from wit_tui.widgets.format import fmt, pct
 
 
 def num(value: float | None, digits: int = 4) -> str:
-    return fmt(None if value is None else float(value), digits)
+    """A metric: rates (|v| ≤ 1, down to 5e-5) always with ``digits`` decimals, so a column reads 0.0000, 0.0005,
+    1.0000 rather than 0, 5.000e-04, 1; other values (MAE, RMSE, tiny rates) as :func:`fmt`."""
+    if value is None:
+        return "–"
+    v = float(value)
+    if math.isfinite(v) and (v == 0 or 5e-5 <= abs(v) <= 1):
+        return f"{v:.{digits}f}"
+    return fmt(v, digits)
 
 
 def thr(value: float) -> str:
@@ -98,14 +105,19 @@ def confusion_table(title: str, counts: Sequence[int], labels: tuple[str, str] =
     return t
 
 
-def multiclass_confusion(title: str, labels: Sequence[str], cm: np.ndarray, normalized: np.ndarray) -> Table:
-    """Counts with the row-normalised rate (share of the true class) in each cell; rows true, columns predicted."""
+def multiclass_confusion(title: str, labels: Sequence[str], cm: np.ndarray, normalized: np.ndarray | None) -> Table:
+    """Counts with the row-normalised rate (share of the true class) in each cell; rows true, columns predicted.
+    ``normalized`` None: ``cm`` holds signed differences (the Δ of two models' matrices)."""
     t = Table(title=title, title_justify="left", box=None, padding=(0, 1), header_style="bold")
     t.add_column("true \\ pred", no_wrap=True)
     for lab in labels:
         t.add_column(str(lab)[:10], justify="right", no_wrap=True)
     for r, lab in enumerate(labels):
-        cells = [Text.assemble(f"{int(cm[r, c]):,} ", (f"{100 * normalized[r, c]:.0f}%", "dim")) for c in range(len(labels))]
+        if normalized is None:
+            cells = [Text(signed(int(cm[r, c]), kind="int")) for c in range(len(labels))]
+        else:
+            cells = [Text.assemble(f"{int(cm[r, c]):,} ", (f"{100 * normalized[r, c]:.0f}%", "dim"))
+                     for c in range(len(labels))]
         t.add_row(str(lab)[:14], *cells)
     return t
 
@@ -133,7 +145,7 @@ def fairness_tables(names: Sequence[str], summaries: Sequence, rate_labels: dict
     parts.append(compare_table(names, gap_rows, first="fairness gap (between groups)"))
     for name, s in zip(names, summaries, strict=True):
         t = Table(title=f"{name}: MetricFrame by group (Fairlearn)", title_justify="left", box=None,
-                  padding=(0, 1), header_style="bold")
+                  padding=(0, 1), pad_edge=False, header_style="bold")
         for col in ("rate", "overall", "min", "max", "diff", "ratio", "diff→all", "ratio→all"):
             t.add_column(col, justify="left" if col == "rate" else "right", no_wrap=True)
         for metric, label in rate_labels.items():

@@ -10,6 +10,16 @@ from textual_plotext import PlotextPlot
 from wit_tui.engine.stats import Histogram
 
 MAX_POINTS = 400
+TITLE_MARGIN = 4  # plotext leaves out a title longer than the plot's width minus this
+
+
+def set_title(plot: PlotextPlot, title: str) -> None:
+    """The plot's title, shortened with … to fit the plot's current width (plotext drops a longer one)."""
+    width = plot.size.width
+    limit = width - TITLE_MARGIN
+    if width and len(title) > limit:
+        title = title[: max(limit - 1, 1)] + "…"
+    plot.plt.title(title)
 
 
 def thin(x: np.ndarray, y: np.ndarray, limit: int = MAX_POINTS) -> tuple[list[float], list[float]]:
@@ -25,7 +35,7 @@ def draw_roc(plot: PlotextPlot, curves: Sequence[tuple[str, np.ndarray, np.ndarr
     """ROC curves (name, fpr, tpr, operating point) on one plot, the diagonal dotted."""
     plt = plot.plt
     plt.clear_figure()
-    plt.title("ROC curve (● = operating point)")
+    set_title(plot, "ROC curve (● = operating point)")
     plt.xlabel("false positive rate")
     plt.ylabel("TPR")
     plt.plot([0, 1], [0, 1], marker="dot", color="gray")
@@ -43,13 +53,13 @@ def draw_histogram(plot: PlotextPlot, hist: Histogram, title: str, *, log: bool 
     """A histogram (numeric bins) or bar chart (categories) of precomputed counts."""
     plt = plot.plt
     plt.clear_figure()
-    plt.title(title)
+    set_title(plot, title)
     counts = hist.counts.astype(float)
     if log:
         counts = np.log10(counts + 1)
         plt.ylabel("log10(count+1)")
     if len(counts) == 0:
-        plt.title(f"{title}: no values")
+        set_title(plot, f"{title}: no values")
         plot.refresh()
         return
     if hist.labels:
@@ -76,7 +86,7 @@ def draw_curves(plot: PlotextPlot, title: str, xlabel: str, ylabel: str,
     """Curves (name, x, y, operating point or None) on one [0, 1]² plot; the operating points as ●."""
     plt = plot.plt
     plt.clear_figure()
-    plt.title(title)
+    set_title(plot, title)
     plt.xlabel(xlabel)
     plt.ylabel(ylabel)
     if diagonal:
@@ -104,11 +114,11 @@ def draw_residuals(plot: PlotextPlot, residuals: Sequence[tuple[str, np.ndarray]
     """Histograms of each model's residuals over the same bins, side by side."""
     plt = plot.plt
     plt.clear_figure()
-    plt.title(title)
+    set_title(plot, title)
     finite = [r[np.isfinite(r)] for _, r in residuals]
     both = np.concatenate(finite) if finite else np.zeros(0)
     if len(both) == 0:
-        plt.title(f"{title}: no values")
+        set_title(plot, f"{title}: no values")
         plot.refresh()
         return
     edges = np.histogram_bin_edges(both, bins=bins)
@@ -130,7 +140,7 @@ def draw_scatter(plot: PlotextPlot, actual: np.ndarray, predicted: Sequence[tupl
     """Predicted against actual values (a seeded sample of ``limit`` points), with the diagonal y = x."""
     plt = plot.plt
     plt.clear_figure()
-    plt.title(title)
+    set_title(plot, title)
     actual = np.asarray(actual, dtype=np.float64)
     n = len(actual)
     idx = np.arange(n)
