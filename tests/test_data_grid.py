@@ -375,3 +375,34 @@ async def test_resize_keeps_cursor_visible() -> None:
         await pilot.resize_terminal(120, 40)
         assert_cursor_visible(grid)
         assert f"name{grid.cursor_row}" in "".join(screen_lines(grid))
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("n_rows", [3, 100])  # 100 rows: a vertical scrollbar takes the last 2 cells
+async def test_a_column_cut_by_the_right_edge_is_not_drawn(n_rows: int) -> None:
+    """A partly visible number would read as another one ("0.99" for "0.993"): the cut column is blank."""
+    columns = [GridColumn("id", "ID", 8, "right"), GridColumn("a", "A", 60), GridColumn("score", "Score", 7, "right")]
+
+    def get_rows(start: int, stop: int) -> list[list[str | Text]]:
+        return [[str(i), "x" * 60, "0.99312"] for i in range(start, stop)]
+
+    app = GridApp(n_rows=n_rows, columns=columns)
+    async with app.run_test(size=(74, 10)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(DataGrid)
+        grid.set_source(columns, n_rows, get_rows)
+        await pilot.pause()
+        shown = grid.scrollable_content_region.width
+        assert 70 < shown < 77  # the Score column (cells 70..76) is cut by the edge
+        header, row = grid.render_line(0).text[:shown], grid.render_line(1).text[:shown]
+        assert row[70:].strip() == "" and "0.9" not in row
+        assert header[70:].strip() == ""
+        # scrolled so that it fits, it is drawn whole
+        grid.scroll_to(x=8, animate=False, force=True)
+        await pilot.pause()
+        assert "0.99312" in grid.render_line(1).text
+        # a column wider than the view is still drawn (cut), never blanked
+        wide = [GridColumn("id", "ID", 8, "right"), GridColumn("a", "A", 200)]
+        grid.set_source(wide, n_rows, lambda start, stop: [[str(i), "y" * 200] for i in range(start, stop)])
+        await pilot.pause()
+        assert "yyyy" in grid.render_line(1).text

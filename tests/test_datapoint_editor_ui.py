@@ -189,7 +189,7 @@ async def test_filter_sort_jump_quick_filters(adult_session):
         await pilot.press("s", *"hours", "enter")
         await settle(app, pilot)
         order = browse.base_order(s, "f:hours_per_week")
-        assert view(app).view[0] == order[0] and "sort: hours_per_week ↑" in screen_text(app)
+        assert view(app).view[0] == order[0] and "16,281 datapoints · sort: hours_per_week ↑" in screen_text(app)
         assert str(order[0]) == str(view(app)._get_rows(0, 1)[0][0])  # the selection stays on its datapoint
         await pilot.press("S", *"hours", "enter")
         await settle(app, pilot)
@@ -297,6 +297,87 @@ async def test_multiclass_and_regression(wine_session, diabetes_session):
         await pilot.press("right_curly_bracket")
         await settle(app, pilot)
         assert f"≥ {gap * 1.1:.4g}" in screen_text(app)
+
+
+async def test_narrow_side_pane_shows_values_and_variation(wine_session):
+    """At 80x24 the side pane is 34 columns: long feature names (wine) must not push the values out of sight."""
+    from wit_tui.widgets.format import fmt
+
+    w = fresh_session(wine_session)
+    app = WitApp(w)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(w, pilot, app)
+        side = app.query_one("#dp-side").region
+        lines = screen_text(app).splitlines()
+        pane = "\n".join(line[side.x:side.right] for line in lines[side.y:side.bottom])
+        for f in ("alcohol", "malic_acid", "ash"):
+            assert f"{f}" in pane and fmt(w.row(0)[f]) in pane, f
+        await pilot.press("v")  # rank by variation: the var column is visible too
+        await settle(app, pilot)
+        lines = screen_text(app).splitlines()
+        pane = "\n".join(line[side.x:side.right] for line in lines[side.y:side.bottom])
+        top, score = view(app).rank[0]
+        assert "var" in pane and f"{score:.3f}" in pane
+
+
+async def test_counterfactual_table_fits_at_80x24(adult_session):
+    from wit_tui.widgets.format import fmt
+
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start(s, pilot, app)
+        await pilot.press("c")
+        await settle(app, pilot)
+        text = screen_text(app)
+        idx = sorted({nearest_counterfactual(s, 0, m, threshold=0.5).index for m in range(2)})
+        for f in ("age", "fnlwgt", "education_num"):
+            for i in (0, *idx):  # every value column whole, none cut by the panel's edge
+                assert f" {fmt(s.row(i)[f])} " in text or f" {fmt(s.row(i)[f])}\n" in text, (f, i)
+
+
+async def test_no_match_note_goes_away_and_categorical_pd_is_drawn(adult_session, diabetes_session):
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(s, pilot, app)
+        await pilot.press("slash", *'sex == "female"', "enter")
+        await settle(app, pilot)
+        assert "No datapoint matches the filter" in screen_text(app)
+        await pilot.press("slash", "ctrl+u", *"age > 80", "enter")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert f"{int((s.data['age'] > 80).sum()):,} of 16,281 shown" in text
+        assert "No datapoint matches" not in text
+        # partial dependence of a categorical feature: one more bar per model
+        await pilot.press("d", "j", "p")
+        await settle(app, pilot)
+        assert "ICE of workclass" in screen_text(app) and "logreg PD" not in screen_text(app)
+        await pilot.press("P")
+        await settle(app, pilot)
+        assert "logreg PD" in screen_text(app) and "hgb PD" in screen_text(app)
+    d = fresh_session(diabetes_session)
+    app = WitApp(d)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start(d, pilot, app)
+        await pilot.press("c")
+        await settle(app, pilot)
+        text = screen_text(app)
+        # regression: each model has its own gap, so each rule says whose it is
+        assert "ridge: |prediction" in text and "hgb: |prediction" in text
+
+
+async def test_a_flipped_prediction_shows_the_original_class(adult_session):
+    s = fresh_session(adult_session)
+    app = WitApp(s)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await _start(s, pilot, app)
+        assert "  was " not in screen_text(app)
+        view(app)._apply({"capital_gain": 20000})  # flips logreg (see test_counterfactual)
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert s.point_scores(0)[0].score[0] >= 0.5 > s.scores(0).score[0]
+        assert "logreg: >50K" in text and f"was <=50K ({s.scores(0).score[0]:.4f})" in text
 
 
 # -- the real console script in tmux: one edit ----------------------------------------

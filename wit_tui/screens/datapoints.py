@@ -84,6 +84,21 @@ ICE (p): the prediction as one feature sweeps 20 points between its 1st and 99th
 Attributions (a): a LIME-style weighted ridge surrogate around the point (seeded), with its local fidelity R²."""
 
 
+NO_MATCH = ("No datapoint matches the filter (text compares exactly, case included); / then enter on an empty "
+            "line clears it.")
+
+
+def _compact(value: float) -> str:
+    """A non-negative number in at most 5 characters (0.123, 12.3, 123, 1.2e5)."""
+    if value < 10:
+        return f"{value:.3f}"
+    if value < 100:
+        return f"{value:.1f}"
+    if value < 100_000:
+        return f"{value:.0f}"
+    return f"{value:.1e}".replace("e+0", "e").replace("e+", "e")
+
+
 def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
@@ -443,23 +458,37 @@ class DatapointView(SessionView):
             if first is not None and len(runs) > 1:
                 delta = score - first.scores[m]
                 lines.append(f" Δ{delta:+.4f}", style="green" if delta > 0 else ("red" if delta < 0 else "dim"))
+                if task.kind != "regression":
+                    proba = None if first.probas[m] is None else np.array([first.probas[m]])
+                    was = labels_from(np.array([first.scores[m]]), proba, task, self.thresholds[m])[0]
+                    if was != pred:  # the edits changed the predicted class: say what it was, on its own line
+                        lines.append(f"\n  was {fmt(was)} ({first.scores[m]:.4f})", style="yellow")
             lines.append("\n")
         n_lines = lines.plain.count("\n")
         self.query_one("#dp-inference", Static).update(lines, layout=n_lines != getattr(self, "_inference_lines", -1))
         self._inference_lines = n_lines
 
     def _fill_features(self) -> None:
+        # The side pane is narrow (34 columns at 80x24): long feature names are shortened and the variation
+        # column comes before the value, so neither the value nor the variation is ever pushed out of sight.
         table = self.features_table
         table.clear(columns=True)
-        table.add_column("feature", key="feature")
+        ranked = bool(self.ranked and self.rank)
+        name_w = self._name_width(ranked)
+        table.add_column("feature", key="feature", width=name_w)
+        if ranked:
+            table.add_column("var", key="var", width=5)
         table.add_column("value", key="value", width=self._value_width())
-        if self.ranked and self.rank:
-            table.add_column("var", key="var")
         for f in self._feature_order:
-            cells: list[Any] = [f, ""]
-            if self.ranked and self.rank:
+            cells: list[Any] = [_short(f, name_w)]
+            if ranked:
                 cells.append("")
+            cells.append("")
             table.add_row(*cells, key=f)
+
+    def _name_width(self, ranked: bool) -> int:
+        longest = max([len(f) for f in self.session.features] + [7])
+        return min(longest, 12 if ranked else 16)
 
     def _value_width(self) -> int:
         """Wide enough for the data's values (categories, a sample of numbers) plus the edit marker, capped."""
@@ -488,9 +517,11 @@ class DatapointView(SessionView):
             text = Text(fmt(values[f]), style="bold yellow" if f in edited else "")
             if f in edited:
                 text.append(" *", style="yellow")
+            if range_note(feature_spec(s, f), values[f]):
+                text.append(" ⚠", style="bold magenta")  # accepted, but the model never saw such a value
             table.update_cell(f, "value", text)
             if self.ranked and self.rank:
-                table.update_cell(f, "var", f"{var.get(f, 0.0):.3f}")
+                table.update_cell(f, "var", _compact(var.get(f, 0.0)))
 
     def _current_feature(self) -> str:
         table = self.features_table
@@ -517,8 +548,6 @@ class DatapointView(SessionView):
                  self._current_feature() in s.overlay.edits.get(i, {}) if self._feature_order else False)
         if state != getattr(self, "_key_state", None):
             self._key_state = state
-            if range_note(feature_spec(s, f), values[f]):
-                text.append(" ⚠", style="bold magenta")  # accepted, but the model never saw such a value
             self.refresh_bindings()
 
     def _note(self, text: str | Text = "", error: bool = False) -> None:
@@ -534,7 +563,7 @@ class DatapointView(SessionView):
     def _update_status(self) -> None:
         s = self.session
         parts = [f"{s.n_total:,} datapoints"]
-        if self.view is not None:
+        if self.view is not None and (self.filter_kind or len(self.view) != s.n_total):  # not when only sorted
             parts[0] = f"{len(self.view):,} of {s.n_total:,} shown"
         if self.filter_kind:
             parts.append(f"filter: {self.filter_text}")
@@ -780,7 +809,9 @@ class DatapointView(SessionView):
             self._select(self._id_at(0))
         self._update_status()
         if self.filter_kind and self._n_view == 0:
-            self._note("No datapoint matches the filter; / then enter on an empty line clears it.", error=True)
+            self._note(NO_MATCH, error=True)
+        elif getattr(self, "_note_key", ("",))[0] == NO_MATCH:  # an earlier filter's message no longer holds
+            self._note("")
         self.focus_target().focus()
 
     def action_quick_filter(self) -> None:
@@ -1015,6 +1046,8 @@ class DatapointView(SessionView):
         head.append(f"Nearest counterfactual of #{i}", style="bold")
         head.append(f" · {self.metric} · {self._restrict_label()}\n", style="dim")
         rules = sorted({r.rule for r in results})
+        if len(rules) > 1:  # e.g. regression: each model has its own prediction and gap
+            rules = [f"{r.model}: {r.rule}" for r in results]
         head.append("counts: " + "; ".join(rules) + "\n", style="dim")
         width = max(len(r.model) for r in results)
         for r in results:
@@ -1039,16 +1072,15 @@ class DatapointView(SessionView):
         if not columns:
             self.query_one("#dp-cf-text", Static).update(head)
             return
-        longest = max(len(f) for f in s.features)
-        avail = self.query_one("#dp-left").size.width or 60
-        col_w = max(10, min(30, (avail - min(18, longest) - 4) // (1 + len(columns)) - 1))
-        table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
-        table.add_column("feature", no_wrap=True, min_width=min(14, longest), max_width=18)
-        table.add_column(f"#{i}", no_wrap=True, max_width=col_w)
+        longest = max([len(f) for f in s.features] + [len(s.label or "")] + [len(m.name) for m in s.models])
+        feat_w, col_w = _cf_widths(self.query_one("#dp-left").size.width or 60, longest, 1 + len(columns))
+        table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", expand=False)
+        table.add_column("feature", no_wrap=True, max_width=feat_w, overflow="ellipsis")
+        table.add_column(f"#{i}", no_wrap=True, max_width=col_w, overflow="ellipsis")
         for idx, group in columns:
             who = "both" if len(group) == len(s.models) > 1 else "/".join(r.model for r in group)
             table.add_column(Text(f"#{idx} {who}", style=MODEL_COLORS[group[0].model_index]), no_wrap=True,
-                             max_width=col_w)
+                             max_width=col_w, overflow="ellipsis")
         this = s.row(i)
         others = [s.row(idx) for idx, _ in columns]
         labels_this = self._labels_of(s.point_scores(i))
@@ -1288,8 +1320,14 @@ class DatapointView(SessionView):
         else:
             labels = [("▶ " if v == curves.current else "") + _short(str(v), 14) for v in curves.grid.values]
             data = [series(curves, m) for m in range(len(names))]
-            plt.multiple_bar(labels[::-1], [d[::-1] for d in data], labels=names,
-                             color=PLOT_COLORS[: len(names)], orientation="horizontal", width=0.3)
+            legend = list(names)
+            colors = PLOT_COLORS[: len(names)]
+            if pd_curves is not None:  # partial dependence: one more bar per model and category
+                data += [series(pd_curves, m) for m in range(len(names))]
+                legend += [f"{name} PD" for name in names]
+                colors = colors + [f"{c}+" for c in colors]  # the light shade of each model's colour
+            plt.multiple_bar(labels[::-1], [d[::-1] for d in data], labels=legend,
+                             color=colors, orientation="horizontal", width=0.3)
             if task.kind == "binary":
                 plt.vline(self.thresholds[0], color="red")
         if task.kind != "regression" and task.score_method == "predict_proba":
@@ -1433,9 +1471,26 @@ class DatapointView(SessionView):
         self.query_one("#dp-hist-text", Static).update(head)
 
 
+def _cf_widths(panel_width: int, longest_name: int, n_values: int) -> tuple[int, int]:
+    """Widths of the counterfactual table's name column and of each value column, so the table fits the panel.
+
+    The panel has one column of padding on each side and may show a 2-column scrollbar; rich puts two
+    columns between table columns (padding (0, 1), no edge padding).
+    """
+    usable = max(20, panel_width - 4)
+    feat_w = min(18, longest_name)
+    col_w = (usable - feat_w) // n_values - 2
+    if col_w < 10:
+        feat_w = min(12, longest_name)
+        col_w = (usable - feat_w) // n_values - 2
+    return feat_w, max(6, min(30, col_w))
+
+
 def _same_value(a: Any, b: Any) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
+    a_missing = a is None or (isinstance(a, float) and math.isnan(a))
+    b_missing = b is None or (isinstance(b, float) and math.isnan(b))
+    if a_missing or b_missing:
+        return a_missing and b_missing
     try:
         return bool(a == b)
     except Exception:

@@ -211,6 +211,7 @@ class DataGrid(ScrollView, can_focus=True):
         self.empty_text = empty_text
         self._columns: list[GridColumn] = []
         self._widths: list[int] = []
+        self._starts: list[int] = []
         self._total_width = 0
         self._n_rows = 0
         self._get_rows: GetRows = lambda start, stop: []
@@ -264,6 +265,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._total_width = (
             sum(self._widths) + max(0, len(self._widths) - 1) if self._widths else 0
         )
+        self._starts = [sum(self._widths[:k]) + k for k in range(len(self._widths))]
         self._n_rows = max(0, int(n_rows))
         self._get_rows = get_rows
         self._clear_caches(data=True)
@@ -400,7 +402,8 @@ class DataGrid(ScrollView, can_focus=True):
         return Strip(segments, self._total_width)
 
     def _header_strip(self, scroll_x: int, width: int, base: Style) -> Strip:
-        key = (scroll_x, width, self.has_focus)
+        visible = self._visible_width(width)
+        key = (scroll_x, width, visible, self.has_focus)
         strip = self._header_cache.get(key)
         if strip is None:
             style = base + self.get_component_rich_style("datagrid--header")
@@ -408,13 +411,15 @@ class DataGrid(ScrollView, can_focus=True):
             strip = self._render_cells(labels, style).crop_extend(
                 scroll_x, scroll_x + width, style
             )
+            strip = self._blank_cut_column(strip, scroll_x, visible, width, style)
             self._header_cache[key] = strip
         return strip
 
     def _row_strip(self, row: int, scroll_x: int, width: int, base: Style) -> Strip:
         is_cursor = row == self._cursor
         focused = self.has_focus
-        key = (row, is_cursor, focused, scroll_x, width, self.zebra_stripes)
+        visible = self._visible_width(width)
+        key = (row, is_cursor, focused, scroll_x, width, visible, self.zebra_stripes)
         strip = self._line_cache.get(key)
         if strip is None:
             style = base
@@ -427,7 +432,32 @@ class DataGrid(ScrollView, can_focus=True):
             strip = self._render_cells(self._row_cells(row), style).crop_extend(
                 scroll_x, scroll_x + width, style
             )
+            strip = self._blank_cut_column(strip, scroll_x, visible, width, style)
             self._line_cache[key] = strip
+        return strip
+
+    def _visible_width(self, width: int) -> int:
+        """Cells of a line actually shown: the line's width less a vertical scrollbar, if any."""
+        shown = self.scrollable_content_region.width
+        return min(width, shown) if shown > 0 else width
+
+    def _blank_cut_column(
+        self, strip: Strip, scroll_x: int, visible: int, width: int, style: Style
+    ) -> Strip:
+        """Blank the column the right edge cuts through (it shows whole once scrolled into view).
+
+        A number cut to its first characters reads as another number ("0.99" for "0.993",
+        "226,8" for "226,802"), so a partly visible last column is not drawn. A column wider than
+        the whole view, or one that starts left of it, is left as it is.
+        """
+        edge = scroll_x + visible
+        for start, col_width in zip(self._starts, self._widths):
+            end = start + col_width
+            if start < edge < end:
+                if start <= scroll_x or col_width >= visible:
+                    return strip
+                keep = start - scroll_x
+                return strip.crop(0, keep).extend_cell_length(width, style)
         return strip
 
     # ------------------------------------------------------------ rendering
