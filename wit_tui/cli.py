@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -240,32 +239,6 @@ def cmd_run(argv: Sequence[str]) -> int:
 # headless: report and validate
 # ---------------------------------------------------------------------------
 
-def atomic_write(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and ``os.replace`` (never half a file)."""
-    from wit_tui.engine.errors import WitError
-
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise WitError(f"The output path {path} is a folder.", "Give a file name to -o.")
-    if not folder.is_dir():
-        raise WitError(f"The folder of the output file {path} does not exist.", "Create it first, or write elsewhere.")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise WitError(f"Cannot write {path}: {exc.strerror or exc}.", "Check the folder's permissions and free space.") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def _stdout_console():
     """Rich on a terminal (colours, its width); plain text otherwise, 120 columns unless COLUMNS says else.
 
@@ -338,7 +311,9 @@ def cmd_report(argv: Sequence[str]) -> int:
             render.print_all(console, render.report_renderables(report, session, plots=plots, width=console.width))
             return EXIT_OK
         if args.output:
-            atomic_write(args.output, text)
+            from wit_tui.engine.atomic import atomic_write
+
+            atomic_write(args.output, text, what="output file")
             print(f"wit-tui: wrote the {fmt} report to {args.output}", file=sys.stderr)
         else:
             sys.stdout.write(text)
@@ -391,7 +366,9 @@ def cmd_validate(argv: Sequence[str]) -> int:
         session, candidate, baseline = _validate_session(args)
         result = validate_session(session, config, candidate=candidate, baseline=baseline, rubber_stamp=args.rubber_stamp)
         if args.output:
-            atomic_write(args.output, result.to_json() + "\n")
+            from wit_tui.engine.atomic import atomic_write
+
+            atomic_write(args.output, result.to_json() + "\n", what="output file")
     except (UsageError, WitError) as exc:
         return _fail(exc.message, exc.hint)
     from wit_tui import render
