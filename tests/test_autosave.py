@@ -136,6 +136,7 @@ def test_sessions_built_in_code_are_not_autosaved(files):
     assert autosave.autosave_path(bare) is None
 
 
+@pytest.mark.bad_input
 def test_unreadable_autosave_is_one_clear_error(files):
     s = _open(files)
     path = autosave.autosave_path(s)
@@ -146,6 +147,7 @@ def test_unreadable_autosave_is_one_clear_error(files):
     assert "cannot be read" in err.value.message and str(path) in err.value.message
 
 
+@pytest.mark.bad_input
 def test_autosave_that_does_not_fit_is_refused_and_nothing_changes(files):
     s = _open(files)
     _attach(s)
@@ -171,6 +173,7 @@ def test_discard_sets_the_file_aside(files):
     assert autosave.find(t) is None
 
 
+@pytest.mark.bad_input
 def test_unwritable_autosave_folder_is_kept_as_an_error_not_raised(files, monkeypatch, tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the folder should be")

@@ -119,6 +119,7 @@ def assert_usage_error(proc, *needles):
     return message
 
 
+@pytest.mark.bad_input
 def test_missing_data_file(bad, files):
     missing = files["root"] / "no-such-data.csv"
     proc = bad["missing_data"]
@@ -126,6 +127,7 @@ def test_missing_data_file(bad, files):
     assert "does not exist" in message
 
 
+@pytest.mark.bad_input
 def test_missing_model_file(bad, files):
     missing = files["root"] / "no-such-model.skops"
     proc = bad["missing_model"]
@@ -133,12 +135,14 @@ def test_missing_model_file(bad, files):
     assert "does not exist" in message
 
 
+@pytest.mark.bad_input
 def test_joblib_without_trust(bad, files):
     proc = bad["joblib_untrusted"]
     message = assert_usage_error(proc, str(files["joblib"]), "--trust", "skops")
     assert "code" in message.replace(str(files["joblib"]), "")
 
 
+@pytest.mark.bad_input
 def test_unknown_label_column(bad, files):
     proc = bad["unknown_label"]
     message = assert_usage_error(proc, "'income'")
@@ -146,6 +150,7 @@ def test_unknown_label_column(bad, files):
         assert col in message
 
 
+@pytest.mark.bad_input
 def test_model_needs_missing_columns(bad, files):
     proc = bad["missing_columns"]
     message = assert_usage_error(proc)

@@ -97,3 +97,14 @@ def test_report_carries_the_warnings(frame, tmp_path):
     report = build_report(s)
     text = " ".join(report.warnings)
     assert "not used by any model" in text and "1 of 300 rows" in text and "raised on 1 row(s) (3)" in text
+
+
+@bad_input
+def test_classifier_without_predict_proba_is_said_in_the_header(frame):
+    from sklearn.svm import LinearSVC
+
+    from wit_tui.app import describe_session
+
+    s = Session(frame, [LoadedModel("svc", LinearSVC().fit(frame[["a", "b"]], frame.y))], label="y")
+    assert s.task.score_method == "decision_function"
+    assert "decision_function scores" in describe_session(s)

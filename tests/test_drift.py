@@ -152,6 +152,7 @@ def test_bad_counts_are_refused():
         psi([-1, 2], [1, 2])
 
 
+@pytest.mark.bad_input
 def test_constant_and_all_missing_features_give_a_row_not_an_error():
     ref = pd.DataFrame({"const": [1.0] * 50, "empty": [np.nan] * 50, "cat": ["a"] * 50})
     cur = pd.DataFrame({"const": [1.0] * 30 + [2.0] * 10, "empty": [np.nan] * 40, "cat": ["a"] * 20 + ["b"] * 20})
@@ -163,6 +164,7 @@ def test_constant_and_all_missing_features_give_a_row_not_an_error():
     assert "1 value(s) new" in r["cat"].note and r["cat"].band == "significant"
 
 
+@pytest.mark.bad_input
 def test_reference_with_other_columns(adult):
     ref = adult.train.drop(columns=["fnlwgt", "age"]).assign(extra=1)
     present, missing = common_columns(ref, adult.features)
@@ -230,6 +232,7 @@ def test_load_reference_speaks_of_the_reference_file(cli_files):
         load_reference(cli_files / "other.csv", ["a", "b"])
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize(("reference", "needle"), [("missing.csv", "reference file missing.csv does not exist"),
                                                    ("other.csv", "none of the feature columns")])
 def test_cli_bad_reference_exits_2(cli_files, reference, needle):

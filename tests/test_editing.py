@@ -127,6 +127,7 @@ def test_edit_reinfers_every_model_and_keeps_history(adult_session):
     assert [float(s.scores(m).score[3]) for m in range(2)] == before
 
 
+@pytest.mark.bad_input
 def test_invalid_or_unscorable_edits_change_nothing(adult_session):
     s = fresh_session(adult_session)
     with pytest.raises(WitError):

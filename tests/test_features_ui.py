@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from helpers import screen_text, settle
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
@@ -190,6 +191,7 @@ async def test_sorting_on_past_importance_drops_the_waiting_sort(adult_session):
         assert "sorted by data order" in screen_text(app) and table_keys(app, "#feat-table") == s.features
 
 
+@pytest.mark.bad_input
 async def test_bad_sample_size_is_explained_in_the_form(adult_session):
     app = WitApp(adult_session)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -303,6 +305,7 @@ async def test_statistics_of_edited_and_added_datapoints(adult_session):
         assert "16,281 rows" in screen_text(app)
 
 
+@pytest.mark.bad_input
 async def test_constant_and_all_missing_features(tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200), "const": 3.0, "empty": np.nan})

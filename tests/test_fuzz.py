@@ -32,6 +32,7 @@ def _fails_cleanly(fn, *args):
 
 
 # -- the CSV loader -----------------------------------------------------------------
+@pytest.mark.bad_input
 @FUZZ
 @given(st.binary(max_size=600))
 def test_csv_loader_on_random_bytes_returns_a_frame_or_our_error(tmp_path_factory, raw):
@@ -50,6 +51,7 @@ cell = st.one_of(
 )
 
 
+@pytest.mark.bad_input
 @FUZZ
 @given(
     header=st.lists(st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=5), min_size=1, max_size=5,
@@ -82,6 +84,7 @@ HOURS = FeatureSpec("hours", "numeric", low=1.0, high=99.0, median=40.0, std=12.
 SEX = FeatureSpec("sex", "categorical", categories=("Female", "Male"), counts=(5, 9))
 
 
+@pytest.mark.bad_input
 @FUZZ
 @given(text=st.text(max_size=30), spec=st.sampled_from([AGE, HOURS, SEX]))
 def test_edit_parser_on_any_text(text, spec):
@@ -121,6 +124,7 @@ filter_text = st.one_of(
 )
 
 
+@pytest.mark.bad_input
 @FUZZ
 @given(filter_text)
 def test_filter_parser_on_any_text(text):
@@ -130,6 +134,7 @@ def test_filter_parser_on_any_text(text):
 
 
 # -- the metric engine -----------------------------------------------------------
+@pytest.mark.bad_input
 @FUZZ
 @given(
     data=st.lists(st.tuples(st.sampled_from([0.0, 0.2, 0.5, 0.5, 0.7, 1.0]) | st.floats(0, 1), st.booleans()),
@@ -152,6 +157,7 @@ def test_metrics_at_any_threshold_equal_sklearn(data, threshold):
         assert m.f1 == pytest.approx(skm.f1_score(y, pred, zero_division=0), abs=1e-12)
 
 
+@pytest.mark.bad_input
 @FUZZ
 @given(
     score=st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.just(float("nan"))), min_size=0,

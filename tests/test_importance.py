@@ -136,6 +136,7 @@ def test_without_label_the_models_predictions_stand_in(diabetes_session):
     assert own_importance(d.models[1].estimator, r.raw.names) is None
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("size", [0, -3, 10_001, "abc", 2.5, ""])
 def test_bad_sample_sizes(size):
     with pytest.raises(WitError) as err:

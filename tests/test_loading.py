@@ -85,17 +85,20 @@ def raises_wit(fn, *args, **kwargs) -> WitError:
 
 
 # ================================================================= data files
+@pytest.mark.bad_input
 def test_data_missing_file(tmp_path):
     path = tmp_path / "nope.csv"
     err = raises_wit(load_data, path)
     assert str(path) in err.message and "does not exist" in err.message
 
 
+@pytest.mark.bad_input
 def test_data_folder(tmp_path):
     err = raises_wit(load_data, tmp_path)
     assert "folder" in err.message
 
 
+@pytest.mark.bad_input
 def test_data_empty_file(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
@@ -103,6 +106,7 @@ def test_data_empty_file(tmp_path):
     assert "empty" in err.message
 
 
+@pytest.mark.bad_input
 def test_data_header_only(tmp_path):
     path = tmp_path / "header.csv"
     path.write_text("a,b,c\n")
@@ -110,6 +114,7 @@ def test_data_header_only(tmp_path):
     assert "no rows" in err.message
 
 
+@pytest.mark.bad_input
 def test_data_binary_garbage(tmp_path):
     path = tmp_path / "garbage.csv"
     path.write_bytes(np.random.default_rng(1).bytes(4096) + b"\x00\x01\x02\x00")
@@ -117,6 +122,7 @@ def test_data_binary_garbage(tmp_path):
     assert "binary" in err.message
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("sep", [";", "\t"], ids=["semicolon", "tab"])
 def test_data_other_separators(tmp_path, sep):
     path = tmp_path / "data.csv"
@@ -129,6 +135,7 @@ def test_data_other_separators(tmp_path, sep):
     assert frame["score"].tolist() == [0.5, 1.25]
 
 
+@pytest.mark.bad_input
 def test_data_utf8_bom(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_text("name,value\nx,1\ny,2\n", encoding="utf-8-sig")
@@ -138,6 +145,7 @@ def test_data_utf8_bom(tmp_path):
     assert frame["name"].tolist() == ["x", "y"]
 
 
+@pytest.mark.bad_input
 def test_data_latin1(tmp_path):
     path = tmp_path / "latin1.csv"
     path.write_bytes("name,city\nJosé,Zürich\nRenée,Besançon\n".encode("latin-1"))
@@ -146,6 +154,7 @@ def test_data_latin1(tmp_path):
     assert frame["city"].tolist() == ["Zürich", "Besançon"]
 
 
+@pytest.mark.bad_input
 def test_data_latin1_after_first_64k(tmp_path):
     """The encoding sniff looks at the start of the file; a late latin-1 byte must not break the read."""
     path = tmp_path / "late_latin1.csv"
@@ -183,6 +192,7 @@ def test_data_parquet_round_trip(tmp_path):
     pd.testing.assert_frame_equal(load_data(path), original)
 
 
+@pytest.mark.bad_input
 def test_data_ragged_rows(tmp_path):
     path = tmp_path / "ragged.csv"
     path.write_text("a,b,y\n1,2,1\n3,4,0,9\n5,6,1\n")
@@ -194,6 +204,7 @@ def test_data_ragged_rows(tmp_path):
     assert "Line 4" in err.message and "semicolon-separated" in err.message
 
 
+@pytest.mark.bad_input
 def test_data_unreadable(tmp_path, monkeypatch):
     path = tmp_path / "locked.csv"
     path.write_text("a,b\n1,2\n")
@@ -209,6 +220,7 @@ def test_data_unreadable(tmp_path, monkeypatch):
     assert "cannot be read: Permission denied" in err.message and "permissions" in err.hint
 
 
+@pytest.mark.bad_input
 def test_data_corrupt_parquet(tmp_path):
     path = tmp_path / "broken.parquet"
     path.write_bytes(np.random.default_rng(2).bytes(3000))
@@ -217,12 +229,14 @@ def test_data_corrupt_parquet(tmp_path):
 
 
 # ================================================================= model files
+@pytest.mark.bad_input
 def test_model_missing_file(tmp_path):
     path = tmp_path / "nope.skops"
     err = raises_wit(load_model, path)
     assert str(path) in err.message and "does not exist" in err.message
 
 
+@pytest.mark.bad_input
 def test_joblib_without_trust_is_refused(tmp_path, binary_model):
     path = tmp_path / "model.joblib"
     joblib.dump(binary_model, path)
@@ -267,6 +281,7 @@ def untrusted_skops(tmp_path, monkeypatch, frame):
     sys.modules.pop("wit_user_funcs", None)
 
 
+@pytest.mark.bad_input
 def test_skops_untrusted_type_is_refused(untrusted_skops):
     path, _ = untrusted_skops
     err = raises_wit(load_model, path)
@@ -280,6 +295,7 @@ def test_skops_untrusted_type_loads_with_trust(untrusted_skops, frame):
     np.testing.assert_array_equal(model.estimator.predict_proba(frame[FEATURES]), pipe.predict_proba(frame[FEATURES]))
 
 
+@pytest.mark.bad_input
 def test_corrupt_skops(tmp_path):
     path = tmp_path / "broken.skops"
     path.write_bytes(b"this is not a zip file")
@@ -287,6 +303,7 @@ def test_corrupt_skops(tmp_path):
     assert "skops" in err.message
 
 
+@pytest.mark.bad_input
 def test_model_file_holding_a_dict(tmp_path):
     path = tmp_path / "dict.joblib"
     joblib.dump({"coef": [1, 2, 3]}, path)
@@ -294,6 +311,7 @@ def test_model_file_holding_a_dict(tmp_path):
     assert "dict" in err.message and "estimator" in err.message
 
 
+@pytest.mark.bad_input
 def test_unfitted_estimator(tmp_path):
     path = tmp_path / "unfitted.joblib"
     joblib.dump(LogisticRegression(), path)
@@ -302,6 +320,7 @@ def test_unfitted_estimator(tmp_path):
     assert "fit" in err.hint
 
 
+@pytest.mark.bad_input
 def test_truncated_joblib(tmp_path, binary_model):
     full = tmp_path / "full.joblib"
     joblib.dump(make_pipeline(StandardScaler(), binary_model), full)
@@ -313,6 +332,7 @@ def test_truncated_joblib(tmp_path, binary_model):
 
 
 # ================================================================= Session validation
+@pytest.mark.bad_input
 def test_label_column_missing(data_only, binary_model):
     err = raises_wit(Session, data_only, [loaded(binary_model)], label="income")
     assert "'income'" in err.message
@@ -321,18 +341,21 @@ def test_label_column_missing(data_only, binary_model):
     assert "--label" in err.hint
 
 
+@pytest.mark.bad_input
 def test_label_all_missing(data_only, binary_model):
     data = data_only.assign(y=np.nan)
     err = raises_wit(Session, data, [loaded(binary_model)], label="y")
     assert "'y'" in err.message and "missing" in err.message
 
 
+@pytest.mark.bad_input
 def test_features_naming_unknown_columns(data_only, binary_model):
     err = raises_wit(Session, data_only, [loaded(binary_model)], label="y", features=["alpha", "height", "weight"])
     assert "height" in err.message and "weight" in err.message
     assert "alpha" not in err.message
 
 
+@pytest.mark.bad_input
 def test_model_needs_columns_the_data_lacks(data_only, binary_model):
     data = data_only.drop(columns=["beta", "gamma"])
     err = raises_wit(Session, data, [loaded(binary_model, "clf")], label="y")
@@ -346,27 +369,32 @@ def test_empty_dataframe(data_only, binary_model):
     assert "no rows" in err.message
 
 
+@pytest.mark.bad_input
 def test_no_model(data_only):
     err = raises_wit(Session, data_only, [], label="y")
     assert "model" in err.message
 
 
+@pytest.mark.bad_input
 def test_more_than_two_models(data_only, binary_model):
     err = raises_wit(Session, data_only, [loaded(binary_model, n) for n in "abc"], label="y")
     assert "3 models" in err.message
 
 
+@pytest.mark.bad_input
 def test_label_given_as_a_feature(data_only, binary_model):
     err = raises_wit(Session, data_only, [loaded(binary_model)], label="y", features=["alpha", "y"])
     assert "'y'" in err.message and "feature" in err.message
 
 
+@pytest.mark.bad_input
 def test_positive_not_a_class(data_only, binary_model):
     err = raises_wit(Session, data_only, [loaded(binary_model)], label="y", positive="7")
     assert "'7'" in err.message and "0, 1" in err.message
     assert "--positive" in err.hint
 
 
+@pytest.mark.bad_input
 def test_positive_for_a_regressor(frame):
     reg = LinearRegression().fit(frame[FEATURES], frame["target"])
     err = raises_wit(Session, frame[FEATURES + ["target"]], [loaded(reg)], label="target", positive="1")
@@ -409,6 +437,7 @@ def test_default_positive_is_second_class(frame):
     np.testing.assert_allclose(s.scores(0).score, clf.predict_proba(frame[FEATURES])[:, 1], rtol=1e-12)
 
 
+@pytest.mark.bad_input
 def test_linear_svc_uses_decision_function(data_only):
     svc = LinearSVC().fit(data_only[FEATURES], data_only["y"])
     assert not hasattr(svc, "predict_proba")
@@ -473,6 +502,7 @@ def test_session_without_label(data_only, binary_model):
     np.testing.assert_allclose(scores.score, binary_model.predict_proba(data)[:, 1], rtol=1e-12)
 
 
+@pytest.mark.bad_input
 def test_unknown_label_values_warn(data_only, binary_model):
     data = data_only.copy()
     data.loc[[3, 7], "y"] = 5

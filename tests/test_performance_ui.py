@@ -41,6 +41,7 @@ async def _slice_by(pilot, app, feature: str, key: str = "b") -> None:
     await settle(app, pilot)
 
 
+@pytest.mark.bad_input
 async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(adult_session):
     s = adult_session
     app = WitApp(s)

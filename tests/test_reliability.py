@@ -43,6 +43,7 @@ def frame():
     return X
 
 
+@pytest.mark.bad_input
 def test_rows_the_model_raises_on_are_reported_and_the_rest_scored(frame):
     model = FlakyClassifier().fit(frame[["a", "b"]], frame.y)
     scores = score_frame(model, frame[["a", "b"]], detect_task(model), chunk_size=1000)
@@ -76,6 +77,7 @@ def test_regression_metrics_leave_unscored_rows_out(frame):
     assert r.mae == pytest.approx(skm.mean_absolute_error(frame.target[good], pred), rel=1e-12)
 
 
+@pytest.mark.bad_input
 def test_systematic_failure_stops_early_with_one_message(frame):
     model = FlakyClassifier().fit(frame[["a", "b"]], frame.y)
     X = frame[["a", "b"]].assign(a=9.0)
@@ -84,6 +86,7 @@ def test_systematic_failure_stops_early_with_one_message(frame):
     assert f"more than {MAX_FAILED_ROWS} rows" in err.value.message and "a out of range" in err.value.message
 
 
+@pytest.mark.bad_input
 def test_model_from_another_sklearn_loads_with_a_warning(tmp_path, monkeypatch, frame):
     import sklearn.base
 
@@ -98,6 +101,7 @@ def test_model_from_another_sklearn_loads_with_a_warning(tmp_path, monkeypatch, 
     assert load_model(fresh, trust=True).warnings == ()
 
 
+@pytest.mark.bad_input
 def test_data_larger_than_memory_is_refused_before_loading(tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text("a,b\n" + "1,2\n" * 1000)
@@ -109,6 +113,7 @@ def test_data_larger_than_memory_is_refused_before_loading(tmp_path, monkeypatch
     assert len(load_data(path)) == 1000
 
 
+@pytest.mark.bad_input
 async def test_app_tells_which_rows_failed(frame):
     from wit_tui.app import WitApp
 

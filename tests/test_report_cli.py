@@ -125,6 +125,7 @@ def test_failing_config_exits_1_and_names_each_failure(runs, adult_session):
     assert "absolute -0.01" in regress["message"]
 
 
+@pytest.mark.bad_input
 def test_bad_configs_and_options_exit_2_without_traceback(runs):
     assert_usage_error(runs["bad_config"], "uper_bound", "bad.toml")
     assert not (runs["root"] / "bad.json").exists()

@@ -108,6 +108,7 @@ def test_overall_and_names():
     assert slice_name((("race", "White"), ("sex", None))) == f"race_X_sex:White_X_{MISSING_LABEL}"
 
 
+@pytest.mark.bad_input
 def test_bad_slicing_is_a_clear_error(adult_session):
     with pytest.raises(WitError, match="sexx"):
         slice_by(adult_session.data, ["sexx"])

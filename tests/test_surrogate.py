@@ -57,6 +57,7 @@ def test_rules_read_as_conditions_on_raw_columns(adult_surrogate):
     assert "not the label" in sur.header()
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("depth", [0, MAX_DEPTH + 1, "deep"])
 def test_depth_out_of_range(adult_surrogate, depth):
     s, preds, _ = adult_surrogate

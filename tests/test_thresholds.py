@@ -184,12 +184,14 @@ def test_equal_opportunity_leaves_out_a_slice_without_positives():
     assert r.thresholds[1] == 1.0  # its own cost-optimal threshold: nothing positive
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("bad", [0, -1, float("nan"), float("inf"), "x"])
 def test_bad_cost_ratio_is_one_clear_message(bad):
     with pytest.raises(WitError, match="cost ratio"):
         check_cost_ratio(bad)
 
 
+@pytest.mark.bad_input
 def test_bad_threshold_and_tolerance_are_refused():
     with pytest.raises(WitError, match="from 0 to 1"):
         check_threshold(1.5, probabilities=True)

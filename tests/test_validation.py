@@ -116,6 +116,7 @@ def _cfg(**top):
     return parse_config(top, source="c.toml")
 
 
+@pytest.mark.bad_input
 @pytest.mark.parametrize("data, needle", [
     ({"metrics": [{"name": "auc", "value_threshold": {"lower_bund": 0.7}}]}, "lower_bund"),
     ({"metrics": [{"name": "auc", "value_threshold": {"lower_bound": "high"}}]}, "must be a number"),
@@ -139,6 +140,7 @@ def test_bad_configs_are_clear_errors(data, needle):
     assert needle in str(info.value) and str(info.value).startswith("c.toml")
 
 
+@pytest.mark.bad_input
 def test_config_file_errors(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('[[metrics]]\nname = "auc\n')
@@ -245,6 +247,7 @@ def test_no_thresholds_fails_unless_rubber_stamped(session):
     assert r.validation_ok and not r.missing_thresholds and r.rubber_stamp
 
 
+@pytest.mark.bad_input
 def test_change_thresholds_without_baseline_are_a_usage_error_unless_rubber_stamped(session):
     text = """
 [[metrics]]
