@@ -865,12 +865,25 @@ class DatapointView(SessionView):
             key, label = choices[k]
             self.sort = None if key == "id" and not descending else browse.SortSpec(key, label.split(" (")[0],
                                                                                      descending)
+            if self.sort is None or self.sort.key == "id" or ("browse.order", self.sort.key) in self.session.cache:
+                self._rebuild_view()  # cached: only a merge of the edited points and a reverse
+                return
             self._note(f"Sorting by {label}…")
-            self._rebuild_view()
-            self._note("")
+            self._sort_worker(self.sort.key)
 
         title = f"Sort {'descending' if descending else 'ascending'} by"
         self.app.push_screen(PickerScreen(title, [c[1] for c in choices]), picked)
+
+    @work(thread=True, exclusive=True, group="dp-sort", exit_on_error=False)
+    def _sort_worker(self, key: str) -> None:
+        """The one stable argsort of a column (about 150 ms on a million rows), off the UI thread; cached after."""
+        browse.base_order(self.session, key)
+        self.app.call_from_thread(self._sorted, key)
+
+    def _sorted(self, key: str) -> None:
+        if self.sort is not None and self.sort.key == key:  # not replaced by another sort meanwhile
+            self._rebuild_view()
+        self._note("")
 
     def action_jump(self) -> None:
         if not self.ready:
