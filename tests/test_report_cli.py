@@ -47,6 +47,12 @@ def runs(adult_session, tmp_path_factory):
     frame.to_csv(root / "data.csv", index=False)
     (root / "bad.toml").write_text('[[metrics]]\nname = "auc"\nvalue_threshold = { lower_bound = 0.7, uper_bound = 1 }\n')
     (root / "broken.toml").write_text('[[metrics]\nname = "auc"\n')
+    (root / "cross_no_specs.toml").write_text('[[metrics]]\nname = "recall"\n'
+                                              'cross_slice_threshold = { lower_bound = -0.1, upper_bound = 0.1 }\n')
+    (root / "cross_gap.toml").write_text(
+        '[[metrics]]\nname = "demographic_parity_difference"\nby = "sex"\ncross_slice_threshold = { upper_bound = 0.1 }\n'
+        '[[cross_slicing_specs]]\nbaseline_spec = { feature_values = { race = "White" } }\n'
+        'slicing_specs = [ { feature_values = { race = "Black" } } ]\n')
     (root / "change.toml").write_text('[[metrics]]\nname = "auc"\nvalue_threshold = { lower_bound = 0.6 }\n'
                                       'change_threshold = { direction = "higher_is_better", absolute = -0.01 }\n')
     own = ["--candidate", root / "model.skops", "--data", root / "data.csv", "--label", "y"]
@@ -55,6 +61,8 @@ def runs(adult_session, tmp_path_factory):
         "fail": ["validate", "--demo", "adult", "--config", EXAMPLES / "validate-adult-strict.toml", "-o", root / "fail.json"],
         "bad_config": ["validate", "--demo", "adult", "--config", root / "bad.toml", "-o", root / "bad.json"],
         "broken_config": ["validate", "--demo", "adult", "--config", root / "broken.toml"],
+        "cross_no_specs": ["validate", "--demo", "adult", "--config", root / "cross_no_specs.toml", "-o", root / "x.json"],
+        "cross_gap": ["validate", "--demo", "adult", "--config", root / "cross_gap.toml"],
         "no_config": ["validate", "--demo", "adult"],
         "bad_option": ["validate", "--demo", "adult", "--config", root / "bad.toml", "--frobnicate"],
         "no_baseline": [*["validate"], *own, "--config", root / "change.toml"],
@@ -87,7 +95,7 @@ def assert_usage_error(proc, *needles):
         assert needle in proc.stderr, (needle, proc.stderr)
 
 
-def test_passing_config_exits_0_with_a_tfma_result(runs):
+def test_passing_config_exits_0_with_a_tfma_result(runs, adult_session):
     proc = runs["pass"]
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "PASSED" in proc.stdout and "\x1b[" not in proc.stdout  # plain text off a terminal
@@ -96,11 +104,26 @@ def test_passing_config_exits_0_with_a_tfma_result(runs):
     assert doc["validation_ok"] is True and doc["missing_thresholds"] is False and doc["rubber_stamp"] is False
     assert doc["metric_validations_per_slice"] == [] and doc["missing_slices"] == []
     assert doc["candidate_model_name"] == "hgb" and doc["baseline_model_name"] == "logreg"
-    details = {json.dumps(d["slicing_spec"], sort_keys=True): d["num_matching_slices"]
+    details = {json.dumps(d.get("slicing_spec", d.get("cross_slicing_spec")), sort_keys=True): d["num_matching_slices"]
                for d in doc["validation_details"]["slicing_details"]}
     assert details == {"{}": 1, '{"feature_keys": ["sex"]}': 2, '{"feature_values": {"race": "White"}}': 1,
-                       '{"feature_keys": ["age"]}': 4}
+                       '{"feature_keys": ["age"]}': 4,
+                       '{"baseline_spec": {"feature_values": {"sex": "Male"}}, '
+                       '"slicing_specs": [{"feature_values": {"sex": "Female"}}]}': 1}
     assert all(c["ok"] for c in doc["checks"]) and len(doc["checks"]) > 40
+    assert doc["missing_cross_slices"] == []
+    # the cross-slice check: recall(Male) - recall(Female) of the candidate at 0.5, as sklearn computes it
+    (cross,) = [c for c in doc["checks"] if c["kind"] == "cross_slice"]
+    assert cross["slice"] == "sex:Male vs sex:Female" and "slice_key" not in cross
+    assert cross["cross_slice_key"] == {"baseline_slice_key": {"sex": "Male"}, "comparison_slice_key": {"sex": "Female"}}
+    assert cross["metric_key"] == {"name": "recall", "model_name": "hgb", "is_diff": False}
+    y, pred = adult_session.y_positive, adult_session.scores(1).score >= 0.5
+    sex = adult_session.data["sex"].to_numpy()
+    male, female = (skm.recall_score(y[sex == g], pred[sex == g]) for g in ("Male", "Female"))
+    assert cross["baseline_slice_value"] == pytest.approx(male, abs=TOL)
+    assert cross["comparison_slice_value"] == pytest.approx(female, abs=TOL)
+    assert cross["metric_value"] == pytest.approx(male - female, abs=TOL)
+    assert "sex:Male vs sex:Female" in proc.stdout and "1 cross slice" in proc.stdout
 
 
 def test_failing_config_exits_1_and_names_each_failure(runs, adult_session):
@@ -133,6 +156,13 @@ def test_bad_configs_and_options_exit_2_without_traceback(runs):
     assert_usage_error(runs["no_config"], "--config")
     assert_usage_error(runs["bad_option"], "--frobnicate")
     assert_usage_error(runs["report_bad_slice"], "--slice", "zzz")
+
+
+@pytest.mark.bad_input
+def test_cross_slice_config_errors_exit_2(runs):
+    assert_usage_error(runs["cross_no_specs"], "metrics[1] (recall).cross_slice_threshold", "[[cross_slicing_specs]]")
+    assert not (runs["root"] / "x.json").exists()
+    assert_usage_error(runs["cross_gap"], "demographic_parity_difference", "cross-slice threshold")
 
 
 def test_change_thresholds_without_baseline(runs):

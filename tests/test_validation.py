@@ -341,3 +341,157 @@ def test_decision_threshold_from_the_config_is_used(session):
     assert high.checks[0].value == pytest.approx(np.mean(score >= 0.9))
     assert low.checks[0].value == pytest.approx(np.mean(score >= 0.1))
     assert high.threshold == 0.9 and not math.isclose(high.checks[0].value, low.checks[0].value)
+
+
+# -- cross-slice thresholds ---------------------------------------------------
+
+MALE_VS_FEMALE = [{"baseline_spec": {"feature_values": {"sex": "Male"}},
+                   "slicing_specs": [{"feature_values": {"sex": "Female"}}]}]
+
+
+def _cross(lower=None, upper=None, metric="recall", cross=MALE_VS_FEMALE, **extra):
+    bounds = {k: v for k, v in (("lower_bound", lower), ("upper_bound", upper)) if v is not None}
+    return parse_config({"threshold": 0.5, "metrics": [{"name": metric, "cross_slice_threshold": bounds}],
+                         "cross_slicing_specs": cross, **extra}, source="x.toml")
+
+
+def test_cross_slice_value_is_baseline_slice_minus_comparison_slice_as_sklearn(adult_session):
+    from sklearn.metrics import recall_score
+
+    s = adult_session
+    r = validate_session(s, _cross(-1.0, 1.0), candidate=1, baseline=0)
+    (c,) = r.checks
+    y, pred, sex = s.y_positive, s.scores(1).score >= 0.5, s.data["sex"].to_numpy()
+    expected = recall_score(y[sex == "Male"], pred[sex == "Male"]) - recall_score(y[sex == "Female"], pred[sex == "Female"])
+    assert c.kind == "cross_slice" and c.value == pytest.approx(expected, abs=1e-12) and c.ok
+    assert c.slice == "sex:Male vs sex:Female" and c.metric_key.model_name == "hgb" and not c.metric_key.is_diff
+    assert c.cross_slice_key.baseline_slice_key == (("sex", "Male"),)
+    assert c.cross_slice_key.comparison_slice_key == (("sex", "Female"),)
+    assert r.validation_ok and not r.missing_thresholds and not r.missing_cross_slices
+    assert [(d.to_dict(), d.num_matching_slices) for d in r.validation_details] == [
+        ({"cross_slicing_spec": MALE_VS_FEMALE[0], "num_matching_slices": 1}, 1)]
+    doc = json.loads(r.to_json())
+    assert doc["missing_cross_slices"] == [] and doc["validation_details"]["slicing_details"][0]["num_matching_slices"] == 1
+    (check,) = doc["checks"]
+    assert check["kind"] == "cross_slice" and "slice_key" not in check
+    assert check["cross_slice_key"] == {"baseline_slice_key": {"sex": "Male"}, "comparison_slice_key": {"sex": "Female"}}
+    assert check["metric_threshold"] == {"cross_slice_threshold": {"lower_bound": -1.0, "upper_bound": 1.0}}
+    assert check["baseline_slice_value"] - check["comparison_slice_value"] == check["metric_value"]
+
+    # inclusive at both edges: the exact difference as a bound passes, the next float past it fails
+    d = c.value
+    assert validate_session(s, _cross(d, d), candidate=1).validation_ok
+    below = validate_session(s, _cross(upper=float(np.nextafter(d, -1))), candidate=1)
+    above = validate_session(s, _cross(lower=float(np.nextafter(d, 1))), candidate=1)
+    assert not below.validation_ok and "above upper_bound" in below.checks[0].message
+    assert not above.validation_ok and "below lower_bound" in above.checks[0].message
+    (failed,) = json.loads(below.to_json())["metric_validations_per_slice"]
+    assert "slice_key" not in failed and failed["slice"] == "sex:Male vs sex:Female"
+    assert failed["cross_slice_key"]["comparison_slice_key"] == {"sex": "Female"}
+    assert failed["failures"][0]["metric_value"] == d
+
+
+def test_cross_slices_get_only_cross_thresholds_and_value_thresholds_only_single_slices(session):
+    r = _run(session, """
+[[metrics]]
+name = "accuracy"
+value_threshold = { lower_bound = 0.0 }
+change_threshold = { direction = "higher_is_better", absolute = -1.0 }
+cross_slice_threshold = { lower_bound = -1.0, upper_bound = 1.0 }
+[[slicing_specs]]
+[[cross_slicing_specs]]
+baseline_spec = { feature_values = { group = "A" } }
+slicing_specs = [ { feature_keys = ["group"] } ]   # group:A itself is left out: B and C
+""")
+    assert [(c.slice, c.kind) for c in r.checks] == [
+        ("Overall", "value"), ("Overall", "change"),
+        ("group:A vs group:B", "cross_slice"), ("group:A vs group:C", "cross_slice")]
+    assert r.validation_ok and [d.num_matching_slices for d in r.validation_details] == [1, 2]
+
+
+def test_a_config_with_only_cross_slice_thresholds_has_thresholds(session):
+    r = _run(session, """
+[[metrics]]
+name = "accuracy"
+cross_slice_threshold = { upper_bound = 1.0 }
+[[cross_slicing_specs]]
+baseline_spec = {}
+slicing_specs = [ { feature_values = { group = "B" } } ]
+""", baseline=None)
+    assert r.validation_ok and not r.missing_thresholds and [c.slice for c in r.checks] == ["Overall vs group:B"]
+
+
+def test_a_cross_spec_with_a_side_that_matches_no_slice_is_missing_and_fails(session):
+    r = _run(session, """
+[[metrics]]
+name = "accuracy"
+cross_slice_threshold = { lower_bound = -1.0, upper_bound = 1.0 }
+[[cross_slicing_specs]]
+baseline_spec = { feature_values = { group = "Z" } }
+slicing_specs = [ { feature_values = { group = "B" } } ]
+[[cross_slicing_specs]]
+baseline_spec = { feature_values = { group = "A" } }
+slicing_specs = [ { feature_values = { group = "B" } }, { feature_keys = ["no_such_column"] } ]
+[[cross_slicing_specs]]
+baseline_spec = { feature_values = { group = "A" } }
+slicing_specs = [ { feature_values = { group = "A" } } ]
+""")
+    assert not r.validation_ok and r.n_failed == 0 and len(r.missing_cross_slices) == 3
+    z, col, itself = (m.message for m in r.missing_cross_slices)
+    assert "baseline_spec" in z and "no row has group = 'Z'" in z
+    assert "comparison spec" in col and "no_such_column" in col
+    assert "itself" in itself
+    assert [c.slice for c in r.checks] == ["group:A vs group:B"]  # the comparison that exists is still checked
+    assert [d.num_matching_slices for d in r.validation_details] == [0, 1, 0]
+    doc = json.loads(r.to_json())
+    assert doc["missing_cross_slices"][0] == {
+        "baseline_spec": {"feature_values": {"group": "Z"}}, "slicing_specs": [{"feature_values": {"group": "B"}}],
+        "message": z}
+    from wit_tui.render import verdict
+
+    assert "3 missing cross slices" in verdict(r).plain
+
+
+def test_a_metric_not_computable_on_either_side_fails_with_the_reason(session):
+    # group C has only negative labels: its AUC is undefined
+    for base, comp, side in (("A", "C", "comparison"), ("C", "A", "baseline")):
+        r = _run(session, f"""
+[[metrics]]
+name = "auc"
+cross_slice_threshold = {{ lower_bound = -1.0, upper_bound = 1.0 }}
+[[cross_slicing_specs]]
+baseline_spec = {{ feature_values = {{ group = "{base}" }} }}
+slicing_specs = [ {{ feature_values = {{ group = "{comp}" }} }} ]
+""")
+        (c,) = r.checks
+        assert not r.validation_ok and not c.ok and c.value is None
+        assert f"not computable on the {side} slice group:C" in c.message and "only one class" in c.message
+        failure = json.loads(r.to_json())["metric_validations_per_slice"][0]["failures"][0]
+        assert failure["metric_value"] is None
+        assert (failure["baseline_slice_value"] is None) == (side == "baseline")
+        assert (failure["comparison_slice_value"] is None) == (side == "comparison")
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("data, needle", [
+    ({"metrics": [{"name": "recall", "cross_slice_threshold": {"upper_bound": 0.1}}]},
+     "metrics[1] (recall).cross_slice_threshold: needs [[cross_slicing_specs]]"),
+    ({"metrics": [{"name": "demographic_parity_difference", "by": "sex", "cross_slice_threshold": {"upper_bound": 0.1}}],
+      "cross_slicing_specs": MALE_VS_FEMALE}, "fairness gap, which has no cross-slice threshold"),
+    ({"metrics": [{"name": "recall", "cross_slice_threshold": {"lower_bound": 0.1, "upper_bound": -0.1}}],
+      "cross_slicing_specs": MALE_VS_FEMALE}, "above upper_bound"),
+    ({"metrics": [{"name": "recall", "cross_slice_threshold": {"uper_bound": 0.1}}],
+      "cross_slicing_specs": MALE_VS_FEMALE}, "uper_bound"),
+    ({"cross_slicing_specs": [{"slicing_specs": [{}]}]}, "needs a baseline_spec"),
+    ({"cross_slicing_specs": [{"baseline_spec": {}}]}, "cross_slicing_specs[1].slicing_specs: needs a list"),
+    ({"cross_slicing_specs": [{"baseline_spec": {}, "slicing_specs": []}]}, "one or more comparison"),
+    ({"cross_slicing_specs": [{"baseline_spec": {"feature_key": ["sex"]}, "slicing_specs": [{}]}]}, "feature_key"),
+    ({"cross_slicing_specs": [{"baseline_spec": {}, "slicing_specs": [{"feature_values": {"sex": ["a"]}}]}]},
+     "cross_slicing_specs[1].slicing_specs[1].feature_values.sex"),
+    ({"cross_slicing_specs": [{"baseline_spec": {}, "slicing_specs": [{}], "comparison": 1}]}, "comparison"),
+    ({"cross_slicing_specs": {"baseline_spec": {}}}, "[[cross_slicing_specs]]"),
+])
+def test_cross_slice_config_errors(data, needle):
+    with pytest.raises(WitError) as info:
+        parse_config(data, source="c.toml")
+    assert needle in str(info.value) and str(info.value).startswith("c.toml")

@@ -133,7 +133,8 @@ def _report_parser() -> argparse.ArgumentParser:
 def _validate_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="wit-tui validate",
-        description="TFMA-style model validation for CI: value and change thresholds, baseline vs candidate, per slice.",
+        description="TFMA-style model validation for CI: value and change thresholds, baseline vs candidate, per slice, "
+                    "and cross-slice thresholds (one slice against another).",
         epilog=VALIDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--candidate", metavar="PATH", help="the model to validate (.skops, or .joblib/.pkl with --trust)")

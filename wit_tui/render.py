@@ -377,7 +377,11 @@ def validation_renderables(result: ValidationResult, *, config: str = "") -> lis
             if c.metric_key.method and c.metric_key.method != "between_groups":
                 metric += f" ({c.metric_key.method})"
             model = c.metric_key.model_name + (f" vs {c.baseline_model}" if c.kind == "change" else "")
-            t.add_row(_plain(c.slice), _plain(metric), _plain(model), _plain(c.threshold.describe()), fmt(c.value),
+            rule = c.threshold.describe()
+            if c.kind == "cross_slice":
+                metric += " difference"
+                rule = f"b-c {rule}"  # baseline slice minus comparison slice
+            t.add_row(_plain(c.slice), _plain(metric), _plain(model), _plain(rule), fmt(c.value),
                       fmt(c.baseline_value) if c.kind == "change" else "",
                       Text("PASS", style="green") if c.ok else Text("FAIL", style="bold red"))
         out += [t, Text("")]
@@ -385,11 +389,17 @@ def validation_renderables(result: ValidationResult, *, config: str = "") -> lis
     if failures:
         out.append(Text("Failures:", style="bold red"))
         for c in failures:
-            out.append(Text(f"  {c.slice} · {c.metric_key.name} ({c.kind} threshold): {c.message}"))
+            kind = c.kind.replace("_", "-")
+            out.append(Text(f"  {c.slice} · {c.metric_key.name} ({kind} threshold): {c.message}"))
         out.append(Text(""))
     if result.missing_slices:
         out.append(Text("Missing slices:", style="bold red"))
         for m in result.missing_slices:
+            out.append(Text(f"  {m.message}"))
+        out.append(Text(""))
+    if result.missing_cross_slices:
+        out.append(Text("Missing cross slices:", style="bold red"))
+        for m in result.missing_cross_slices:
             out.append(Text(f"  {m.message}"))
         out.append(Text(""))
     for n in result.notes:
@@ -405,9 +415,12 @@ def verdict(result: ValidationResult):
     """One line: PASSED / FAILED and why, as rich Text."""
     from rich.text import Text
 
-    n_slices = len({c.slice_key for c in result.checks})
+    n_slices = len({c.slice_key for c in result.checks if c.cross_slice_key is None})
+    n_cross = len({c.cross_slice_key for c in result.checks if c.cross_slice_key is not None})
     if result.validation_ok:
-        line = f"PASSED: {len(result.checks)} checks on {n_slices} slice{'s' if n_slices != 1 else ''}"
+        where = [f"{n_slices} slice{'s' if n_slices != 1 else ''}"] if n_slices or not n_cross else []
+        where += [f"{n_cross} cross slice{'s' if n_cross != 1 else ''}"] if n_cross else []
+        line = f"PASSED: {len(result.checks)} checks on {' and '.join(where)}"
         if result.rubber_stamp:
             line += " (rubber stamp)"
         return Text(line, style="bold green")
@@ -416,6 +429,9 @@ def verdict(result: ValidationResult):
         parts.append(f"{result.n_failed} of {len(result.checks)} checks failed")
     if result.missing_slices:
         parts.append(f"{len(result.missing_slices)} missing slice{'s' if len(result.missing_slices) != 1 else ''}")
+    if result.missing_cross_slices:
+        n = len(result.missing_cross_slices)
+        parts.append(f"{n} missing cross slice{'s' if n != 1 else ''}")
     if result.missing_thresholds:
         parts.append("no thresholds")
     return Text("FAILED: " + ", ".join(parts), style="bold red")

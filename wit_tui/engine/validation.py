@@ -1,8 +1,10 @@
-"""Is the candidate model good enough to ship: TFMA-style validation of value and change thresholds per slice.
+"""Is the candidate model good enough to ship: TFMA-style validation of value and change thresholds per slice,
+and of cross-slice thresholds on the difference between two slices.
 
 The config is TOML (see the README): an optional decision ``threshold``, an
 optional ``buckets`` count for numeric slices, ``[[metrics]]`` with a
-``value_threshold`` and/or a ``change_threshold``, and ``[[slicing_specs]]``.
+``value_threshold``, a ``change_threshold`` and/or a ``cross_slice_threshold``,
+``[[slicing_specs]]`` and ``[[cross_slicing_specs]]``.
 The rules are TFMA's (``metrics_validator.py``), with the decisions in
 ``shared/reference/tfma-fairlearn-sklearn.md``:
 
@@ -21,7 +23,13 @@ The rules are TFMA's (``metrics_validator.py``), with the decisions in
   Overall slice); a spec that produces no slice is a missing slice and fails;
 - a fairness gap (``by = "sex"``) is not applicable on a slice that fixes one
   of its ``by`` features (``sex:Female``) and is skipped there, with a note; on
-  any other slice with fewer than two groups it is not computable and fails.
+  any other slice with fewer than two groups it is not computable and fails;
+- cross-slice threshold: on ``v(baseline slice) - v(comparison slice)`` of the
+  candidate, checked like a value threshold, only on the cross slices of the
+  ``[[cross_slicing_specs]]`` (value and change thresholds are not applied to
+  cross slices); a cross spec whose baseline or a comparison spec matches no
+  slice is a missing cross slice and fails (TFMA appears to always report
+  cross specs missing; we do not copy that).
 """
 
 from __future__ import annotations
@@ -101,6 +109,7 @@ class MetricSpec:
     change_threshold: ChangeThreshold | None = None
     by: tuple[str, ...] = ()
     method: str = "between_groups"
+    cross_slice_threshold: ValueThreshold | None = None
 
     @property
     def is_gap(self) -> bool:
@@ -142,24 +151,42 @@ class SlicingSpec:
 
 
 @dataclass(frozen=True)
+class CrossSlicingSpec:
+    """TFMA's ``CrossSlicingSpec``: each slice of ``baseline_spec`` against each slice of the comparison
+    ``slicing_specs`` (a slice is never compared with itself)."""
+
+    baseline_spec: SlicingSpec
+    slicing_specs: tuple[SlicingSpec, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"baseline_spec": self.baseline_spec.to_dict(), "slicing_specs": [s.to_dict() for s in self.slicing_specs]}
+
+    def describe(self) -> str:
+        return f"{self.baseline_spec.describe()} vs " + " | ".join(s.describe() for s in self.slicing_specs)
+
+
+@dataclass(frozen=True)
 class ValidationConfig:
     metrics: tuple[MetricSpec, ...] = ()
     slicing_specs: tuple[SlicingSpec, ...] = ()
     threshold: float | None = None
     buckets: int = DEFAULT_BUCKETS
     source: str = "config"
+    cross_slicing_specs: tuple[CrossSlicingSpec, ...] = ()
 
     @property
     def has_thresholds(self) -> bool:
-        return any(m.value_threshold or m.change_threshold for m in self.metrics)
+        return any(m.value_threshold or m.change_threshold or m.cross_slice_threshold for m in self.metrics)
 
     @property
     def has_change_thresholds(self) -> bool:
         return any(m.change_threshold for m in self.metrics)
 
     def without_change_thresholds(self) -> ValidationConfig:
-        metrics = tuple(MetricSpec(m.name, m.value_threshold, None, m.by, m.method) for m in self.metrics)
-        return ValidationConfig(metrics, self.slicing_specs, self.threshold, self.buckets, self.source)
+        metrics = tuple(MetricSpec(m.name, m.value_threshold, None, m.by, m.method, m.cross_slice_threshold)
+                        for m in self.metrics)
+        return ValidationConfig(metrics, self.slicing_specs, self.threshold, self.buckets, self.source,
+                                self.cross_slicing_specs)
 
 
 def _bad(where: str, what: str, source: str) -> WitError:
@@ -197,9 +224,47 @@ def _strings(value: Any, where: str, source: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _value_threshold(value: Any, where: str, source: str) -> ValueThreshold:
+    t = _table(value, where, source)
+    _keys(t, ("lower_bound", "upper_bound"), where, source)
+    lo = None if "lower_bound" not in t else _number(t["lower_bound"], f"{where}.lower_bound", source)
+    hi = None if "upper_bound" not in t else _number(t["upper_bound"], f"{where}.upper_bound", source)
+    if lo is not None and hi is not None and lo > hi:
+        raise _bad(where, f"lower_bound {lo:g} is above upper_bound {hi:g}, so nothing can pass.", source)
+    return ValueThreshold(lo, hi)
+
+
+def _slicing_spec(value: Any, where: str, source: str) -> SlicingSpec:
+    s = _table(value, where, source)
+    _keys(s, ("feature_keys", "feature_values"), where, source)
+    keys = _strings(s["feature_keys"], f"{where}.feature_keys", source) if "feature_keys" in s else ()
+    values = _table(s.get("feature_values", {}), f"{where}.feature_values", source)
+    for k, v in values.items():
+        if isinstance(v, (dict, list)) or v is None:
+            raise _bad(f"{where}.feature_values.{k}", f"must be a single value (text or number), not {v!r}.", source)
+    both = sorted(set(keys) & set(values))
+    if both:
+        raise _bad(where, f"{', '.join(both)} is in both feature_keys and feature_values (TFMA forbids it).", source)
+    return SlicingSpec(keys, tuple(values.items()))
+
+
+def _cross_slicing_spec(value: Any, where: str, source: str) -> CrossSlicingSpec:
+    c = _table(value, where, source)
+    _keys(c, ("baseline_spec", "slicing_specs"), where, source)
+    if "baseline_spec" not in c:
+        raise _bad(where, "needs a baseline_spec, e.g. baseline_spec = { feature_values = { sex = \"Male\" } }.", source)
+    base = _slicing_spec(c["baseline_spec"], f"{where}.baseline_spec", source)
+    raw = c.get("slicing_specs")
+    if not isinstance(raw, list) or not raw:
+        raise _bad(f"{where}.slicing_specs", "needs a list of one or more comparison slicing specs, e.g. "
+                                             "slicing_specs = [ { feature_values = { sex = \"Female\" } } ].", source)
+    comps = tuple(_slicing_spec(s, f"{where}.slicing_specs[{j + 1}]", source) for j, s in enumerate(raw))
+    return CrossSlicingSpec(base, comps)
+
+
 def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConfig:
     """Check a parsed TOML document and turn it into a :class:`ValidationConfig` (WitError on any problem)."""
-    _keys(data, ("threshold", "buckets", "metrics", "slicing_specs"), "top level", source)
+    _keys(data, ("threshold", "buckets", "metrics", "slicing_specs", "cross_slicing_specs"), "top level", source)
     threshold = None if "threshold" not in data else _number(data["threshold"], "threshold", source)
     buckets = data.get("buckets", DEFAULT_BUCKETS)
     if isinstance(buckets, bool) or not isinstance(buckets, int) or not 1 <= buckets <= 1000:
@@ -211,20 +276,16 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConf
     for i, m in enumerate(raw_metrics):
         where = f"metrics[{i + 1}]"
         m = _table(m, where, source)
-        _keys(m, ("name", "value_threshold", "change_threshold", "by", "method"), where, source)
+        _keys(m, ("name", "value_threshold", "change_threshold", "cross_slice_threshold", "by", "method"), where, source)
         name = m.get("name")
         if not isinstance(name, str) or not name:
             raise _bad(where, "needs a name, e.g. name = \"auc\".", source)
         where = f"metrics[{i + 1}] ({name})"
-        vt = ct = None
+        vt = ct = xt = None
         if "value_threshold" in m:
-            t = _table(m["value_threshold"], f"{where}.value_threshold", source)
-            _keys(t, ("lower_bound", "upper_bound"), f"{where}.value_threshold", source)
-            lo = None if "lower_bound" not in t else _number(t["lower_bound"], f"{where}.value_threshold.lower_bound", source)
-            hi = None if "upper_bound" not in t else _number(t["upper_bound"], f"{where}.value_threshold.upper_bound", source)
-            if lo is not None and hi is not None and lo > hi:
-                raise _bad(f"{where}.value_threshold", f"lower_bound {lo:g} is above upper_bound {hi:g}, so nothing can pass.", source)
-            vt = ValueThreshold(lo, hi)
+            vt = _value_threshold(m["value_threshold"], f"{where}.value_threshold", source)
+        if "cross_slice_threshold" in m:
+            xt = _value_threshold(m["cross_slice_threshold"], f"{where}.cross_slice_threshold", source)
         if "change_threshold" in m:
             t = _table(m["change_threshold"], f"{where}.change_threshold", source)
             _keys(t, ("direction", "absolute", "relative"), f"{where}.change_threshold", source)
@@ -247,25 +308,27 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConf
         if by and not gap_name:
             raise _bad(f"{where}.by", f"{name} is not a fairness gap; by only applies to demographic_parity_difference, "
                                       "equalized_odds_difference, <metric>_difference, <metric>_ratio and the like.", source)
-        metrics.append(MetricSpec(name, vt, ct, by, method))
+        if xt is not None and by:
+            raise _bad(f"{where}.cross_slice_threshold", f"{name} is a fairness gap, which has no cross-slice threshold: "
+                                                         "compare slices with a plain metric such as recall or "
+                                                         "selection_rate, or bound the gap with value_threshold.", source)
+        metrics.append(MetricSpec(name, vt, ct, by, method, xt))
     raw_specs = data.get("slicing_specs", [])
     if not isinstance(raw_specs, list):
         raise _bad("slicing_specs", "must be an array of tables: write each one as [[slicing_specs]].", source)
-    specs = []
-    for i, s in enumerate(raw_specs):
-        where = f"slicing_specs[{i + 1}]"
-        s = _table(s, where, source)
-        _keys(s, ("feature_keys", "feature_values"), where, source)
-        keys = _strings(s["feature_keys"], f"{where}.feature_keys", source) if "feature_keys" in s else ()
-        values = _table(s.get("feature_values", {}), f"{where}.feature_values", source)
-        for k, v in values.items():
-            if isinstance(v, (dict, list)) or v is None:
-                raise _bad(f"{where}.feature_values.{k}", f"must be a single value (text or number), not {v!r}.", source)
-        both = sorted(set(keys) & set(values))
-        if both:
-            raise _bad(where, f"{', '.join(both)} is in both feature_keys and feature_values (TFMA forbids it).", source)
-        specs.append(SlicingSpec(keys, tuple(values.items())))
-    return ValidationConfig(tuple(metrics), tuple(specs), threshold, buckets, source)
+    specs = [_slicing_spec(s, f"slicing_specs[{i + 1}]", source) for i, s in enumerate(raw_specs)]
+    raw_cross = data.get("cross_slicing_specs", [])
+    if not isinstance(raw_cross, list):
+        raise _bad("cross_slicing_specs", "must be an array of tables: write each one as [[cross_slicing_specs]].", source)
+    cross_specs = [_cross_slicing_spec(c, f"cross_slicing_specs[{i + 1}]", source) for i, c in enumerate(raw_cross)]
+    if not cross_specs:
+        for i, m in enumerate(metrics):
+            if m.cross_slice_threshold is not None:
+                raise _bad(f"metrics[{i + 1}] ({m.name}).cross_slice_threshold",
+                           "needs [[cross_slicing_specs]] saying which slices to compare, e.g. baseline_spec = "
+                           "{ feature_values = { sex = \"Male\" } } and slicing_specs = "
+                           "[ { feature_values = { sex = \"Female\" } } ].", source)
+    return ValidationConfig(tuple(metrics), tuple(specs), threshold, buckets, source, tuple(cross_specs))
 
 
 def load_config(path: str | Path) -> ValidationConfig:
@@ -428,57 +491,98 @@ class MetricKey:
 
 
 @dataclass(frozen=True)
+class CrossSliceKey:
+    """TFMA's ``CrossSliceKey`` (the two slice keys), with the slices' names."""
+
+    baseline_slice_key: SliceKey
+    comparison_slice_key: SliceKey
+    baseline_slice: str
+    comparison_slice: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.baseline_slice} vs {self.comparison_slice}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"baseline_slice_key": _key_dict(self.baseline_slice_key),
+                "comparison_slice_key": _key_dict(self.comparison_slice_key)}
+
+
+@dataclass(frozen=True)
 class Check:
-    """One threshold checked on one slice (passing or not): a row of the check table."""
+    """One threshold checked on one slice or cross slice (passing or not): a row of the check table.
+
+    A cross-slice check (``kind == "cross_slice"``) has ``cross_slice_key`` set, ``slice_key == ()``, ``value`` =
+    baseline slice value - comparison slice value, and both slices' values in ``slice_values``."""
 
     slice: str
     slice_key: SliceKey
     metric_key: MetricKey
-    kind: str  # "value" | "change"
+    kind: str  # "value" | "change" | "cross_slice"
     threshold: ValueThreshold | ChangeThreshold
     value: float | None
     baseline_model: str | None
     baseline_value: float | None
     ok: bool
     message: str
+    cross_slice_key: CrossSliceKey | None = None
+    slice_values: tuple[float | None, float | None] = (None, None)
 
     def threshold_dict(self) -> dict[str, Any]:
         return {f"{self.kind}_threshold": self.threshold.to_dict()}
 
+    def _where(self) -> dict[str, Any]:
+        if self.cross_slice_key is not None:
+            return {"cross_slice_key": self.cross_slice_key.to_dict()}
+        return {"slice_key": _key_dict(self.slice_key)}
+
+    def _slice_values(self) -> dict[str, Any]:
+        if self.cross_slice_key is None:
+            return {}
+        return {"baseline_slice_value": _json_num(self.slice_values[0]),
+                "comparison_slice_value": _json_num(self.slice_values[1])}
+
     def to_dict(self) -> dict[str, Any]:
         return {
-            "slice": self.slice, "slice_key": _key_dict(self.slice_key), "metric_key": self.metric_key.to_dict(),
+            "slice": self.slice, **self._where(), "kind": self.kind, "metric_key": self.metric_key.to_dict(),
             "metric_threshold": self.threshold_dict(), "metric_value": _json_num(self.value),
             "baseline_model_name": self.baseline_model, "baseline_value": _json_num(self.baseline_value),
-            "ok": self.ok, "message": self.message,
+            **self._slice_values(), "ok": self.ok, "message": self.message,
         }
 
     def failure_dict(self) -> dict[str, Any]:
         return {
             "metric_key": self.metric_key.to_dict(), "metric_threshold": self.threshold_dict(),
             "metric_value": _json_num(self.value), "baseline_value": _json_num(self.baseline_value),
-            "message": self.message,
+            **self._slice_values(), "message": self.message,
         }
 
 
 @dataclass(frozen=True)
 class MetricsValidationForSlice:
+    """The failures on one slice, or on one cross slice (``cross_slice_key`` set, ``slice_key == ()``)."""
+
     slice_key: SliceKey
     slice: str
     failures: tuple[Check, ...]
+    cross_slice_key: CrossSliceKey | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"slice_key": _key_dict(self.slice_key), "slice": self.slice,
-                "failures": [c.failure_dict() for c in self.failures]}
+        where = ({"cross_slice_key": self.cross_slice_key.to_dict()} if self.cross_slice_key is not None
+                 else {"slice_key": _key_dict(self.slice_key)})
+        return {**where, "slice": self.slice, "failures": [c.failure_dict() for c in self.failures]}
 
 
 @dataclass(frozen=True)
 class SlicingDetails:
-    slicing_spec: SlicingSpec
+    """How many slices a slicing spec matched, or how many cross slices a cross-slicing spec did."""
+
+    slicing_spec: SlicingSpec | CrossSlicingSpec
     num_matching_slices: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {"slicing_spec": self.slicing_spec.to_dict(), "num_matching_slices": self.num_matching_slices}
+        key = "cross_slicing_spec" if isinstance(self.slicing_spec, CrossSlicingSpec) else "slicing_spec"
+        return {key: self.slicing_spec.to_dict(), "num_matching_slices": self.num_matching_slices}
 
 
 @dataclass(frozen=True)
@@ -488,6 +592,17 @@ class MissingSlice:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.slicing_spec.to_dict(), "message": self.message}
+
+
+@dataclass(frozen=True)
+class MissingCrossSlice:
+    """A cross-slicing spec whose baseline spec or one of whose comparison specs matches no slice."""
+
+    cross_slicing_spec: CrossSlicingSpec
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.cross_slicing_spec.to_dict(), "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -506,6 +621,7 @@ class ValidationResult:
     threshold: float | None = None
     skipped_change_thresholds: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    missing_cross_slices: tuple[MissingCrossSlice, ...] = ()
 
     @property
     def n_failed(self) -> int:
@@ -520,6 +636,7 @@ class ValidationResult:
             "validation_ok": self.validation_ok,
             "metric_validations_per_slice": [s.to_dict() for s in self.metric_validations_per_slice],
             "missing_slices": [m.to_dict() for m in self.missing_slices],
+            "missing_cross_slices": [m.to_dict() for m in self.missing_cross_slices],
             "missing_thresholds": self.missing_thresholds,
             "rubber_stamp": self.rubber_stamp,
             "validation_details": {"slicing_details": [d.to_dict() for d in self.validation_details]},
@@ -555,6 +672,80 @@ def _gap_value(session, model: int, spec_codes: np.ndarray, k: int, m: MetricSpe
     names = [groups.name(g) for g in range(groups.n_slices)]
     g = gap(m.name, sm_groups, sm_whole, names, m.method, by="×".join(m.by))
     return g.value, g.reason
+
+
+def _cross_check(m: MetricSpec, xkey: CrossSliceKey, model_name: str, base: tuple[float, str],
+                 comp: tuple[float, str]) -> Check:
+    """The cross-slice check of ``m`` on one cross slice, from each side's (value, reason not computable)."""
+    (v_b, why_b), (v_c, why_c) = base, comp
+    diff = None
+    if why_b:
+        ok, msg = False, f"{m.name} is not computable on the baseline slice {xkey.baseline_slice}: {why_b}"
+    elif why_c:
+        ok, msg = False, f"{m.name} is not computable on the comparison slice {xkey.comparison_slice}: {why_c}"
+    else:
+        diff = float(v_b) - float(v_c)
+        ok, msg = check_value(diff, m.cross_slice_threshold, f"{m.name} difference")
+        msg += f" ({xkey.baseline_slice} {_num(v_b)} - {xkey.comparison_slice} {_num(v_c)})"
+    return Check(xkey.name, (), MetricKey(m.name, model_name), "cross_slice", m.cross_slice_threshold, diff, None,
+                 None, ok, msg, xkey, (None if why_b else v_b, None if why_c else v_c))
+
+
+def _cross_checks(
+    session, config: ValidationConfig, metrics: Sequence[MetricSpec], candidate: int, threshold: float | None,
+    lab: np.ndarray,
+) -> tuple[list[Check], list[SlicingDetails], list[MissingCrossSlice]]:
+    """The cross-slice checks of ``metrics`` on every cross slice of ``config.cross_slicing_specs``, each spec's
+    number of cross slices, and the cross specs that are missing (a side that matches no slice)."""
+    frame = session.data
+    cand_name = session.models[candidate].name
+    computed: dict[SlicingSpec, tuple[Any, str, Any]] = {}
+
+    def sliced(spec: SlicingSpec):
+        if spec not in computed:
+            slicing, why = spec_slicing(frame, spec.feature_keys, spec.feature_values, config.buckets, rows=lab)
+            check_slice_count(slicing, f"{config.source}: the slicing spec {spec.describe()}")
+            sm = None
+            if slicing.n_slices:
+                sm = session_slice_metrics(session, candidate, slicing.codes, slicing.n_slices, threshold)
+            computed[spec] = (slicing, why, sm)
+        return computed[spec]
+
+    checks: list[Check] = []
+    details: list[SlicingDetails] = []
+    missing: list[MissingCrossSlice] = []
+    seen: set[tuple[SliceKey, SliceKey]] = set()
+    for cspec in config.cross_slicing_specs:
+        base, why_base, sm_base = sliced(cspec.baseline_spec)
+        reasons = []
+        if base.n_slices == 0:
+            reasons.append(f"its baseline_spec {cspec.baseline_spec.describe()} matches no slice: {why_base}")
+        n_matching = 0
+        for comp_spec in cspec.slicing_specs:
+            comp, why_comp, sm_comp = sliced(comp_spec)
+            if comp.n_slices == 0:
+                reasons.append(f"its comparison spec {comp_spec.describe()} matches no slice: {why_comp}")
+                continue
+            for kb in range(base.n_slices):
+                for kc in range(comp.n_slices):
+                    pair = (base.keys[kb], comp.keys[kc])
+                    if pair[0] == pair[1]:
+                        continue  # a slice against itself is always 0
+                    n_matching += 1
+                    if pair in seen:
+                        continue
+                    seen.add(pair)
+                    xkey = CrossSliceKey(pair[0], pair[1], base.name(kb), comp.name(kc))
+                    for m in metrics:
+                        checks.append(_cross_check(
+                            m, xkey, cand_name, (sm_base.value(m.name, kb), sm_base.reason(m.name, kb)),
+                            (sm_comp.value(m.name, kc), sm_comp.reason(m.name, kc))))
+        if n_matching == 0 and not reasons:
+            reasons.append("every comparison slice is the baseline slice itself")
+        details.append(SlicingDetails(cspec, n_matching))
+        if reasons:
+            missing.append(MissingCrossSlice(cspec, f"cross slicing spec {cspec.describe()}: " + "; ".join(reasons)))
+    return checks, details, missing
 
 
 def validate_session(
@@ -602,6 +793,14 @@ def validate_session(
     frame = session.data
     specs = config.slicing_specs or (SlicingSpec(),)
     checked_metrics = [m for m in config.metrics if m.value_threshold or m.change_threshold]
+    cross_metrics = [m for m in config.metrics if m.cross_slice_threshold]
+    if not checked_metrics:  # only cross-slice thresholds: the single slices have nothing to check
+        if config.slicing_specs:
+            notes.append("The [[slicing_specs]] are not used: no metric has a value or change threshold "
+                         "(cross-slice thresholds apply to the [[cross_slicing_specs]] only).")
+        specs = ()
+    if config.cross_slicing_specs and not cross_metrics:
+        notes.append("The [[cross_slicing_specs]] are not used: no metric has a cross_slice_threshold.")
     need_baseline = baseline is not None and any(m.change_threshold for m in checked_metrics)
     by_parts = {m.by: [feature_slices(frame[f], config.buckets, f) for f in m.by] for m in checked_metrics if m.by}
     for by, parts in by_parts.items():
@@ -662,22 +861,27 @@ def validate_session(
     if n_not_applicable:
         notes.append(f"{n_not_applicable} fairness-gap check(s) not applicable: the slice fixes the feature the gap "
                      "compares across (e.g. a gap by sex on the slice sex:Female).")
-    per_slice: dict[SliceKey, list[Check]] = {}
-    names: dict[SliceKey, str] = {}
+    missing_cross: list[MissingCrossSlice] = []
+    if cross_metrics:
+        x_checks, x_details, missing_cross = _cross_checks(session, config, cross_metrics, candidate, threshold, lab)
+        checks += x_checks
+        details += x_details
+    per_slice: dict[tuple[SliceKey, CrossSliceKey | None], list[Check]] = {}
     for c in checks:
         if not c.ok:
-            per_slice.setdefault(c.slice_key, []).append(c)
-            names[c.slice_key] = c.slice
-    failures = tuple(MetricsValidationForSlice(k, names[k], tuple(v)) for k, v in per_slice.items())
-    ok = not failures and not missing
+            per_slice.setdefault((c.slice_key, c.cross_slice_key), []).append(c)
+    failures = tuple(MetricsValidationForSlice(k, v[0].slice, tuple(v), x) for (k, x), v in per_slice.items())
+    ok = not failures and not missing and not missing_cross
     return ValidationResult(
         validation_ok=ok, metric_validations_per_slice=failures, missing_slices=tuple(missing),
-        missing_thresholds=False, validation_details=tuple(details), checks=tuple(checks), notes=tuple(notes), **common,
+        missing_thresholds=False, validation_details=tuple(details), checks=tuple(checks), notes=tuple(notes),
+        missing_cross_slices=tuple(missing_cross), **common,
     )
 
 
 __all__ = [
-    "ChangeThreshold", "Check", "MetricKey", "MetricSpec", "MetricsValidationForSlice", "MissingSlice",
+    "ChangeThreshold", "Check", "CrossSliceKey", "CrossSlicingSpec", "MetricKey", "MetricSpec",
+    "MetricsValidationForSlice", "MissingCrossSlice", "MissingSlice",
     "SCHEMA_VERSION", "SlicingDetails", "SlicingSpec", "ValidationConfig", "ValidationResult", "ValueThreshold",
     "check_change", "check_config", "check_value", "load_config", "parse_config", "validate_session",
 ]
