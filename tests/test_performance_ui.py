@@ -16,7 +16,7 @@ from wit_tui.engine.worst_slices import session_worst_slices
 from wit_tui.widgets.format import fmt
 from wit_tui.widgets.perf_tables import num, signed, thr
 
-# strategy -> how many times to press "down" in the strategy dialog (custom is first)
+# strategy -> how many times to press "down" after "home" in the strategy dialog (custom is first)
 STRATEGY_KEYS = {"single": 1, "group": 2, "demographic_parity": 3, "equal_opportunity": 4, "equal_accuracy": 5}
 
 
@@ -98,7 +98,7 @@ async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(adult_sessi
         # the other positive class: every metric flips to it
         await pilot.press("r", "p")
         await settle(app, pilot)
-        await pilot.press("enter")  # the first class, <=50K
+        await pilot.press("up", "enter")  # the dialog opens on the current class (>50K): up is <=50K
         await settle(app, pilot)
         text = screen_text(app)
         p = truth_performance(s, ground_truth(s, positive="<=50K"), 0, 0.5)
@@ -124,7 +124,7 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_ses
         assert "demographic parity difference" in text and "MetricFrame" in text
         # each strategy: the thresholds, costs and remaining gap on screen are the engine's
         for name, steps in STRATEGY_KEYS.items():
-            await pilot.press("f", *(["down"] * steps), "enter")
+            await pilot.press("f", "home", *(["down"] * steps), "enter")  # the dialog opens on the current one
             await settle(app, pilot)
             text = screen_text(app)
             assert view.strategy == name
@@ -165,7 +165,7 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_ses
         assert num(combined.accuracy) in screen_text(app)
         await pilot.press("l", "s")
         await settle(app, pilot)
-        await pilot.press("down", "down", "enter", "S")
+        await pilot.press("home", "down", "down", "enter", "S")
         await settle(app, pilot)
         assert view.sort_key == "n" and race.labels[view._slice_order[0]] == ("White",)
         # worst slices: the engine's ranking; enter slices by the worst slice's feature
@@ -268,3 +268,41 @@ def test_rates_read_with_fixed_decimals_and_long_plot_titles_are_shortened():
     assert len(Plot.shown) == 30 - TITLE_MARGIN and Plot.shown.endswith("…")
     set_title(Plot, "short")
     assert Plot.shown == "short"
+
+
+async def test_threshold_move_updates_the_slice_table_in_place(adult_session):
+    """A threshold move rewrites only the changed cells: the cursor row and the horizontal scroll stay, and the
+    columns scrolled into view afterwards (drawn as blanks while out of view) show the new numbers."""
+    s = adult_session
+    app = WitApp(s)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await _open(app, pilot)
+        await _slice_by(pilot, app, "race")
+        view = app.query_one("#view-performance")
+        table = app.query_one("#slices-table")
+        keys = list(table.rows)
+        table.move_cursor(row=2)
+        await pilot.press("right")
+        await settle(app, pilot)
+        scroll_x = table.scroll_x
+        assert scroll_x > 0
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await settle(app, pilot)
+        assert list(table.rows) == keys and table.cursor_row == 2 and table.scroll_x == scroll_x
+        assert view.thresholds == [0.52, 0.52]
+        truth = ground_truth(s)
+        race = slice_by(s.data, ["race"], rows=truth.labelled)
+        ridx = slice_indexes(s, truth, race.codes, race.n_slices)
+        row = view._slice_order.index(2)
+        m = ridx[1].index(2).at(0.52)
+        assert table.get_cell_at((row, 0)).plain == " × ".join(race.labels[2])
+        assert num(m.accuracy) in {table.get_cell_at((row, c)).plain for c in range(len(table.columns))}
+        # the last columns (cost of each model, with Δ) were out of view during the move
+        await pilot.press("shift+right")
+        await settle(app, pilot)
+        text = screen_text(app)
+        for k in range(race.n_slices):
+            a, b = ridx[0].index(k).at(0.52), ridx[1].index(k).at(0.52)
+            line = next(ln for ln in text.splitlines() if ln.strip().startswith(" × ".join(race.labels[k]) + " "))
+            assert f"{a.fp + a.fn:,}" in line and f"{b.fp + b.fn:,}" in line, (k, line)
+            assert signed((b.fp + b.fn) - (a.fp + a.fn), kind="cost") in line

@@ -47,7 +47,8 @@ from wit_tui.screens.base import SessionView
 from wit_tui.screens.picker import PickerScreen
 from wit_tui.screens.prompts import ChoiceScreen, FormField, FormScreen
 from wit_tui.widgets.perf_tables import (
-    compare_table, confusion_table, fairness_tables, multiclass_confusion, num, per_class_table, signed, thr,
+    compare_table, confusion_table, fairness_tables, layout_key, multiclass_confusion, num, per_class_table, signed,
+    thr,
 )
 from wit_tui.widgets.plots import draw_curves, draw_pr, draw_residuals, draw_scatter
 from wit_tui.widgets.wide_table import WideTable
@@ -209,8 +210,10 @@ class PerformanceView(SessionView):
         self._message_until = 0.0
         self._good_features: list[str] = []
         self._table_columns: list = []
+        self._table_cells: list[tuple] = []  # what the slice table shows, per row: each cell's text and style
         self._focus_key: tuple | None = None
         self._job_workers: dict[str, Worker] = {}
+        self._shown: dict[str | None, tuple] = {}  # per Static: the content last shown by _show and its layout key
 
     # -- layout ----------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -999,6 +1002,19 @@ class PerformanceView(SessionView):
         return self.sidx[i].counts_at(self._effective(i))
 
     # -- rendering ---------------------------------------------------------------------------
+    def _show(self, widget: Static, content: Any) -> None:
+        """``widget.update(content)``, without a new layout of the screen when the content takes the same height
+        as what the widget shows (new numbers of the same widths: a threshold move), and not at all when a text is
+        unchanged."""
+        key = layout_key(content)
+        last = self._shown.get(widget.id)
+        same = last is not None and key is not None and last[0] is widget.content and last[1] == key
+        if same and isinstance(content, Text) and isinstance(last[0], Text) and content == last[0] \
+                and content.style == last[0].style:
+            return
+        widget.update(content, layout=not same)
+        self._shown[widget.id] = (content, key)
+
     def render_performance(self) -> None:
         """Redraw everything (kept for callers of the earlier screen)."""
         self._render_all()
@@ -1030,7 +1046,7 @@ class PerformanceView(SessionView):
         if not self.ready:
             return
         if self.truth is None:
-            status.update(message or Text(""))
+            self._show(status, message or Text(""))
             return
         t = self.truth
         task = s.task
@@ -1062,7 +1078,7 @@ class PerformanceView(SessionView):
         lines = [head, line2]
         if message is not None:
             lines.append(message)
-        status.update(Text("\n").join(lines))
+        self._show(status, Text("\n").join(lines))
 
     # overview ------------------------------------------------------------------------------
     def _render_overview(self) -> None:
@@ -1081,13 +1097,13 @@ class PerformanceView(SessionView):
             return
         try:
             if self.kind == "binary":
-                summary.update(self._binary_overview())
+                self._show(summary, self._binary_overview())
                 self._binary_plots()
             elif self.kind == "multiclass":
-                summary.update(self._multiclass_overview())
+                self._show(summary, self._multiclass_overview())
                 self._multiclass_plots()
             else:
-                summary.update(self._regression_overview())
+                self._show(summary, self._regression_overview())
                 self._regression_plots()
         except WitError as exc:
             summary.update(Text(f"{exc.message} {exc.hint}"))
@@ -1275,22 +1291,19 @@ class PerformanceView(SessionView):
         fair = self.query_one("#fair-summary", Static)
         if self.truth is None:
             note.update(Text("No ground truth: press g to pick the label column."))
-            table.clear(columns=True)
-            self._table_columns = []
+            self._clear_table(table)
             fair.update("")
             return
         if not self.features:
             note.update(Text.from_markup("No slices yet: press [b]b[/b] to slice by a feature ([b]x[/b] crosses it with a "
                                          "second; numeric features in quantile buckets, [b]n[/b] sets the count, [b]u[/b] "
                                          "equal width)."))
-            table.clear(columns=True)
-            self._table_columns = []
+            self._clear_table(table)
             fair.update("")
             return
         if self.slicing is None or (self.kind == "binary" and self.sidx is None):
             note.update(Text(f"Slicing by {' × '.join(self.features)}…"))
-            table.clear(columns=True)
-            self._table_columns = []
+            self._clear_table(table)
             fair.update("")
             return
         values, n, base = self._slice_values()
@@ -1299,7 +1312,6 @@ class PerformanceView(SessionView):
         self._slice_order = order
         shown = list(range(len(self.names))) if self.model_view < 0 else [self.model_view]
         two = len(shown) == 2
-        cursor, scroll_x, scroll_y = table.cursor_row, table.scroll_x, table.scroll_y
         base_header = {"binary": "base", "multiclass": "base(c)", "regression": "mean y"}[self.kind]
         columns = [(" × ".join(sorted(self.slicing.features)), "slice"), ("n", "n")]
         if base is not None:
@@ -1310,15 +1322,9 @@ class PerformanceView(SessionView):
                 columns.append((f"{header}·{_short(name)}" if len(self.names) == 2 else header, f"{key}@{i}"))
             if two:
                 columns.append((f"Δ{header}", f"{key}@d"))
-        if columns != self._table_columns:  # a threshold move keeps the columns (and the scroll position)
-            table.clear(columns=True)
-            for label, key in columns:
-                table.add_column(label, key=key)
-            self._table_columns = columns
-        else:
-            table.clear()
+        rows: list[list[Text]] = []
         for k in order:
-            cells: list[Any] = [Text(" × ".join(self.slicing.labels[k]))]
+            cells: list[Text] = [Text(" × ".join(self.slicing.labels[k]))]
             small = n[k] < SMALL_SLICE
             cells.append(Text(f"{int(n[k]):,}" + ("*" if small else ""), justify="right",
                               style="yellow" if small else ""))
@@ -1331,10 +1337,8 @@ class PerformanceView(SessionView):
                 if two:
                     d = vals[1] - vals[0] if kind != "thr" else vals[1] - vals[0]
                     cells.append(Text(signed(d, kind="cost" if kind == "cost" else "num"), justify="right", style="dim"))
-            table.add_row(*cells)
-        if table.row_count:
-            table.move_cursor(row=min(max(cursor, 0), table.row_count - 1), animate=False, scroll=False)
-        table.scroll_to(x=scroll_x, y=scroll_y, animate=False, immediate=True)
+            rows.append(cells)
+        self._fill_table(table, columns, rows)
         sort_label = dict(self._sort_options()).get(self.sort_key, self.sort_key)
         small = int(np.count_nonzero(n < SMALL_SLICE))
         text = Text.assemble((f"{K} slices", "bold"), f" of {' × '.join(self.features)}")
@@ -1353,8 +1357,42 @@ class PerformanceView(SessionView):
         if self.kind == "binary":
             hint += " · enter/e: slice threshold, +/-: nudge, f: strategy"
         text.append(hint, style="dim")
-        note.update(text)
-        fair.update(self._fairness_renderable() if self.kind == "binary" else self._static_note())
+        self._show(note, text)
+        self._show(fair, self._fairness_renderable() if self.kind == "binary" else self._static_note())
+
+    def _clear_table(self, table: DataTable) -> None:
+        table.clear(columns=True)
+        self._table_columns = []
+        self._table_cells = []
+
+    def _fill_table(self, table: DataTable, columns: list[tuple[str, str]], rows: list[list[Text]]) -> None:
+        """Show ``rows`` under ``columns``, keeping the cursor row and the scroll position. With the same columns
+        and as many rows (a threshold move, a sort, a strategy) only the cells whose text changed are set, in
+        place: the table then redraws just those (a rebuild re-renders and re-measures every cell)."""
+        shape = [tuple(_cell_key(c) for c in cells) for cells in rows]
+        if columns == self._table_columns and len(rows) == len(self._table_cells) == table.row_count:
+            changes = [(f"r{r}", columns[c][1], cell)
+                       for r, (cells, new, old) in enumerate(zip(rows, shape, self._table_cells, strict=True))
+                       if new != old
+                       for c, cell in enumerate(cells) if new[c] != old[c]]
+            if changes:
+                table.update_cells(changes)
+            self._table_cells = shape
+            return
+        cursor, scroll_x, scroll_y = table.cursor_row, table.scroll_x, table.scroll_y
+        if columns != self._table_columns:  # a threshold move keeps the columns (and the scroll position)
+            table.clear(columns=True)
+            for label, key in columns:
+                table.add_column(label, key=key)
+            self._table_columns = columns
+        else:
+            table.clear()
+        for r, cells in enumerate(rows):
+            table.add_row(*cells, key=f"r{r}")
+        self._table_cells = shape
+        if table.row_count:
+            table.move_cursor(row=min(max(cursor, 0), table.row_count - 1), animate=False, scroll=False)
+        table.scroll_to(x=scroll_x, y=scroll_y, animate=False, immediate=True)
 
     def _static_note(self) -> Text:
         if self.kind == "multiclass":
@@ -1474,6 +1512,10 @@ def _exact(value: float) -> str:
     """A threshold to pre-fill a dialog with: the shortest text that reads back as the same float (an exact
     threshold found by a search must not move when the dialog is confirmed unchanged)."""
     return repr(float(value))
+
+
+def _cell_key(cell: Text) -> tuple:
+    return cell.plain, cell.style, cell.justify, tuple(cell.spans)
 
 
 def fmt_cost(value: float) -> str:

@@ -61,11 +61,14 @@ class ChoiceScreen(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, str]], note: str = "") -> None:
+    def __init__(self, title: str, options: Sequence[tuple[str, str]], note: str = "", current: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.options = list(options)  # (id, text)
         self.note = note
+        if current is None:  # the option marked ● is the current one: open there, so enter changes nothing
+            current = next((key for key, text in self.options if text.startswith("●")), None)
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -76,7 +79,11 @@ class ChoiceScreen(ModalScreen[str | None]):
             yield Static("↑/↓ choose · enter select · escape cancel", classes="dialog-keys")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        keys = [key for key, _ in self.options]
+        if self.current in keys:
+            options.highlighted = keys.index(self.current)
+        options.focus()
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:

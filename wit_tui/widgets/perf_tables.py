@@ -7,9 +7,12 @@ out. With two models the last column is always Δ = second model − first model
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
+from rich.cells import cell_len
+from rich.columns import Columns
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -156,5 +159,49 @@ def fairness_tables(names: Sequence[str], summaries: Sequence, rate_labels: dict
     return Group(*parts)
 
 
-__all__ = ["compare_table", "confusion_table", "fairness_tables", "multiclass_confusion", "num", "per_class_table",
-           "show", "signed", "thr"]
+_PIECES = re.compile(r"\s+|\S+")
+
+
+class _Unknown(Exception):
+    pass
+
+
+def layout_key(renderable) -> tuple | None:
+    """What the height of ``renderable`` at a given width depends on: equal keys, equal heights (so a Static
+    showing new numbers of the same widths needs no new layout). Texts by the cell width of each word (wrapping
+    breaks at whitespace), tables by the width of every cell, groups and columns by their parts. None: not known
+    (lay out again)."""
+    try:
+        return _layout_key(renderable)
+    except _Unknown:
+        return None
+
+
+def _shape(plain: str) -> tuple:
+    return tuple(p if p.isspace() else cell_len(p) for p in _PIECES.findall(plain))
+
+
+def _layout_key(renderable) -> tuple:
+    if isinstance(renderable, str):  # markup or emoji codes could change the width: then the exact string
+        return ("s", _shape(renderable)) if "[" not in renderable and ":" not in renderable else ("m", renderable)
+    if isinstance(renderable, Text):
+        return ("T", _shape(renderable.plain), renderable.justify, renderable.overflow, renderable.no_wrap,
+                renderable.end, renderable.tab_size)
+    if isinstance(renderable, Group):
+        return ("G", renderable.fit, *(_layout_key(r) for r in renderable.renderables))
+    if isinstance(renderable, Columns):
+        return ("C", renderable.width, renderable.padding, renderable.expand, renderable.equal,
+                renderable.column_first, renderable.right_to_left, renderable.align,
+                _layout_key(renderable.title or ""), *(_layout_key(r) for r in renderable.renderables))
+    if isinstance(renderable, Table):
+        t = renderable
+        columns = tuple((_layout_key(c.header), _layout_key(c.footer), c.overflow, c.width, c.min_width, c.max_width,
+                         c.ratio, c.no_wrap, *(_layout_key(cell) for cell in c._cells)) for c in t.columns)
+        return ("Tb", _layout_key(t.title or ""), _layout_key(t.caption or ""), t.width, t.min_width, id(t.box),
+                t.safe_box, t.padding, t.pad_edge, t.expand, t.show_header, t.show_footer, t.show_edge, t.show_lines,
+                t.leading, t.collapse_padding, tuple(r.end_section for r in t.rows), columns)
+    raise _Unknown
+
+
+__all__ = ["compare_table", "confusion_table", "fairness_tables", "layout_key", "multiclass_confusion", "num",
+           "per_class_table", "show", "signed", "thr"]
