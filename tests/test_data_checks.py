@@ -10,7 +10,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from wit_tui.engine import Session, open_session
-from wit_tui.engine.data_checks import scoring_warnings, text_in_numbers
+from wit_tui.engine.data_checks import scoring_notes, scoring_warnings, text_in_numbers
 from wit_tui.engine.loading import LoadedModel
 from wit_tui.engine.report import build_report
 
@@ -82,9 +82,9 @@ def test_nan_and_inf_in_features_say_how_many_rows_and_whether_each_model_takes_
     (w,) = _warnings(s, "missing or infinite")
     assert "3 of 300 rows" in w and "a (2 missing)" in w and "b (1 ±inf)" in w
     s.score_all()
-    lr_note, hgb_note = scoring_warnings(s)
+    (lr_note,) = scoring_warnings(s)
     assert lr_note.startswith("logreg raised on 3 row(s) (1, 2, 5)") and "3 of them have missing or infinite" in lr_note
-    assert hgb_note == "hgb scored all 3 rows with missing or infinite values (it accepts them)."
+    assert scoring_notes(s) == ["hgb scored all 3 rows with missing or infinite values (it accepts them)."]
 
 
 @bad_input

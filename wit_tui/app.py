@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, 
 from textual.worker import Worker, WorkerState
 
 from wit_tui.engine import autosave
-from wit_tui.engine.data_checks import scoring_warnings
+from wit_tui.engine.data_checks import scoring_notes, scoring_warnings
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.performance import threshold_index
 from wit_tui.engine.session import Session
@@ -69,12 +69,12 @@ class WitApp(App):
         def can_replace(self, message: Message) -> bool:
             return isinstance(message, WitApp.ScoreProgress)
 
-    def __init__(self, session: Session, *, autosave: bool = True) -> None:
+    def __init__(self, session: Session, *, use_autosave: bool = True) -> None:
         super().__init__()
         self.session = session
         self.scored = False
         self.autosaver: autosave.Autosaver | None = None
-        self._autosave_wanted = autosave
+        self._autosave_wanted = use_autosave
         self._autosave_error_shown = False
 
     def compose(self) -> ComposeResult:
@@ -107,7 +107,11 @@ class WitApp(App):
             snapshot = autosave.find(self.session)
         except WitError as exc:
             aside = path.with_suffix(".unreadable.json")
-            path.replace(aside)
+            try:
+                path.replace(aside)
+            except OSError:
+                self.notify(f"{exc.message} Autosave is off for this run.", title="Autosave", severity="warning")
+                return  # cannot move it aside: do not overwrite it either
             self.notify(f"{exc.message} It was moved to {aside}.", title="Autosave", severity="warning", timeout=15)
             snapshot = None
         if snapshot is None:
@@ -171,6 +175,8 @@ class WitApp(App):
             offset += self.session.n_rows
         for text in scoring_warnings(self.session):
             self.notify(text, title="Scoring", severity="warning", timeout=20)
+        for text in scoring_notes(self.session):
+            self.notify(text, title="Scoring", timeout=6)
         self._precompute()
         self.post_message(self.Scored())
 

@@ -137,24 +137,30 @@ def failed_rows_message(model: str, scores: Scores) -> str:
 
 
 def scoring_warnings(session: Session) -> list[str]:
-    """After scoring: per model, the rows it could not score and whether it took the missing/infinite values."""
+    """After scoring: per model, the rows it could not score (and how many of them have missing/infinite values)."""
     out = []
     mask, _ = nonfinite_rows(session)
-    n_nonfinite = int(mask.sum())
     for i, m in enumerate(session.models):
         scores = session.scores(i)
         if len(scores.failed):
             text = failed_rows_message(m.name, scores)
-            if n_nonfinite:
-                k = int(mask[scores.failed].sum())
-                text += f" {k:,} of them have missing or infinite values."
+            if mask.any():
+                text += f" {int(mask[scores.failed].sum()):,} of them have missing or infinite values."
             out.append(text)
-        elif n_nonfinite:
-            out.append(f"{m.name} scored all {n_nonfinite:,} rows with missing or infinite values (it accepts them).")
     return out
+
+
+def scoring_notes(session: Session) -> list[str]:
+    """After scoring: the models that took every row with missing or infinite values (good news, said once)."""
+    mask, _ = nonfinite_rows(session)
+    n = int(mask.sum())
+    if not n:
+        return []
+    return [f"{m.name} scored all {n:,} rows with missing or infinite values (it accepts them)."
+            for i, m in enumerate(session.models) if not len(session.scores(i).failed)]
 
 
 __all__ = [
     "constant_label", "failed_rows_message", "input_warnings", "model_input_columns", "nonfinite_features",
-    "nonfinite_rows", "scoring_warnings", "stray_text", "text_in_numbers", "unused_columns",
+    "nonfinite_rows", "scoring_notes", "scoring_warnings", "stray_text", "text_in_numbers", "unused_columns",
 ]

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from wit_tui.engine.data_checks import scoring_warnings
+from wit_tui.engine.data_checks import scoring_notes, scoring_warnings
 from wit_tui.engine.errors import WitError
 from wit_tui.engine.performance import labelled_mask, model_performance
 from wit_tui.engine.session import Session
@@ -197,7 +197,7 @@ def build_report(
             rows.append(SliceRow(slicing.name(k), slicing.keys[k], slicing.labels[k], int(slicing.counts[k]),
                                  metrics, undefined))
         table = SliceTable(tuple(slicing.features), buckets, dict(slicing.kinds), dict(slicing.edges), tuple(rows))
-    warnings = list(session.warnings) + scoring_warnings(session)
+    warnings = list(session.warnings) + scoring_warnings(session) + scoring_notes(session)
     if not session.has_label:
         warnings.append("No label column was given, so there are no metrics: pass --label COLUMN.")
     elif n_labelled < session.n_rows:

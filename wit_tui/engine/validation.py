@@ -787,9 +787,9 @@ def validate_session(
         return ValidationResult(validation_ok=rubber_stamp, missing_thresholds=not rubber_stamp, notes=tuple(notes), **common)
 
     lab = labelled_mask(session)
-    from wit_tui.engine.data_checks import scoring_warnings
+    from wit_tui.engine.data_checks import scoring_notes, scoring_warnings
 
-    notes.extend(scoring_warnings(session))  # rows a model could not score are left out: say so
+    notes.extend(scoring_warnings(session) + scoring_notes(session))  # rows a model could not score are left out
     frame = session.data
     specs = config.slicing_specs or (SlicingSpec(),)
     checked_metrics = [m for m in config.metrics if m.value_threshold or m.change_threshold]
