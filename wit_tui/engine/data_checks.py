@@ -95,7 +95,12 @@ def stray_text(session: Session) -> list[str]:
 
 
 def nonfinite_rows(session: Session) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
-    """A mask of rows with a missing or infinite value in any model column, and per column (missing, ±inf)."""
+    """A mask of rows with a missing or infinite value in any model column, and per column (missing, ±inf).
+
+    Computed once per session (asked before scoring and again after it)."""
+    cached = session.cache.get(("data_checks.nonfinite",))
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     mask = np.zeros(session.n_rows, dtype=bool)
     per_column: dict[str, tuple[int, int]] = {}
     for c in model_input_columns(session):
@@ -107,6 +112,7 @@ def nonfinite_rows(session: Session) -> tuple[np.ndarray, dict[str, tuple[int, i
         if missing.any() or inf.any():
             per_column[str(c)] = (int(missing.sum()), int(inf.sum()))
             mask |= missing | inf
+    session.cache[("data_checks.nonfinite",)] = (mask, per_column)
     return mask, per_column
 
 
