@@ -80,9 +80,9 @@ def _session(frame: pd.DataFrame, features: list[str], score: np.ndarray):
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OrdinalEncoder
 
-    from wit_tui.engine.loading import LoadedModel
-    from wit_tui.engine.scoring import Scores, labels_from
-    from wit_tui.engine.session import Session
+    from wit_tui.engine.data.loading import LoadedModel
+    from wit_tui.engine.data.scoring import Scores, labels_from
+    from wit_tui.engine.session.session import Session
 
     cats = [f for f in features if isinstance(frame[f].dtype, pd.CategoricalDtype)]
     nums = [f for f in features if f not in cats]
@@ -97,8 +97,8 @@ def _session(frame: pd.DataFrame, features: list[str], score: np.ndarray):
 
 
 def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, float, str]]:
-    from wit_tui.engine import browse
-    from wit_tui.engine.counterfactual import (
+    from wit_tui.engine.whatif import browse
+    from wit_tui.engine.whatif.counterfactual import (
         build_space,
         combine,
         distance_space,
@@ -106,7 +106,7 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
         nearest_counterfactual,
         terms,
     )
-    from wit_tui.engine.inference import one_thread, score_dicts
+    from wit_tui.engine.data.inference import one_thread, score_dicts
 
     frame, features, score = make_frame(n_rows)
     s, model = _session(frame, features, score)
@@ -141,7 +141,7 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
     xe = encode(space, s.row(i))
     rng = np.random.default_rng(1)
     sample = rng.choice(np.flatnonzero(cand), size=min(2_000, int(cand.sum())), replace=False)
-    from wit_tui.engine.counterfactual import _row_encoded
+    from wit_tui.engine.whatif.counterfactual import _row_encoded
 
     sample_min = min(combine(terms(space, xe, _row_encoded(space, int(r))), "L1") for r in sample)
     assert cf.distance <= sample_min + 1e-9, "counterfactual is not the nearest"
@@ -198,7 +198,7 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
 
     # -- the minimal-edit search on the demo models -----------------------------------------------
     from wit_tui.engine.demo import load_demo
-    from wit_tui.engine.minimal_edit import minimal_edits
+    from wit_tui.engine.whatif.minimal_edit import minimal_edits
 
     adult = load_demo("adult")
     adult.score_all()

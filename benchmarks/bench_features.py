@@ -29,8 +29,8 @@ import pandas as pd
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import chi2_contingency, ks_2samp
 
-from wit_tui.engine.drift import dataset_drift
-from wit_tui.engine.stats import dataset_profile, is_numeric
+from wit_tui.engine.analysis.drift import dataset_drift
+from wit_tui.engine.analysis.stats import dataset_profile, is_numeric
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import make_data  # noqa: E402  (the same seeded 15-feature data as the rest of the benchmark)

@@ -41,10 +41,10 @@ from typing import Any
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_curve, precision_score, recall_score, roc_curve
 
-from wit_tui.engine.metrics import ThresholdIndex
-from wit_tui.engine.slice_metrics import SliceIndex, binary_rates
+from wit_tui.engine.metrics.binary import ThresholdIndex
+from wit_tui.engine.metrics.slice_index import SliceIndex, binary_rates
 from wit_tui.engine.slicing import slice_by
-from wit_tui.engine.thresholds import CONSTRAINED, STRATEGIES, optimise
+from wit_tui.engine.metrics.thresholds import CONSTRAINED, STRATEGIES, optimise
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import make_data  # noqa: E402  (the same seeded data as the rest of the benchmark)

@@ -36,10 +36,10 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from wit_tui.engine.metrics import ThresholdIndex
-from wit_tui.engine.scoring import DEFAULT_CHUNK, score_frame
-from wit_tui.engine.stats import dataset_stats, histogram, is_numeric
-from wit_tui.engine.tasks import detect_task
+from wit_tui.engine.metrics.binary import ThresholdIndex
+from wit_tui.engine.data.scoring import DEFAULT_CHUNK, score_frame
+from wit_tui.engine.analysis.stats import dataset_stats, histogram, is_numeric
+from wit_tui.engine.data.tasks import detect_task
 
 # Per-screen benchmarks live beside this script; each exposes rows(n_rows, repeat) -> [(op, ours_s, ref_s, ref)].
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

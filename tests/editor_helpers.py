@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from wit_tui.engine.session import Session
+from wit_tui.engine.session.session import Session
 
 
 def fresh_session(src: Session) -> Session:

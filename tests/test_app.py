@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from helpers import screen_text, settle
 
-from wit_tui.app import WitApp
+from wit_tui.tui.app import WitApp
 from wit_tui.engine import Session
-from wit_tui.engine.performance import model_performance
-from wit_tui.engine.stats import dataset_stats
-from wit_tui.widgets.format import fmt
+from wit_tui.engine.analysis.performance import model_performance
+from wit_tui.engine.analysis.stats import dataset_stats
+from wit_tui.render.format import fmt
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

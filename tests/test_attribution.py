@@ -9,9 +9,9 @@ import pytest
 from editor_helpers import one_openmp_thread  # noqa: F401 (autouse fixture)
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from wit_tui.engine.attribution import local_attributions
-from wit_tui.engine.loading import LoadedModel
-from wit_tui.engine.session import Session
+from wit_tui.engine.whatif.attribution import local_attributions
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.session.session import Session
 
 
 @pytest.fixture(scope="module")

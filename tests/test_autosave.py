@@ -19,8 +19,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 from wit_tui.engine import WitError, open_session
-from wit_tui.engine import autosave
-from wit_tui.engine.editing import add_point, apply_edits, delete_point, duplicate_point, edit_text, revert_point
+from wit_tui.engine.session import autosave
+from wit_tui.engine.session.editing import add_point, apply_edits, delete_point, duplicate_point, edit_text, revert_point
 
 
 @pytest.fixture
@@ -206,7 +206,7 @@ def test_written_atomically(files, monkeypatch):
 
 # -- the app ---------------------------------------------------------------
 async def test_app_offers_the_autosave_and_restores_it(files):
-    from wit_tui.app import WitApp
+    from wit_tui.tui.app import WitApp
 
     s = _open(files)
     app = WitApp(s)
@@ -233,7 +233,7 @@ async def test_app_offers_the_autosave_and_restores_it(files):
 
 
 async def test_app_declined_restore_is_set_aside(files):
-    from wit_tui.app import WitApp
+    from wit_tui.tui.app import WitApp
 
     s = _open(files)
     _attach(s)

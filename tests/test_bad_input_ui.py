@@ -6,7 +6,7 @@ import pytest
 from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from helpers import screen_text, settle
 
-from wit_tui.app import WitApp
+from wit_tui.tui.app import WitApp
 
 bad_input = pytest.mark.bad_input
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 
-from wit_tui.engine import browse
-from wit_tui.engine.editing import add_point, edit_text
+from wit_tui.engine.whatif import browse
+from wit_tui.engine.session.editing import add_point, edit_text
 
 
 def test_sort_keys_numbers_text_and_missing():
@@ -79,7 +79,7 @@ def test_quick_filters(adult_session):
 
 
 def test_quick_filters_need_the_right_task(wine_session, diabetes_session):
-    from wit_tui.engine.errors import WitError
+    from wit_tui.engine.core.errors import WitError
 
     w = fresh_session(wine_session)
     mis = browse.quick_filter_mask(w, "misclassified", 1)

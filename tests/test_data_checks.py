@@ -10,8 +10,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from wit_tui.engine import Session, open_session
-from wit_tui.engine.data_checks import scoring_notes, scoring_warnings, text_in_numbers
-from wit_tui.engine.loading import LoadedModel
+from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings, text_in_numbers
+from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.report import build_report
 
 bad_input = pytest.mark.bad_input
@@ -103,7 +103,7 @@ def test_report_carries_the_warnings(frame, tmp_path):
 def test_classifier_without_predict_proba_is_said_in_the_header(frame):
     from sklearn.svm import LinearSVC
 
-    from wit_tui.app import describe_session
+    from wit_tui.tui.app import describe_session
 
     s = Session(frame, [LoadedModel("svc", LinearSVC().fit(frame[["a", "b"]], frame.y))], label="y")
     assert s.task.score_method == "decision_function"

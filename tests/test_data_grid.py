@@ -1,4 +1,4 @@
-"""Tests for the virtual DataGrid widget (wit_tui.widgets.data_grid).
+"""Tests for the virtual DataGrid widget (wit_tui.tui.widgets.data_grid).
 
 The grid is driven over 1,000,000 synthetic rows generated on the fly; the
 tests count how many rows were ever requested to prove that only the visible
@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 
-from wit_tui.widgets.data_grid import DataGrid, GridColumn
+from wit_tui.tui.widgets.data_grid import DataGrid, GridColumn
 
 N_ROWS = 1_000_000
 

@@ -18,9 +18,9 @@ import pytest
 from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from helpers import screen_text, settle
 
-from wit_tui.app import WitApp
-from wit_tui.engine import browse
-from wit_tui.engine.counterfactual import nearest_counterfactual
+from wit_tui.tui.app import WitApp
+from wit_tui.engine.whatif import browse
+from wit_tui.engine.whatif.counterfactual import nearest_counterfactual
 
 
 async def _start(session, pilot, app):
@@ -290,7 +290,7 @@ async def test_multiclass_and_regression(wine_session, diabetes_session):
         await _start(d, pilot, app)
         await pilot.press("c")
         await settle(app, pilot)
-        from wit_tui.engine.counterfactual import default_gap
+        from wit_tui.engine.whatif.counterfactual import default_gap
 
         gap = default_gap(d, 0)
         assert f"≥ {gap:.4g}" in screen_text(app)
@@ -301,7 +301,7 @@ async def test_multiclass_and_regression(wine_session, diabetes_session):
 
 async def test_narrow_side_pane_shows_values_and_variation(wine_session):
     """At 80x24 the side pane is 34 columns: long feature names (wine) must not push the values out of sight."""
-    from wit_tui.widgets.format import fmt
+    from wit_tui.render.format import fmt
 
     w = fresh_session(wine_session)
     app = WitApp(w)
@@ -321,7 +321,7 @@ async def test_narrow_side_pane_shows_values_and_variation(wine_session):
 
 
 async def test_counterfactual_table_fits_at_80x24(adult_session):
-    from wit_tui.widgets.format import fmt
+    from wit_tui.render.format import fmt
 
     s = fresh_session(adult_session)
     app = WitApp(s)

@@ -9,7 +9,7 @@ import pytest
 from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from sklearn.inspection import partial_dependence as sk_partial_dependence
 
-from wit_tui.engine.dependence import (
+from wit_tui.engine.whatif.dependence import (
     Curves,
     Grid,
     feature_grid,
@@ -20,7 +20,7 @@ from wit_tui.engine.dependence import (
     rank_by_variation,
     variation,
 )
-from wit_tui.engine.editing import edit_text
+from wit_tui.engine.session.editing import edit_text
 
 
 def sk_frame(session, rows, m):

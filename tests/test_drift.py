@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from scipy.spatial.distance import jensenshannon
 from scipy.stats import chi2_contingency, ks_2samp
 
-from wit_tui.engine.drift import (
+from wit_tui.engine.analysis.drift import (
     MISSING_BIN, PSI_EPSILON, column_drift, common_columns, compare_histogram, dataset_drift, load_reference,
     prediction_series, psi, psi_band, split_by_value,
 )
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.scoring import score_frame
-from wit_tui.engine.stats import is_numeric
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.scoring import score_frame
+from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.sample_models.recipes import adult_data
 
 

@@ -80,8 +80,8 @@ def tmux_app(tmp_path):
 
 def test_console_script_demo_three_screens(tmux_app, adult_session):
     # adult_session trains the demo models into the shared test cache first, so the app opens at once
-    from wit_tui.engine.performance import model_performance
-    from wit_tui.widgets.format import fmt
+    from wit_tui.engine.analysis.performance import model_performance
+    from wit_tui.render.format import fmt
 
     t = tmux_app(width=100, height=30)
     screen = t.wait_for("16,281 rows", "Datapoint 0", "income")

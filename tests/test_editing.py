@@ -13,7 +13,7 @@ from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autou
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wit_tui.engine.editing import (
+from wit_tui.engine.session.editing import (
     FeatureSpec,
     add_point,
     apply_edits,
@@ -30,7 +30,7 @@ from wit_tui.engine.editing import (
     step_feature,
     step_value,
 )
-from wit_tui.engine.errors import WitError
+from wit_tui.engine.core.errors import WitError
 
 AGE = FeatureSpec("age", "numeric", integer=True, low=17, high=90, median=37, std=13.8, step=1.0)
 INCOME = FeatureSpec("income", "numeric", integer=False, low=0.0, high=1e5, median=5e4, std=2e4, step=2000.0)

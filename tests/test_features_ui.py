@@ -11,16 +11,16 @@ from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from textual.widgets import DataTable, OptionList
 
-from wit_tui.app import WitApp
+from wit_tui.tui.app import WitApp
 from wit_tui.engine import Session
-from wit_tui.engine.drift import column_drift
-from wit_tui.engine.importance import sample_rows
-from wit_tui.engine.loading import LoadedModel
-from wit_tui.engine.scoring import labels_from
-from wit_tui.engine.stats import SplitHistogram, dataset_stats
-from wit_tui.engine.surrogate import fit_surrogate
+from wit_tui.engine.analysis.drift import column_drift
+from wit_tui.engine.analysis.importance import sample_rows
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.data.scoring import labels_from
+from wit_tui.engine.analysis.stats import SplitHistogram, dataset_stats
+from wit_tui.engine.analysis.surrogate import fit_surrogate
 from wit_tui.sample_models.recipes import adult_data
-from wit_tui.screens.features import FeaturesView
+from wit_tui.tui.views.features.view import FeaturesView
 
 
 def copy_of(s: Session) -> Session:

@@ -10,10 +10,10 @@ from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autou
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wit_tui.engine import browse
-from wit_tui.engine.editing import edit_text
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.filtering import evaluate, parse_filter
+from wit_tui.engine.whatif import browse
+from wit_tui.engine.session.editing import edit_text
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.whatif.filtering import evaluate, parse_filter
 
 
 @pytest.mark.parametrize("expr", [

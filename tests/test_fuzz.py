@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from sklearn import metrics as skm
 
 from wit_tui.engine import WitError, load_data
-from wit_tui.engine.editing import FeatureSpec, parse_value
-from wit_tui.engine.filtering import evaluate
-from wit_tui.engine.metrics import ThresholdIndex
+from wit_tui.engine.session.editing import FeatureSpec, parse_value
+from wit_tui.engine.whatif.filtering import evaluate
+from wit_tui.engine.metrics.binary import ThresholdIndex
 
 FUZZ = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -103,7 +103,7 @@ def test_edit_parser_on_any_text(text, spec):
 @FUZZ
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9))
 def test_edit_parser_reads_back_every_number_it_shows(x):
-    from wit_tui.engine.editing import show
+    from wit_tui.engine.session.editing import show
 
     assert parse_value(HOURS, show(x)) == pytest.approx(x, rel=1e-5)
 

@@ -33,16 +33,17 @@ def test_engine_and_cli_import_without_textual(tmp_path):
         """
         import importlib, pkgutil
         import wit_tui.engine
-        names = [m.name for m in pkgutil.iter_modules(wit_tui.engine.__path__, "wit_tui.engine.")]
+        names = [m.name for m in pkgutil.walk_packages(wit_tui.engine.__path__, "wit_tui.engine.")]
         for name in names:
             importlib.import_module(name)
-        import wit_tui.cli
+        import wit_tui.cli.main
         print(json.dumps({"modules": names, "textual": textual_modules()}))
         """,
         tmp_path,
     )
     # discovery worked: the engine's known modules are among those imported
-    for expected in ("errors", "loading", "tasks", "session", "scoring", "stats", "metrics", "performance", "demo"):
+    for expected in ("core.errors", "data.loading", "data.tasks", "session.session", "data.scoring", "analysis.stats",
+                     "metrics.binary", "analysis.performance", "demo", "validation.run", "whatif.counterfactual"):
         assert f"wit_tui.engine.{expected}" in result["modules"]
     assert result["textual"] == []
 
@@ -54,7 +55,7 @@ def test_engine_in_use_stays_headless(tmp_path):
         import joblib, numpy as np, pandas as pd
         from sklearn.linear_model import LogisticRegression
         from wit_tui.engine import WitError, dataset_stats, histogram, load_data, load_model, model_performance, open_session
-        from wit_tui.cli import _run_parser, build_session
+        from wit_tui.cli.main import _run_parser, build_session
 
         rng = np.random.default_rng(0)
         frame = pd.DataFrame({"a": rng.normal(size=50), "b": rng.choice(["x", "y"], size=50)})

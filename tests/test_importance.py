@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from sklearn.inspection import permutation_importance
 
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.importance import (
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.analysis.importance import (
     Cancelled, check_repeats, check_sample_size, engineered_view, model_importance, own_importance, sample_rows,
 )
 
@@ -168,7 +168,7 @@ def test_integer_classes_held_as_objects():
     from sklearn.linear_model import LogisticRegression
 
     from wit_tui.engine import Session
-    from wit_tui.engine.loading import LoadedModel
+    from wit_tui.engine.data.loading import LoadedModel
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=120), "b": rng.normal(size=120)})

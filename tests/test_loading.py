@@ -21,10 +21,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import LinearSVC
 
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.loading import LoadedModel, load_data, load_model
-from wit_tui.engine.scoring import score_frame
-from wit_tui.engine.session import Session
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.loading import LoadedModel, load_data, load_model
+from wit_tui.engine.data.scoring import score_frame
+from wit_tui.engine.session.session import Session
 
 FEATURES = ["alpha", "beta", "gamma"]
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn import metrics as skm
 
-from wit_tui.engine.metrics import ThresholdIndex, multiclass_metrics, regression_metrics
-from wit_tui.engine.performance import labelled_mask, model_performance, threshold_index
+from wit_tui.engine.metrics.binary import ThresholdIndex, multiclass_metrics, regression_metrics
+from wit_tui.engine.analysis.performance import labelled_mask, model_performance, threshold_index
 
 TOL = 1e-9
 

@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 from helpers import screen_text, settle
 
-from wit_tui.app import WitApp
+from wit_tui.tui.app import WitApp
 from wit_tui.engine import Session
-from wit_tui.engine.ground_truth import ground_truth
-from wit_tui.engine.performance import model_performance, slice_indexes, truth_index, truth_performance
+from wit_tui.engine.analysis.ground_truth import ground_truth
+from wit_tui.engine.analysis.performance import model_performance, slice_indexes, truth_index, truth_performance
 from wit_tui.engine.slicing import slice_by
-from wit_tui.engine.thresholds import CONSTRAINED, cost_optimal_threshold, optimise
-from wit_tui.engine.worst_slices import session_worst_slices
-from wit_tui.widgets.format import fmt
-from wit_tui.widgets.perf_tables import num, signed, thr
+from wit_tui.engine.metrics.thresholds import CONSTRAINED, cost_optimal_threshold, optimise
+from wit_tui.engine.analysis.worst_slices import session_worst_slices
+from wit_tui.render.format import fmt
+from wit_tui.render.tables import num, signed, thr
 
 # strategy -> how many times to press "down" after "home" in the strategy dialog (custom is first)
 STRATEGY_KEYS = {"single": 1, "group": 2, "demographic_parity": 3, "equal_opportunity": 4, "equal_accuracy": 5}
@@ -250,7 +250,7 @@ async def test_multiclass_and_regression_slices(wine_session, diabetes_session):
 def test_rates_read_with_fixed_decimals_and_long_plot_titles_are_shortened():
     """A rate column reads 0.0000 / 0.0005 / 1.0000, not 0 / 5.000e-04 / 1; a plot title longer than the plot
     (which plotext would silently drop) is cut with …."""
-    from wit_tui.widgets.plots import TITLE_MARGIN, set_title
+    from wit_tui.tui.widgets.plot import TITLE_MARGIN, set_title
 
     assert [num(v) for v in (0.0, 1.0, 0.000547, 0.5)] == ["0.0000", "1.0000", "0.0005", "0.5000"]
     assert num(45.25) == fmt(45.25) and num(2e-6) == fmt(2e-6) and num(float("nan")) == "–" and num(None) == "–"

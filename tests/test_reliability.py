@@ -11,11 +11,11 @@ from sklearn import metrics as skm
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from wit_tui.engine import Session, WitError, load_data, load_model
-from wit_tui.engine import loading
-from wit_tui.engine.loading import LoadedModel
-from wit_tui.engine.performance import model_performance
-from wit_tui.engine.scoring import MAX_FAILED_ROWS, score_frame
-from wit_tui.engine.tasks import detect_task
+from wit_tui.engine.data import loading
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.analysis.performance import model_performance
+from wit_tui.engine.data.scoring import MAX_FAILED_ROWS, score_frame
+from wit_tui.engine.data.tasks import detect_task
 
 
 class FlakyClassifier(LogisticRegression):
@@ -115,7 +115,7 @@ def test_data_larger_than_memory_is_refused_before_loading(tmp_path, monkeypatch
 
 @pytest.mark.bad_input
 async def test_app_tells_which_rows_failed(frame):
-    from wit_tui.app import WitApp
+    from wit_tui.tui.app import WitApp
 
     model = FlakyClassifier().fit(frame[["a", "b"]], frame.y)
     s = Session(frame[["a", "b", "y"]], [LoadedModel("flaky", model)], label="y")

@@ -222,7 +222,7 @@ def test_report_text_is_plain_off_a_terminal(runs):
 
 
 def test_report_rejects_a_threshold_for_other_tasks(diabetes_session):
-    from wit_tui.engine.errors import WitError
+    from wit_tui.engine.core.errors import WitError
     from wit_tui.engine.report import build_report
 
     with pytest.raises(WitError, match="binary"):
@@ -249,7 +249,7 @@ def test_headless_commands_never_import_textual(runs):
     root = runs["root"]
     code = (
         "import sys\n"
-        "from wit_tui.cli import main\n"
+        "from wit_tui.cli.main import main\n"
         f"a = main(['report', '--model', {str(root / 'model.skops')!r}, '--data', {str(root / 'data.csv')!r}, "
         f"'--label', 'y', '--slice', 'a', '--format', 'md', '-o', {str(root / 'r2.md')!r}])\n"
         f"b = main(['validate', '--candidate', {str(root / 'model.skops')!r}, '--data', {str(root / 'data.csv')!r}, "
@@ -265,8 +265,8 @@ def test_headless_commands_never_import_textual(runs):
 
 def test_a_crash_is_exit_3_not_a_failed_validation(monkeypatch, capsys, tmp_path):
     """CI must never read a bug as "validation failed" (exit 1): an unexpected exception exits 3 with its traceback."""
-    import wit_tui.engine.validation as validation
-    from wit_tui.cli import main
+    import wit_tui.engine.validation.run as validation
+    from wit_tui.cli.main import main
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
@@ -283,8 +283,8 @@ def test_a_crash_is_exit_3_not_a_failed_validation(monkeypatch, capsys, tmp_path
 @pytest.fixture(scope="module")
 def bracket_session():
     """Category values and a model name that look like rich markup (``[/]`` alone raises MarkupError if parsed)."""
-    from wit_tui.engine.loading import LoadedModel
-    from wit_tui.engine.session import Session
+    from wit_tui.engine.data.loading import LoadedModel
+    from wit_tui.engine.session.session import Session
 
     rng = np.random.default_rng(3)
     n = 200
@@ -300,7 +300,7 @@ def _printed(renderables) -> str:
 
     from rich.console import Console
 
-    from wit_tui import render
+    from wit_tui.render import report as render
 
     console = Console(file=io.StringIO(), width=200, color_system=None, force_terminal=False)
     render.print_all(console, renderables)
@@ -311,9 +311,9 @@ def test_values_that_look_like_markup_print_as_they_are(bracket_session):
     """A category such as "[/]" is data: the text report and the validation table print it, never crash (exit 3)."""
     import tomllib
 
-    from wit_tui import render
+    from wit_tui.render import report as render
     from wit_tui.engine.report import build_report
-    from wit_tui.engine.validation import parse_config, validate_session
+    from wit_tui.engine.validation.run import parse_config, validate_session
 
     report = build_report(bracket_session, slice_features=["g"])
     for text in (render.report_text(report), _printed(render.report_renderables(report))):
@@ -327,7 +327,7 @@ def test_values_that_look_like_markup_print_as_they_are(bracket_session):
 
 def test_cross_slice_labels_follow_the_order_asked_for(bracket_session):
     """`--slice h,g` titles the table "h × g", so each row reads "u × plain", not the key's sorted "plain × u"."""
-    from wit_tui import render
+    from wit_tui.render import report as render
     from wit_tui.engine.report import build_report
 
     report = build_report(bracket_session, slice_features=["h", "g"])
@@ -340,7 +340,7 @@ def test_cross_slice_labels_follow_the_order_asked_for(bracket_session):
 
 
 def test_usage_errors_print_brackets_and_refuse_an_empty_slice(tmp_path, capsys):
-    from wit_tui.cli import main
+    from wit_tui.cli.main import main
 
     cfg = tmp_path / "c.toml"
     cfg.write_text('metrics = "auc"\n')
@@ -353,7 +353,7 @@ def test_usage_errors_print_brackets_and_refuse_an_empty_slice(tmp_path, capsys)
 
 
 def test_candidate_and_baseline_with_the_same_file_name_are_told_apart(tmp_path, capsys):
-    from wit_tui.cli import main
+    from wit_tui.cli.main import main
 
     rng = np.random.default_rng(2)
     frame = pd.DataFrame({"a": rng.normal(size=60)})

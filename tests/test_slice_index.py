@@ -14,13 +14,13 @@ import pytest
 from fairlearn import metrics as flm
 from sklearn import metrics as skm
 
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.fairness import SUMMARY_RATES, fairness_summary
-from wit_tui.engine.ground_truth import ground_truth, model_scores
-from wit_tui.engine.loading import LoadedModel
-from wit_tui.engine.performance import model_performance, slice_indexes, truth_index, truth_performance
-from wit_tui.engine.session import Session
-from wit_tui.engine.slice_metrics import (
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.metrics.fairness import SUMMARY_RATES, fairness_summary
+from wit_tui.engine.analysis.ground_truth import ground_truth, model_scores
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.analysis.performance import model_performance, slice_indexes, truth_index, truth_performance
+from wit_tui.engine.session.session import Session
+from wit_tui.engine.metrics.slice_index import (
     SliceIndex, binary_rates, binary_slice_metrics, ovr_slice_metrics, session_slice_metrics,
 )
 from wit_tui.engine.slicing import check_buckets, feature_slices, slice_by

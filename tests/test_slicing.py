@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wit_tui.engine.errors import WitError
+from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.slicing import (
     MISSING_LABEL,
     feature_slices,

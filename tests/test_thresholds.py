@@ -16,11 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn import metrics as skm
 
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.metrics import ThresholdIndex
-from wit_tui.engine.slice_metrics import SliceIndex
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.metrics.binary import ThresholdIndex
+from wit_tui.engine.metrics.slice_index import SliceIndex
 from wit_tui.engine.slicing import slice_by
-from wit_tui.engine.thresholds import (
+from wit_tui.engine.metrics.thresholds import (
     CONSTRAINED, check_cost_ratio, check_threshold, check_tolerance, constrained_rates, cost_optimal_threshold,
     operating_points, optimise,
 )

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.loading import LoadedModel
-from wit_tui.engine.session import Session
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import feature_slices
-from wit_tui.engine.validation import (
+from wit_tui.engine.validation.run import (
     ChangeThreshold,
     ValueThreshold,
     check_change,
@@ -447,7 +447,7 @@ slicing_specs = [ { feature_values = { group = "A" } } ]
     assert doc["missing_cross_slices"][0] == {
         "baseline_spec": {"feature_values": {"group": "Z"}}, "slicing_specs": [{"feature_values": {"group": "B"}}],
         "message": z}
-    from wit_tui.render import verdict
+    from wit_tui.render.report import verdict
 
     assert "3 missing cross slices" in verdict(r).plain
 

@@ -8,12 +8,12 @@ import pytest
 from scipy import stats
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.ground_truth import ground_truth
-from wit_tui.engine.loading import LoadedModel
-from wit_tui.engine.session import Session
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.analysis.ground_truth import ground_truth
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import feature_slices
-from wit_tui.engine.worst_slices import (
+from wit_tui.engine.analysis.worst_slices import (
     Outcomes, benjamini_hochberg, binary_outcomes, feature_parts, rank_slices, session_worst_slices, wilson,
 )
 

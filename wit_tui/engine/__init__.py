@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from wit_tui.engine.demo import load_demo
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.loading import LoadedModel, load_data, load_model
-from wit_tui.engine.metrics import BinaryMetrics, ThresholdIndex
-from wit_tui.engine.performance import ModelPerformance, model_performance, threshold_index
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.loading import LoadedModel, load_data, load_model
+from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
+from wit_tui.engine.analysis.performance import ModelPerformance, model_performance, threshold_index
 from wit_tui.engine.report import Report, build_report
-from wit_tui.engine.session import Session
+from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import Slicing, slice_by
-from wit_tui.engine.stats import dataset_stats, histogram
-from wit_tui.engine.validation import ValidationConfig, ValidationResult, load_config, validate_session
+from wit_tui.engine.analysis.stats import dataset_stats, histogram
+from wit_tui.engine.validation.run import ValidationConfig, ValidationResult, load_config, validate_session
 
 
 def open_session(
@@ -40,7 +40,7 @@ def open_session(
     if len(models) == 2 and models[0].name == models[1].name:
         models[1] = LoadedModel(models[1].name + "-2", models[1].estimator, models[1].path)
     frame = load_data(data)
-    from wit_tui.engine.autosave import file_identity
+    from wit_tui.engine.session.autosave import file_identity
 
     source = [["data", *file_identity(data)], *(["model", *file_identity(p)] for p in paths)]
     return Session(frame, models, label=label, features=features, positive=positive, name=Path(data).name,

@@ -13,10 +13,10 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from wit_tui.engine.atomic import atomic_write
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.loading import LoadedModel
-from wit_tui.engine.session import Session
+from wit_tui.engine.core.atomic import atomic_write
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.session.session import Session
 
 DEMO_NAMES = ("adult", "wine", "diabetes")
 

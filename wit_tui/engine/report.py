@@ -2,7 +2,7 @@
 
 :func:`build_report` computes everything from the same engine functions as the
 screens (``model_performance``, per-slice ``ThresholdIndex`` via
-:mod:`~wit_tui.engine.slice_metrics`, ``dataset_stats``); ``Report.to_json``
+:mod:`~wit_tui.engine.metrics.slice_index`, ``dataset_stats``); ``Report.to_json``
 writes the versioned JSON documented in ``docs/report-schema.md``
 (``"schema_version": 1``). Rendering as text or Markdown lives outside the
 engine (``wit_tui/render.py``).
@@ -18,13 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from wit_tui.engine.data_checks import scoring_notes, scoring_warnings
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.performance import labelled_mask, model_performance
-from wit_tui.engine.session import Session
-from wit_tui.engine.slice_metrics import TASK_METRICS, SliceMetrics, session_slice_metrics
+from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.analysis.performance import labelled_mask, model_performance
+from wit_tui.engine.session.session import Session
+from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics, session_slice_metrics
 from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, check_slice_count, overall, slice_by
-from wit_tui.engine.stats import FeatureStats, dataset_stats
+from wit_tui.engine.analysis.stats import FeatureStats, dataset_stats
 
 SCHEMA_VERSION = 1
 

@@ -48,8 +48,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.errors import WitError
-from wit_tui.engine.stats import is_numeric
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.analysis.stats import is_numeric
 
 DEFAULT_BUCKETS = 4
 MAX_SLICES = 1000  # a slicing with more slices is almost surely an ID column: refuse it with a clear message

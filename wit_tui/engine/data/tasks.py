@@ -1,0 +1,138 @@
+"""What kind of question the model answers: binary, multi-class or regression.
+
+Decided from the model (``is_classifier``, ``classes_``, ``predict_proba``) and
+checked against the label, so every screen knows which metrics make sense.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from wit_tui.engine.core.errors import WitError
+
+TaskKind = Literal["binary", "multiclass", "regression"]
+ScoreMethod = Literal["predict_proba", "decision_function", "predict"]
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """The task, the classes and how scores are obtained.
+
+    ``positive`` is the class whose score is thresholded in a binary task
+    (``--positive``, else ``classes_[1]``, as sklearn's ``pos_label`` rules do).
+    ``score_method`` is ``decision_function`` for a classifier without
+    ``predict_proba``: its scores are margins, not probabilities, and the
+    default threshold is 0 instead of 0.5.
+    """
+
+    kind: TaskKind
+    classes: tuple[Any, ...] = ()
+    positive: Any = None
+    score_method: ScoreMethod = "predict"
+
+    @property
+    def positive_index(self) -> int:
+        return self.classes.index(self.positive) if self.kind == "binary" else -1
+
+    @property
+    def default_threshold(self) -> float:
+        return 0.0 if self.score_method == "decision_function" else 0.5
+
+    @property
+    def is_classification(self) -> bool:
+        return self.kind != "regression"
+
+    @property
+    def score_label(self) -> str:
+        if self.kind == "regression":
+            return "prediction"
+        return "score" if self.score_method == "predict_proba" else "decision"
+
+
+def _has(estimator: Any, attr: str) -> bool:
+    try:
+        return hasattr(estimator, attr)
+    except Exception:  # available_if checks can raise on odd estimators
+        return False
+
+
+def _match_class(value: Any, classes: tuple[Any, ...]) -> Any:
+    """Find ``value`` among ``classes``, accepting the string a CLI user typed for a numeric class."""
+    for c in classes:
+        if c == value or str(c) == str(value):
+            return c
+    # "1" typed for a float class 1.0 (or "1.0" for an int class 1): compare as numbers.
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    for c in classes:
+        if isinstance(c, (int, float)) and not isinstance(c, bool) and c == number:
+            return c
+    return None
+
+
+def detect_task(estimator: Any, positive: Any = None, *, model_name: str = "model") -> TaskInfo:
+    """Work out the task of a fitted estimator (the label is checked separately)."""
+    from sklearn.base import is_classifier, is_regressor
+
+    classes = getattr(estimator, "classes_", None)
+    if is_classifier(estimator) or (classes is not None and not is_regressor(estimator)):
+        if classes is None:
+            raise WitError(f"The classifier {model_name} has no classes_.", "Fit it before saving it.")
+        cls = tuple(np.asarray(classes).tolist())
+        if len(cls) < 2:
+            raise WitError(f"The classifier {model_name} was fitted on a single class {cls}.", "Fit it on data with at least two classes.")
+        if _has(estimator, "predict_proba"):
+            method: ScoreMethod = "predict_proba"
+        elif _has(estimator, "decision_function"):
+            method = "decision_function"
+        else:
+            method = "predict"
+        if len(cls) == 2:
+            if positive is None:
+                pos = cls[1]
+            else:
+                pos = _match_class(positive, cls)
+                if pos is None:
+                    raise WitError(
+                        f"--positive {positive!r} is not one of the classes of {model_name}: {', '.join(map(str, cls))}.",
+                        "Pass one of those classes to --positive.",
+                    )
+            if method == "predict":
+                raise WitError(
+                    f"The classifier {model_name} has neither predict_proba nor decision_function, so it gives no score to threshold.",
+                    "Use a classifier that provides one of them.",
+                )
+            return TaskInfo("binary", cls, pos, method)
+        if positive is not None and _match_class(positive, cls) is None:
+            raise WitError(
+                f"--positive {positive!r} is not one of the classes of {model_name}: {', '.join(map(str, cls))}.",
+                "Pass one of those classes, or leave --positive out for a multi-class model.",
+            )
+        return TaskInfo("multiclass", cls, None, method)
+    if positive is not None:
+        raise WitError(
+            f"--positive was given but {model_name} is a regressor.",
+            "Leave --positive out: it only applies to binary classifiers.",
+        )
+    return TaskInfo("regression", (), None, "predict")
+
+
+def merge_tasks(tasks: list[TaskInfo], names: list[str]) -> TaskInfo:
+    """Two models can be compared only when they answer the same question."""
+    first = tasks[0]
+    for task, name in zip(tasks[1:], names[1:], strict=True):
+        if task.kind != first.kind or (first.is_classification and set(map(str, task.classes)) != set(map(str, first.classes))):
+            raise WitError(
+                f"The models do not answer the same question: {names[0]} is {first.kind} {list(first.classes) or ''}, "
+                f"{name} is {task.kind} {list(task.classes) or ''}.",
+                "Compare models trained for the same task and label.",
+            )
+    return first
+
+
+__all__ = ["TaskInfo", "TaskKind", "detect_task", "merge_tasks"]

@@ -1,0 +1,423 @@
+"""How good is the model on each slice: every metric of the task, per slice, from the same engine as the screens.
+
+Binary metrics come from one :class:`SliceIndex`: the rows sorted once by
+(slice, score) — a stable sort of the slice codes over the scores' own sort
+order — with cumulative positive counts, so the confusion counts of every
+slice at any per-slice thresholds are one binary search per slice
+(O(slices · log n)), and each slice's ROC / PR / AUC come from a
+:class:`~wit_tui.engine.metrics.binary.ThresholdIndex` over its contiguous run of the
+same arrays. A slice's numbers are therefore exactly what the performance
+screen shows for those rows; log loss and Brier score come from
+``sklearn.metrics``. Multi-class and regression metrics come from
+``multiclass_metrics`` / ``regression_metrics``.
+
+Values follow sklearn (``zero_division=0``: precision with no predicted
+positive is 0.0; ROC AUC on one class is NaN). Where sklearn would warn that a
+metric is ill-defined (``UndefinedMetricWarning``) or returns NaN, the slice's
+``undefined`` entry says why, and validation treats the metric as not
+computable on that slice rather than trusting the substituted 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex, multiclass_metrics, regression_metrics
+from wit_tui.engine.slicing import group_rows
+
+BINARY_METRICS = (
+    "example_count", "base_rate", "selection_rate", "accuracy", "precision", "recall", "f1", "fpr", "fnr",
+    "auc", "average_precision", "log_loss", "brier_score",
+)
+MULTICLASS_METRICS = ("example_count", "accuracy", "macro_f1", "weighted_f1", "log_loss")
+REGRESSION_METRICS = ("example_count", "mae", "rmse", "r2")
+TASK_METRICS = {"binary": BINARY_METRICS, "multiclass": MULTICLASS_METRICS, "regression": REGRESSION_METRICS}
+
+#: What each metric is, for tables and help (lower is better for the losses and error rates).
+DESCRIPTIONS = {
+    "example_count": "labelled rows evaluated",
+    "base_rate": "share of rows whose label is the positive class",
+    "selection_rate": "share of rows predicted positive (score >= threshold)",
+    "accuracy": "accuracy_score",
+    "precision": "precision_score",
+    "recall": "recall_score (TPR)",
+    "f1": "f1_score",
+    "fpr": "false positive rate FP / (FP + TN)",
+    "fnr": "false negative rate FN / (FN + TP)",
+    "auc": "roc_auc_score",
+    "average_precision": "average_precision_score (step sum)",
+    "log_loss": "log_loss",
+    "brier_score": "brier_score_loss",
+    "macro_f1": "f1_score(average='macro')",
+    "weighted_f1": "f1_score(average='weighted')",
+    "mae": "mean_absolute_error",
+    "mean_label": "mean of the label",
+    "mean_error": "mean of prediction − label (bias)",
+    "rmse": "root_mean_squared_error",
+    "r2": "r2_score",
+}
+LOWER_IS_BETTER = {"fpr", "fnr", "log_loss", "brier_score", "mae", "rmse"}
+
+NO_ROWS = "no labelled rows in this slice"
+
+
+@dataclass(frozen=True)
+class SliceMetrics:
+    """One model's metrics on each slice: ``values[name][k]`` (float), ``undefined[name][k]`` ('' if defined).
+
+    For binary tasks ``confusion`` has one row per slice: ``tn, fp, fn, tp``
+    (sklearn's ``confusion_matrix(...).ravel()`` order) at ``threshold``.
+    """
+
+    kind: str
+    threshold: float | None
+    names: tuple[str, ...]
+    values: dict[str, np.ndarray]
+    undefined: dict[str, tuple[str, ...]]
+    confusion: np.ndarray | None = None
+
+    @property
+    def n_slices(self) -> int:
+        return len(self.values["example_count"])
+
+    def value(self, name: str, k: int) -> float:
+        return float(self.values[name][k])
+
+    def reason(self, name: str, k: int) -> str:
+        """Why ``name`` is not computable on slice ``k`` ('' when it is)."""
+        return self.undefined[name][k]
+
+    def defined(self, name: str, k: int) -> float | None:
+        """The value, or None when it is not computable."""
+        return None if self.undefined[name][k] else self.value(name, k)
+
+
+def _pack(kind: str, threshold: float | None, names: Sequence[str], rows: list[dict[str, tuple[float, str]]],
+          confusion: np.ndarray | None = None) -> SliceMetrics:
+    values = {n: np.array([r[n][0] for r in rows], dtype=np.float64) for n in names}
+    undefined = {n: tuple(r[n][1] for r in rows) for n in names}
+    return SliceMetrics(kind, threshold, tuple(names), values, undefined, confusion)
+
+
+class SliceIndex:
+    """Rows sorted once by (slice, score) with cumulative positives: exact binary metrics of every slice.
+
+    ``codes[row]`` is the row's slice in ``[0, n_slices)`` or -1 (left out).
+    ``order``, when given, is the stable argsort of ``score`` (a
+    :class:`ThresholdIndex` keeps it): the (slice, score) order is then one
+    stable sort of the small integer codes (a radix sort), not a second sort
+    of the scores. :meth:`counts_at` gives every slice's confusion counts at
+    its own threshold with one binary search per slice; :meth:`index` a
+    slice's :class:`ThresholdIndex` (curves, AUC) without sorting again.
+    """
+
+    def __init__(self, score: np.ndarray, y_positive: np.ndarray, codes: np.ndarray, n_slices: int,
+                 *, order: np.ndarray | None = None) -> None:
+        score = np.asarray(score, dtype=np.float64)
+        y_positive = np.asarray(y_positive, dtype=bool)
+        codes = np.asarray(codes, dtype=np.int64)
+        if not score.shape == y_positive.shape == codes.shape:
+            raise ValueError(f"score, y_positive and codes differ in shape: {score.shape}, {y_positive.shape}, {codes.shape}")
+        if order is None:
+            order = np.argsort(score, kind="stable")
+        small = np.int16 if n_slices < 2**15 - 1 else np.int32 if n_slices < 2**31 - 1 else np.int64
+        by_code = codes[order].astype(small)
+        regroup = np.argsort(by_code, kind="stable")  # radix sort of small ints: O(n)
+        rows = order[regroup]
+        skip = int(np.count_nonzero(codes < 0))
+        #: row positions, by slice then by increasing score (rows with code -1 dropped)
+        self.rows = rows[skip:]
+        self.n_slices = int(n_slices)
+        self.sorted_scores = score[self.rows]
+        self._pos_sorted = y_positive[self.rows]
+        self.cum_pos = np.zeros(len(self.rows) + 1, dtype=np.int64)
+        np.cumsum(self._pos_sorted, out=self.cum_pos[1:])
+        kept = codes[codes >= 0]
+        self.counts = np.bincount(kept, minlength=n_slices).astype(np.int64) if len(kept) else np.zeros(n_slices, np.int64)
+        #: slice k occupies positions bounds[k]:bounds[k+1] of the sorted arrays
+        self.bounds = np.r_[0, np.cumsum(self.counts)].astype(np.int64)
+        self.n_pos = self.cum_pos[self.bounds[1:]] - self.cum_pos[self.bounds[:-1]]
+        self.n_neg = self.counts - self.n_pos
+        self._indexes: dict[int, ThresholdIndex] = {}
+
+    def positions(self, thresholds: float | Sequence[float] | np.ndarray) -> np.ndarray:
+        """Per slice, how many of its rows score below its threshold (one binary search each)."""
+        t = np.broadcast_to(np.asarray(thresholds, dtype=np.float64), (self.n_slices,))
+        below = np.empty(self.n_slices, dtype=np.int64)
+        scores, bounds = self.sorted_scores, self.bounds
+        for k in range(self.n_slices):
+            below[k] = np.searchsorted(scores[bounds[k]:bounds[k + 1]], t[k], side="left")
+        return below
+
+    def counts_at(self, thresholds: float | Sequence[float] | np.ndarray) -> np.ndarray:
+        """Confusion counts ``(n_slices, 4)`` as ``tn, fp, fn, tp`` (sklearn's ravel order), slice ``k`` at
+        ``thresholds[k]`` (or one threshold for all); a row is positive when its score >= the threshold."""
+        start = self.bounds[:-1]
+        below = self.positions(thresholds)
+        fn = self.cum_pos[start + below] - self.cum_pos[start]
+        tn = below - fn
+        out = np.empty((self.n_slices, 4), dtype=np.int64)
+        out[:, 0], out[:, 1], out[:, 2], out[:, 3] = tn, self.n_neg - tn, fn, self.n_pos - fn
+        return out
+
+    def at(self, thresholds: float | Sequence[float] | np.ndarray) -> BinaryMetrics:
+        """Every slice's rows together, each slice at its own threshold: the decisions actually made."""
+        tn, fp, fn, tp = (int(v) for v in self.counts_at(thresholds).sum(axis=0))
+        t = np.asarray(thresholds, dtype=np.float64)
+        return BinaryMetrics(float(t) if t.ndim == 0 else float("nan"), tp=tp, fp=fp, tn=tn, fn=fn)
+
+    def index(self, k: int) -> ThresholdIndex:
+        """Slice ``k``'s :class:`ThresholdIndex` (a view of the sorted arrays; cached)."""
+        cached = self._indexes.get(k)
+        if cached is None:
+            a, b = int(self.bounds[k]), int(self.bounds[k + 1])
+            cached = ThresholdIndex.from_sorted(self.sorted_scores[a:b], self._pos_sorted[a:b],
+                                                self.cum_pos[a:b + 1] - self.cum_pos[a])
+            self._indexes[k] = cached
+        return cached
+
+    def roc_auc(self) -> np.ndarray:
+        """Each slice's ROC AUC (NaN on a one-class slice, as sklearn)."""
+        return np.array([self.index(k).roc_auc for k in range(self.n_slices)], dtype=np.float64)
+
+    def average_precision(self) -> np.ndarray:
+        return np.array([self.index(k).average_precision for k in range(self.n_slices)], dtype=np.float64)
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Elementwise num / den with sklearn's zero_division=0."""
+    num = np.asarray(num, dtype=np.float64)
+    den = np.asarray(den, dtype=np.float64)
+    out = np.zeros(np.broadcast(num, den).shape, dtype=np.float64)
+    np.divide(num, den, out=out, where=den != 0)
+    return out
+
+
+def binary_rates(counts: np.ndarray) -> dict[str, np.ndarray]:
+    """The rates of :class:`BinaryMetrics` for many confusion rows at once (``tn, fp, fn, tp`` columns), with
+    sklearn's ``zero_division=0``: example_count, base_rate, selection_rate, accuracy, precision, recall, f1,
+    fpr, fnr."""
+    counts = np.asarray(counts, dtype=np.int64).reshape(-1, 4)
+    tn, fp, fn, tp = counts.T
+    n = tn + fp + fn + tp
+    return {
+        "example_count": n.astype(np.float64),
+        "base_rate": _ratio(tp + fn, n),
+        "selection_rate": _ratio(tp + fp, n),
+        "accuracy": _ratio(tp + tn, n),
+        "precision": _ratio(tp, tp + fp),
+        "recall": _ratio(tp, tp + fn),
+        "f1": _ratio(2 * tp, 2 * tp + fp + fn),
+        "fpr": _ratio(fp, fp + tn),
+        "fnr": _ratio(fn, fn + tp),
+    }
+
+
+def binary_slice_metrics(
+    y_positive: np.ndarray, score: np.ndarray, codes: np.ndarray, n_slices: int,
+    threshold: float | Sequence[float] | np.ndarray,
+    *, probabilities: bool = True, index: SliceIndex | None = None, losses: bool = True,
+) -> SliceMetrics:
+    """Binary metrics per slice at ``threshold`` (predicted positive when ``score >= threshold``); one threshold
+    for every slice, or one per slice.
+
+    ``codes[row]`` is the row's slice in ``[0, n_slices)`` or -1 to leave it
+    out. ``probabilities`` is False for ``decision_function`` margins, on
+    which log loss and Brier score are not computable. ``index`` is a
+    :class:`SliceIndex` of these arrays already built (the screen's);
+    ``losses=False`` skips log loss and Brier score (the O(n) part).
+    """
+    from sklearn.metrics import brier_score_loss, log_loss
+
+    y_positive = np.asarray(y_positive, dtype=bool)
+    score = np.asarray(score, dtype=np.float64)
+    if index is None:
+        index = SliceIndex(score, y_positive, codes, n_slices)
+    rows: list[dict[str, tuple[float, str]]] = []
+    confusion = index.counts_at(threshold)
+    per_slice = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (n_slices,))
+    groups = group_rows(codes, n_slices) if losses and probabilities else [None] * n_slices
+    for k, idx in enumerate(groups):
+        t = float(per_slice[k])
+        tn, fp, fn, tp = (int(v) for v in confusion[k])
+        b = BinaryMetrics(t, tp=tp, fp=fp, tn=tn, fn=fn)
+        n, n_pos, n_neg = b.n, tp + fn, tn + fp
+        if n == 0:
+            r = {name: (float("nan"), NO_ROWS) for name in BINARY_METRICS}
+            r["example_count"] = (0.0, "")
+            rows.append(r)
+            continue
+        sub = index.index(k)
+        no_pos = "no positive labels" if n_pos == 0 else ""
+        one_class = f"only one class ({n_pos:,} positive and {n_neg:,} negative labels)" if not (n_pos and n_neg) else ""
+        not_proba = "" if probabilities else "the scores are decision_function margins, not probabilities"
+        r = {
+            "example_count": (float(n), ""),
+            "base_rate": (n_pos / n, ""),
+            "selection_rate": (b.selection_rate, ""),
+            "accuracy": (b.accuracy, ""),
+            "precision": (b.precision, "" if b.tp + b.fp else f"no predicted positives at threshold {t:g}"),
+            "recall": (b.recall, no_pos),
+            "f1": (b.f1, "" if 2 * b.tp + b.fp + b.fn else "no positive labels and no predicted positives"),
+            "fpr": (b.fpr, "" if n_neg else "no negative labels"),
+            "fnr": (b.fnr, no_pos),
+            "auc": (sub.roc_auc, one_class),
+            "average_precision": (sub.average_precision, no_pos),
+        }
+        if probabilities and idx is not None:
+            ys, ss = y_positive[idx], score[idx]
+            r["log_loss"] = (float(log_loss(ys, ss, labels=[False, True])), "")
+            r["brier_score"] = (float(brier_score_loss(ys, ss, pos_label=True, labels=[False, True])), "")
+        elif probabilities:
+            r["log_loss"] = r["brier_score"] = (float("nan"), "not computed")
+        else:
+            r["log_loss"] = r["brier_score"] = (float("nan"), not_proba)
+        rows.append(r)
+    t_out = float(per_slice[0]) if np.ndim(threshold) == 0 and n_slices else (
+        float(threshold) if np.ndim(threshold) == 0 else tuple(float(v) for v in per_slice))
+    return _pack("binary", t_out, BINARY_METRICS, rows, confusion)
+
+
+def multiclass_slice_metrics(
+    y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, classes: Sequence[Any], codes: np.ndarray,
+    n_slices: int, *, probabilities: bool = True,
+) -> SliceMetrics:
+    """Accuracy, macro / weighted F1 (over the classes present in the slice, as sklearn's default) and log loss
+    (over all the model's classes) per slice. On every row this is exactly the screen's numbers."""
+    from sklearn.metrics import log_loss
+
+    rows = []
+    for idx in group_rows(codes, n_slices):
+        if len(idx) == 0:
+            r = {name: (float("nan"), NO_ROWS) for name in MULTICLASS_METRICS}
+            r["example_count"] = (0.0, "")
+            rows.append(r)
+            continue
+        # F1 over the classes present in the slice's labels or predictions, as sklearn's f1_score(average="macro")
+        # without labels=: a class absent from a slice would otherwise count as an F1 of 0.
+        seen = set(y[idx].tolist()) | set(pred[idx].tolist())
+        m = multiclass_metrics(y[idx], pred[idx], tuple(c for c in classes if c in seen) or tuple(classes))
+        r = {"example_count": (float(len(idx)), ""), "accuracy": (m.accuracy, ""),
+             "macro_f1": (m.f1_macro, ""), "weighted_f1": (m.f1_weighted, "")}
+        if probabilities and proba is not None:
+            try:
+                r["log_loss"] = (float(log_loss(y[idx], proba[idx], labels=list(classes))), "")
+            except ValueError as exc:
+                r["log_loss"] = (float("nan"), str(exc).splitlines()[0])
+        else:
+            r["log_loss"] = (float("nan"), "the model has no predict_proba")
+        rows.append(r)
+    return _pack("multiclass", None, MULTICLASS_METRICS, rows)
+
+
+#: one-vs-rest metrics of one class of a multi-class model, per slice (the class's "positive" rates)
+OVR_METRICS = ("example_count", "base_rate", "selection_rate", "precision", "recall", "f1", "auc")
+#: regression extras on the screen: the mean label and the mean error (bias = prediction − label)
+REGRESSION_EXTRAS = ("mean_label", "mean_error")
+
+
+def ovr_slice_metrics(y_is_class: np.ndarray, pred_is_class: np.ndarray, class_score: np.ndarray | None,
+                      codes: np.ndarray, n_slices: int) -> SliceMetrics:
+    """One class against the rest, per slice: the class's share of labels (base rate) and of predictions
+    (argmax), precision, recall and F1 of "predicted this class" (sklearn's ``zero_division=0``), and the ROC AUC
+    of the class's score (its probability column) — what the What-If Tool never offered for multi-class."""
+    y_is_class = np.asarray(y_is_class, dtype=bool)
+    pred_is_class = np.asarray(pred_is_class, dtype=bool)
+    codes = np.asarray(codes, dtype=np.int64)
+    keep = codes >= 0
+    cells = codes[keep] * 4 + 2 * y_is_class[keep] + pred_is_class[keep]
+    counts = np.bincount(cells, minlength=4 * n_slices).reshape(n_slices, 4)
+    rates = binary_rates(counts)
+    auc = np.full(n_slices, np.nan)
+    if class_score is not None:
+        auc = SliceIndex(class_score, y_is_class, codes, n_slices).roc_auc()
+    rows = []
+    for k in range(n_slices):
+        tn, fp, fn, tp = (int(v) for v in counts[k])
+        n = tn + fp + fn + tp
+        if n == 0:
+            r = {name: (float("nan"), NO_ROWS) for name in OVR_METRICS}
+            r["example_count"] = (0.0, "")
+            rows.append(r)
+            continue
+        no_pos = "no label of this class" if tp + fn == 0 else ""
+        r = {name: (float(rates[name][k]), "") for name in ("example_count", "base_rate", "selection_rate", "precision",
+                                                             "recall", "f1")}
+        if tp + fp == 0:
+            r["precision"] = (0.0, "the class is never predicted")
+        r["recall"] = (r["recall"][0], no_pos)
+        one_class = "" if (tp + fn) and (tn + fp) else "only one class"
+        r["auc"] = (float(auc[k]), one_class if class_score is not None else "no class scores")
+        rows.append(r)
+    return _pack("ovr", None, OVR_METRICS, rows, counts)
+
+
+def regression_slice_metrics(y: np.ndarray, pred: np.ndarray, codes: np.ndarray, n_slices: int,
+                             *, extras: bool = False) -> SliceMetrics:
+    """MAE, RMSE and R² per slice (``extras``: also the mean label and the mean error, prediction − label)."""
+    y = np.asarray(y, dtype=np.float64)
+    pred = np.asarray(pred, dtype=np.float64)
+    names = REGRESSION_METRICS + (REGRESSION_EXTRAS if extras else ())
+    rows = []
+    for idx in group_rows(codes, n_slices):
+        if len(idx) == 0:
+            r = {name: (float("nan"), NO_ROWS) for name in names}
+            r["example_count"] = (0.0, "")
+            rows.append(r)
+            continue
+        m = regression_metrics(y[idx], pred[idx])
+        if len(idx) < 2:
+            r2_reason = "R² needs at least two labelled rows"
+        elif np.all(y[idx] == y[idx][0]):
+            r2_reason = "the label is constant on this slice, so R² is undefined"
+        else:
+            r2_reason = ""
+        r = {"example_count": (float(len(idx)), ""), "mae": (m.mae, ""), "rmse": (m.rmse, ""),
+             "r2": (m.r2, r2_reason)}
+        if extras:
+            r["mean_label"] = (float(np.mean(y[idx])), "")
+            r["mean_error"] = (m.mean_error, "")
+        rows.append(r)
+    return _pack("regression", None, names, rows)
+
+
+def session_slice_metrics(session, i: int, codes: np.ndarray, n_slices: int, threshold: float | None = None,
+                          *, truth=None, index: SliceIndex | None = None, losses: bool = True,
+                          extras: bool = False) -> SliceMetrics:
+    """Model ``i``'s metrics on each slice of the labelled rows (unlabelled rows are left out).
+
+    ``truth`` is a :class:`~wit_tui.engine.analysis.ground_truth.GroundTruth` (default:
+    the session's label and positive class, as the report and validation
+    use). For binary tasks ``threshold`` may be one per slice; ``index`` is a
+    :class:`SliceIndex` over the labelled rows already built (the screen's).
+    """
+    from wit_tui.engine.analysis.ground_truth import ground_truth, model_scores
+
+    truth = ground_truth(session) if truth is None else truth
+    mask = truth.labelled
+    codes = np.where(mask, np.asarray(codes, dtype=np.int64), -1)
+    task = session.task
+    scores = session.scores(i)
+    if task.kind == "binary":
+        t = task.default_threshold if threshold is None else threshold
+        score = model_scores(session, truth, i)
+        # rows the model raised on (NaN score) are left out, as in the overall metrics
+        codes_l = np.where(np.isnan(score[mask]), -1, codes[mask])
+        return binary_slice_metrics(truth.y_positive[mask], score[mask], codes_l, n_slices, t,
+                                    probabilities=task.score_method == "predict_proba", index=index, losses=losses)
+    y = truth.y
+    if task.kind == "multiclass":
+        return multiclass_slice_metrics(y, scores.label, scores.proba, task.classes, codes, n_slices,
+                                        probabilities=task.score_method == "predict_proba")
+    return regression_slice_metrics(np.where(mask, y, 0.0), scores.score, codes, n_slices, extras=extras)
+
+
+__all__ = [
+    "BINARY_METRICS", "DESCRIPTIONS", "LOWER_IS_BETTER", "MULTICLASS_METRICS", "OVR_METRICS", "REGRESSION_EXTRAS",
+    "REGRESSION_METRICS", "SliceIndex", "SliceMetrics", "TASK_METRICS", "binary_rates", "binary_slice_metrics",
+    "multiclass_slice_metrics", "ovr_slice_metrics", "regression_slice_metrics", "session_slice_metrics",
+]
