@@ -87,8 +87,9 @@ def _session(frame: pd.DataFrame, features: list[str], score: np.ndarray):
     cats = [f for f in features if isinstance(frame[f].dtype, pd.CategoricalDtype)]
     nums = [f for f in features if f not in cats]
     prep = ColumnTransformer([("cat", OrdinalEncoder(), cats), ("num", "passthrough", nums)])
-    model = make_pipeline(prep, HistGradientBoostingClassifier(max_iter=50, random_state=0,
-                                                               categorical_features=list(range(len(cats)))))
+    model = make_pipeline(
+        prep, HistGradientBoostingClassifier(max_iter=50, random_state=0, categorical_features=list(range(len(cats))))
+    )
     fit = frame.iloc[: min(50_000, len(frame))]
     model.fit(fit[features], fit["y"])
     s = Session(frame, [LoadedModel("hgb", model)], label="y", features=features)
@@ -97,6 +98,7 @@ def _session(frame: pd.DataFrame, features: list[str], score: np.ndarray):
 
 
 def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, float, str]]:
+    from wit_tui.engine.data.inference import one_thread, score_dicts
     from wit_tui.engine.whatif import browse
     from wit_tui.engine.whatif.counterfactual import (
         build_space,
@@ -106,7 +108,6 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
         nearest_counterfactual,
         terms,
     )
-    from wit_tui.engine.data.inference import one_thread, score_dicts
 
     frame, features, score = make_frame(n_rows)
     s, model = _session(frame, features, score)
@@ -123,8 +124,14 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
         return np.nan_to_num(np.hstack([num, codes]))
 
     t_ref_build = best_of(ref_matrix, max(1, repeat // 2))
-    out.append((f"encode {n_rows:,}×{p} for distances (once per session)", t_build, t_ref_build,
-                "pandas → float32 matrix (scaled numbers + category codes)"))
+    out.append(
+        (
+            f"encode {n_rows:,}×{p} for distances (once per session)",
+            t_build,
+            t_ref_build,
+            "pandas → float32 matrix (scaled numbers + category codes)",
+        )
+    )
     M = ref_matrix()
     i = 12_345 % n_rows
     x = M[i].copy()
@@ -148,8 +155,14 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
     assert cf.n_candidates == int(cand.sum())
     t_cf = best_of(lambda: nearest_counterfactual(s, i, 0, metric="L1", threshold=0.5), repeat)
     t_scan = best_of(ref_scan, repeat)
-    out.append((f"nearest counterfactual, {n_rows:,}×{p} (L1, WIT terms)", t_cf, t_scan,
-                "numpy |M−x|.sum(1) + argmin, same float32 matrix"))
+    out.append(
+        (
+            f"nearest counterfactual, {n_rows:,}×{p} (L1, WIT terms)",
+            t_cf,
+            t_scan,
+            "numpy |M−x|.sum(1) + argmin, same float32 matrix",
+        )
+    )
 
     # -- re-inference of one edited row vs the model's own predict_proba on one row -------------
     row = s.model_row(i)
@@ -166,13 +179,19 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
             model.predict_proba(one)
 
     t_pp = best_of(ref_one, max(repeat, 20))
-    out.append(("re-infer one edited row (dict → frame → model)", t_infer, t_pp,
-                "model.predict_proba on a prepared 1-row frame (1 OpenMP thread, as ours)"))
+    out.append(
+        (
+            "re-infer one edited row (dict → frame → model)",
+            t_infer,
+            t_pp,
+            "model.predict_proba on a prepared 1-row frame (1 OpenMP thread, as ours)",
+        )
+    )
 
     # -- a page deep in a sorted view costs what a page at the top does -------------------------
     view = browse.build_view(s, browse.SortSpec("f:balance", "balance"))
     deep = max(0, n_rows - 1_000)
-    assert browse.page(s, view, deep, deep + 30).ids.tolist() == view[deep:deep + 30].tolist()
+    assert browse.page(s, view, deep, deep + 30).ids.tolist() == view[deep : deep + 30].tolist()
     t_deep = best_of(lambda: browse.page(s, view, deep, deep + 30, [0.5]), max(repeat, 20))
     t_top = best_of(lambda: browse.page(s, view, 0, 30, [0.5]), max(repeat, 20))
     out.append((f"table page (30 rows) at row {deep:,} of a sorted view", t_deep, t_top, "the same page at row 0"))
@@ -185,16 +204,27 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
     order = ours_sort()
     ref_order = frame.sort_values("hours", kind="stable").index.to_numpy()
     assert np.array_equal(order, ref_order), "sort order differs from pandas"
-    out.append(("sort by a column (stable argsort, cached after)", best_of(ours_sort, repeat),
-                best_of(lambda: frame.sort_values("hours", kind="stable"), repeat),
-                'DataFrame.sort_values(kind="stable")'))
+    out.append(
+        (
+            "sort by a column (stable argsort, cached after)",
+            best_of(ours_sort, repeat),
+            best_of(lambda: frame.sort_values("hours", kind="stable"), repeat),
+            'DataFrame.sort_values(kind="stable")',
+        )
+    )
 
     # -- a filter expression: our parser vs pandas' eval ------------------------------------------
     expr = 'age > 40 and region == "region_1" and not (hours < 30)'
     mask = browse.expression_mask(s, expr)
     assert np.array_equal(mask, frame.eval(expr).to_numpy()), "filter differs from pandas"
-    out.append(("filter expression → mask (parser, no eval)", best_of(lambda: browse.expression_mask(s, expr), repeat),
-                best_of(lambda: frame.eval(expr), repeat), "DataFrame.eval (hands the text to Python)"))
+    out.append(
+        (
+            "filter expression → mask (parser, no eval)",
+            best_of(lambda: browse.expression_mask(s, expr), repeat),
+            best_of(lambda: frame.eval(expr), repeat),
+            "DataFrame.eval (hands the text to Python)",
+        )
+    )
 
     # -- the minimal-edit search on the demo models -----------------------------------------------
     from wit_tui.engine.demo import load_demo
@@ -207,8 +237,14 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
         for m in range(len(adult.models)):
             minimal_edits(adult, 0, m, threshold=0.5)
 
-    out.append(("minimal-edit search, Adult demo, 2 models, 1 point", best_of(search, max(1, repeat // 2)), 1.0,
-                "the issue's budget: 1 s"))
+    out.append(
+        (
+            "minimal-edit search, Adult demo, 2 models, 1 point",
+            best_of(search, max(1, repeat // 2)),
+            1.0,
+            "the issue's budget: 1 s",
+        )
+    )
     return out
 
 

@@ -33,7 +33,7 @@ from wit_tui.engine.analysis.drift import dataset_drift
 from wit_tui.engine.analysis.stats import dataset_profile, is_numeric
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import make_data  # noqa: E402  (the same seeded 15-feature data as the rest of the benchmark)
+from run import make_data
 
 REFERENCE_STATS = 'pandas frame.describe(include="all")'
 REFERENCE_DRIFT = "scipy per feature: ks_2samp / crosstab + chi2_contingency + jensenshannon"
@@ -97,15 +97,20 @@ def rows(n_rows: int, repeat: int) -> list[tuple[str, float, float, str]]:
     current["age"] = current["age"] + 1.0
     _check(frame, features, frame, current)
     X = frame[features]
-    stats_ours, stats_ref = _best_of([lambda: dataset_profile(X, features),
-                                      lambda: X.describe(include="all")], repeat)
-    drift_ours, drift_ref = _best_of([lambda: dataset_drift(frame, current, features),
-                                      lambda: naive_drift(frame, current, features)], max(1, min(repeat, 3)))
+    stats_ours, stats_ref = _best_of([lambda: dataset_profile(X, features), lambda: X.describe(include="all")], repeat)
+    drift_ours, drift_ref = _best_of(
+        [lambda: dataset_drift(frame, current, features), lambda: naive_drift(frame, current, features)],
+        max(1, min(repeat, 3)),
+    )
     n = len(features)
     return [
         (f"statistics table + every histogram ({n} columns): dataset_profile", stats_ours, stats_ref, REFERENCE_STATS),
-        (f"drift of {n} features, {n_rows:,} vs {n_rows:,} rows (PSI, JS, KS / χ²): dataset_drift", drift_ours,
-         drift_ref, REFERENCE_DRIFT),
+        (
+            f"drift of {n} features, {n_rows:,} vs {n_rows:,} rows (PSI, JS, KS / χ²): dataset_drift",
+            drift_ours,
+            drift_ref,
+            REFERENCE_DRIFT,
+        ),
     ]
 
 

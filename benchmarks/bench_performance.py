@@ -39,15 +39,22 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_curve, precision_score, recall_score, roc_curve
+from sklearn.metrics import (
+    accuracy_score,
+    confusion_matrix,
+    precision_recall_curve,
+    precision_score,
+    recall_score,
+    roc_curve,
+)
 
 from wit_tui.engine.metrics.binary import ThresholdIndex
 from wit_tui.engine.metrics.slice_index import SliceIndex, binary_rates
-from wit_tui.engine.slicing import slice_by
 from wit_tui.engine.metrics.thresholds import CONSTRAINED, STRATEGIES, optimise
+from wit_tui.engine.slicing import slice_by
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import make_data  # noqa: E402  (the same seeded data as the rest of the benchmark)
+from run import make_data
 
 TOL = 1e-9
 SLICE_FEATURE = "hours"
@@ -103,7 +110,9 @@ class _Scored:
     def __sklearn_tags__(self):
         from sklearn.utils import ClassifierTags, Tags, TargetTags
 
-        return Tags(estimator_type="classifier", target_tags=TargetTags(required=True), classifier_tags=ClassifierTags())
+        return Tags(
+            estimator_type="classifier", target_tags=TargetTags(required=True), classifier_tags=ClassifierTags()
+        )
 
     def get_params(self, deep=True):
         return {}
@@ -144,8 +153,11 @@ def rows(n_rows: int, repeat: int) -> list[tuple[str, float, float, str]]:
     m, _overall, counts, rates = _move(index, sidx, t_check)
     pred = score >= t_check
     _close(confusion_matrix(y, pred, labels=[False, True]).ravel(), [m.tn, m.fp, m.fn, m.tp], "overall counts")
-    mf_metrics = {"accuracy": accuracy_score, "precision": lambda a, b: precision_score(a, b, zero_division=0.0),
-                  "recall": lambda a, b: recall_score(a, b, zero_division=0.0)}
+    mf_metrics = {
+        "accuracy": accuracy_score,
+        "precision": lambda a, b: precision_score(a, b, zero_division=0.0),
+        "recall": lambda a, b: recall_score(a, b, zero_division=0.0),
+    }
     mf = MetricFrame(metrics=mf_metrics, y_true=y, y_pred=pred, sensitive_features=codes)
     for name in mf_metrics:
         _close(rates[name], mf.by_group[name].to_numpy(), f"per-slice {name} vs MetricFrame")
@@ -169,25 +181,43 @@ def rows(n_rows: int, repeat: int) -> list[tuple[str, float, float, str]]:
 
     # -- timing ---------------------------------------------------------------------------------
     few = max(1, min(repeat, 2))
-    ours_move, ref_cm, ref_mf = _best_of([
-        lambda: _move(index, sidx, next(thresholds)),
-        lambda: confusion_matrix(y, score >= next(thresholds), labels=[False, True]),
-        lambda: MetricFrame(metrics=mf_metrics, y_true=y, y_pred=score >= next(thresholds), sensitive_features=codes),
-    ], [repeat, repeat, few])
+    ours_move, ref_cm, ref_mf = _best_of(
+        [
+            lambda: _move(index, sidx, next(thresholds)),
+            lambda: confusion_matrix(y, score >= next(thresholds), labels=[False, True]),
+            lambda: MetricFrame(
+                metrics=mf_metrics, y_true=y, y_pred=score >= next(thresholds), sensitive_features=codes
+            ),
+        ],
+        [repeat, repeat, few],
+    )
 
     def ours_curves() -> None:
         ix = ThresholdIndex(score, y)
         ix.roc_curve, ix.pr_curve  # noqa: B018 - cached properties
 
-    ours_curves_s, ref_curves_s = _best_of([ours_curves, lambda: (roc_curve(y, score), precision_recall_curve(y, score))],
-                                           [repeat, repeat])
+    ours_curves_s, ref_curves_s = _best_of(
+        [ours_curves, lambda: (roc_curve(y, score), precision_recall_curve(y, score))], [repeat, repeat]
+    )
     out = [
-        (f"threshold move: overall metrics + {K}-slice table ({n_rows:,} rows)", ours_move, ref_cm,
-         "sklearn confusion_matrix(y, score >= t) alone"),
-        (f"threshold move: overall metrics + {K}-slice table ({n_rows:,} rows)", ours_move, ref_mf,
-         f"fairlearn MetricFrame(accuracy, precision, recall) by the same {K} groups"),
-        ("ROC + PR curves (sort included): ThresholdIndex", ours_curves_s, ref_curves_s,
-         "sklearn roc_curve + precision_recall_curve"),
+        (
+            f"threshold move: overall metrics + {K}-slice table ({n_rows:,} rows)",
+            ours_move,
+            ref_cm,
+            "sklearn confusion_matrix(y, score >= t) alone",
+        ),
+        (
+            f"threshold move: overall metrics + {K}-slice table ({n_rows:,} rows)",
+            ours_move,
+            ref_mf,
+            f"fairlearn MetricFrame(accuracy, precision, recall) by the same {K} groups",
+        ),
+        (
+            "ROC + PR curves (sort included): ThresholdIndex",
+            ours_curves_s,
+            ref_curves_s,
+            "sklearn roc_curve + precision_recall_curve",
+        ),
     ]
     est = _Scored()
     X = score[:, None]
@@ -199,20 +229,32 @@ def rows(n_rows: int, repeat: int) -> list[tuple[str, float, float, str]]:
 
     def fairlearn(constraint: str) -> Callable[[], Any]:
         def fit() -> None:
-            ThresholdOptimizer(estimator=est, constraints=constraint, objective="accuracy_score", prefit=True,
-                               predict_method="predict_proba").fit(X, y, sensitive_features=codes)
+            ThresholdOptimizer(
+                estimator=est,
+                constraints=constraint,
+                objective="accuracy_score",
+                prefit=True,
+                predict_method="predict_proba",
+            ).fit(X, y, sensitive_features=codes)
+
         return fit
 
     references = {
         "single": (lambda: _roc_cost_search(y, score), repeat, "sklearn roc_curve, FP + FN at every threshold"),
         "group": (groups_search, repeat, f"sklearn roc_curve per slice ({K}), FP + FN at every threshold"),
-        "demographic_parity": (fairlearn("demographic_parity"), 1,
-                               "fairlearn ThresholdOptimizer(demographic_parity, accuracy).fit"),
-        "equal_opportunity": (fairlearn("true_positive_rate_parity"), 1,
-                              "fairlearn ThresholdOptimizer(true_positive_rate_parity, accuracy).fit"),
+        "demographic_parity": (
+            fairlearn("demographic_parity"),
+            1,
+            "fairlearn ThresholdOptimizer(demographic_parity, accuracy).fit",
+        ),
+        "equal_opportunity": (
+            fairlearn("true_positive_rate_parity"),
+            1,
+            "fairlearn ThresholdOptimizer(true_positive_rate_parity, accuracy).fit",
+        ),
     }
     for strategy in ("single", "group", "demographic_parity", "equal_opportunity", "equal_accuracy"):
-        ours_fn = (lambda st=strategy: optimise(sidx, st, 1.0, overall=index, tolerance=TOLERANCE, upper=1.0))
+        ours_fn = lambda st=strategy: optimise(sidx, st, 1.0, overall=index, tolerance=TOLERANCE, upper=1.0)
         label = f"strategy {STRATEGIES[strategy]} over {K} slices (exact, every distinct score)"
         if strategy in references:
             ref_fn, ref_repeat, ref_name = references[strategy]

@@ -36,15 +36,18 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from wit_tui.engine.metrics.binary import ThresholdIndex
-from wit_tui.engine.data.scoring import DEFAULT_CHUNK, score_frame
 from wit_tui.engine.analysis.stats import dataset_stats, histogram, is_numeric
+from wit_tui.engine.data.scoring import DEFAULT_CHUNK, score_frame
 from wit_tui.engine.data.tasks import detect_task
+from wit_tui.engine.metrics.binary import ThresholdIndex
 
 # Per-screen benchmarks live beside this script; each exposes rows(n_rows, repeat) -> [(op, ours_s, ref_s, ref)].
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-SCREEN_BENCHMARKS = [m for m in ("bench_datapoints", "bench_performance", "bench_features")
-                     if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{m}.py"))]
+SCREEN_BENCHMARKS = [
+    m
+    for m in ("bench_datapoints", "bench_performance", "bench_features")
+    if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{m}.py"))
+]
 
 TOL = 1e-9
 N_NUMERIC = 10
@@ -89,8 +92,14 @@ def make_data(n: int, seed: int = 0) -> tuple[pd.DataFrame, list[str], np.ndarra
 
     z = {c: np.nan_to_num((frame[c] - frame[c].mean()) / frame[c].std()) for c in features[:N_NUMERIC]}
     logit = (
-        -1.0 + 0.8 * z["age"] + 0.6 * z["income"] + 0.4 * z["hours"] - 0.5 * z["debt_ratio"]
-        + 0.3 * z["score_a"] + 0.7 * z["gain"] - 0.2 * z["children"]
+        -1.0
+        + 0.8 * z["age"]
+        + 0.6 * z["income"]
+        + 0.4 * z["hours"]
+        - 0.5 * z["debt_ratio"]
+        + 0.3 * z["score_a"]
+        + 0.7 * z["gain"]
+        - 0.2 * z["children"]
     )
     for name, levels in zip(cat_names, CAT_LEVELS, strict=True):
         logit = logit + rng.normal(0, 0.4, levels)[codes[name]]
@@ -187,7 +196,9 @@ def print_table(rows: list[Row], markdown: bool) -> None:
     right = {1, 2, 3}
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     print(line(head))
     print("  ".join("-" * w for w in widths))
@@ -256,10 +267,21 @@ def ref_histogram(series: pd.Series, bins: int = 20) -> Any:
 def verify(frame: pd.DataFrame, features: list[str], y: np.ndarray, score: np.ndarray, thresholds: np.ndarray) -> None:
     idx = ThresholdIndex(score, y)
     # one threshold: against sklearn, including the extremes
-    for t in (0.5, float(thresholds[0]), float(thresholds[-1]), 0.0, 1.0 + 1e-12, float(np.median(score)), float(score[0])):
+    for t in (
+        0.5,
+        float(thresholds[0]),
+        float(thresholds[-1]),
+        0.0,
+        1.0 + 1e-12,
+        float(np.median(score)),
+        float(score[0]),
+    ):
         m = idx.at(t)
         cm, acc, p, r, f = sk_metrics_at(y, score, t)
-        check(np.array_equal(m.confusion_matrix, cm), f"confusion matrix at t={t}: {m.confusion_matrix.tolist()} vs {cm.tolist()}")
+        check(
+            np.array_equal(m.confusion_matrix, cm),
+            f"confusion matrix at t={t}: {m.confusion_matrix.tolist()} vs {cm.tolist()}",
+        )
         close([m.accuracy, m.precision, m.recall, m.f1], [acc, p, r, f], f"accuracy/precision/recall/f1 at t={t}")
     # the 100 moves: against a direct numpy count (sklearn is checked above on the same code path)
     for t in thresholds:
@@ -282,8 +304,10 @@ def verify(frame: pd.DataFrame, features: list[str], y: np.ndarray, score: np.nd
             scale = max(1.0, float(np.nanmax(np.abs(np.asarray(ref, dtype=np.float64)))))  # relative for large values
             close([st.mean, st.std, st.min, st.median, st.max], ref, f"statistics of {st.name}", tol=TOL * scale)
         else:
-            check((st.unique, st.top, st.freq) == (d["unique"], d["top"], d["freq"]),
-                  f"unique/top/freq of {st.name}: {(st.unique, st.top, st.freq)} vs {(d['unique'], d['top'], d['freq'])}")
+            check(
+                (st.unique, st.top, st.freq) == (d["unique"], d["top"], d["freq"]),
+                f"unique/top/freq of {st.name}: {(st.unique, st.top, st.freq)} vs {(d['unique'], d['top'], d['freq'])}",
+            )
     # histograms: against np.histogram / value_counts
     for c in features:
         ours, ref = histogram(frame[c]), ref_histogram(frame[c])
@@ -297,7 +321,10 @@ def verify(frame: pd.DataFrame, features: list[str], y: np.ndarray, score: np.nd
         else:
             head = ref.iloc[: len(ours.labels)]
             k = min(len(ours.labels), 15)
-            check(list(ours.counts[:k]) == list(head.iloc[:k]) and int(ours.counts.sum()) == int(ref.sum()), f"category counts of {c}")
+            check(
+                list(ours.counts[:k]) == list(head.iloc[:k]) and int(ours.counts.sum()) == int(ref.sum()),
+                f"category counts of {c}",
+            )
         check(ours.missing == int(s.isna().sum()), f"missing count of {c}")
 
 
@@ -307,9 +334,8 @@ def _read(m: Any) -> tuple[float, float, float, float]:
 
 # -- the benchmark ----------------------------------------------------------
 def machine_info(load_start: float) -> list[str]:
-    from threadpoolctl import threadpool_info
-
     import joblib
+    from threadpoolctl import threadpool_info
 
     cpu = ""
     try:
@@ -328,8 +354,10 @@ def machine_info(load_start: float) -> list[str]:
         f"numpy {np.__version__}, pandas {pd.__version__}, scikit-learn {sklearn.__version__}, joblib {joblib.__version__}",
     ]
     if hasattr(os, "getloadavg"):
-        lines.append(f"1-minute load average: {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end "
-                     f"(this run adds about 1; other processes' load slows the multi-threaded rows most)")
+        lines.append(
+            f"1-minute load average: {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end "
+            f"(this run adds about 1; other processes' load slows the multi-threaded rows most)"
+        )
     if os.environ.get("OPENBLAS_CORETYPE"):
         lines.append(f"OPENBLAS_CORETYPE={os.environ['OPENBLAS_CORETYPE']} (left as found)")
     return lines
@@ -341,8 +369,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=5, help="timed repetitions; the best is kept (default 5)")
     ap.add_argument("--markdown", action="store_true", help="print the table as Markdown (for the README)")
     ap.add_argument("--seed", type=int, default=0, help="RNG seed (default 0)")
-    ap.add_argument("--only-core", action="store_true",
-                    help="skip the per-screen benchmark modules (bench_datapoints, bench_features, bench_performance)")
+    ap.add_argument(
+        "--only-core",
+        action="store_true",
+        help="skip the per-screen benchmark modules (bench_datapoints, bench_features, bench_performance)",
+    )
     args = ap.parse_args(argv)
     if args.rows < FIT_ROWS // 10 or args.repeat < 1:
         ap.error(f"--rows must be at least {FIT_ROWS // 10} and --repeat at least 1")
@@ -383,15 +414,30 @@ def main(argv: list[str] | None = None) -> int:
 
     # 2. one threshold
     step("timing: metrics at one threshold …")
-    ours, ref_sk, ref_np = best_of([
-        Timed(lambda _: _read(idx.at(t_one))),
-        Timed(lambda _: sk_metrics_at(y, score, t_one)),
-        Timed(lambda _: numpy_metrics_at(y, score, t_one)),
-    ], R)
-    rows.append(Row("metrics at one threshold: at(t) + acc/prec/rec/f1", ours, ref_sk,
-                    "sklearn confusion_matrix + precision_recall_fscore_support + accuracy_score on score >= t"))
-    rows.append(Row("metrics at one threshold (vs hand-written numpy)", ours, ref_np,
-                    "numpy: score >= t, count_nonzero (one pass, no validation)"))
+    ours, ref_sk, ref_np = best_of(
+        [
+            Timed(lambda _: _read(idx.at(t_one))),
+            Timed(lambda _: sk_metrics_at(y, score, t_one)),
+            Timed(lambda _: numpy_metrics_at(y, score, t_one)),
+        ],
+        R,
+    )
+    rows.append(
+        Row(
+            "metrics at one threshold: at(t) + acc/prec/rec/f1",
+            ours,
+            ref_sk,
+            "sklearn confusion_matrix + precision_recall_fscore_support + accuracy_score on score >= t",
+        )
+    )
+    rows.append(
+        Row(
+            "metrics at one threshold (vs hand-written numpy)",
+            ours,
+            ref_np,
+            "numpy: score >= t, count_nonzero (one pass, no validation)",
+        )
+    )
 
     # 3. 100 threshold moves
     step(f"timing: {N_MOVES} threshold moves …")
@@ -413,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
         rep = min(R, 3)
         ours, ref = best_of([Timed(ours_moves), Timed(lambda _: ref_moves(sub), repeat=rep)], R)
         ref *= N_MOVES / len(sub)
-        ref_name = f"{N_MOVES} x sklearn confusion_matrix(y, score >= t), extrapolated from {len(sub)} calls (best of {rep})"
+        ref_name = (
+            f"{N_MOVES} x sklearn confusion_matrix(y, score >= t), extrapolated from {len(sub)} calls (best of {rep})"
+        )
     else:
         ours, ref = best_of([Timed(ours_moves), Timed(lambda _: ref_moves(thresholds))], R)
         ref_name = f"{N_MOVES} x sklearn confusion_matrix(y, score >= t)"
@@ -431,31 +479,57 @@ def main(argv: list[str] | None = None) -> int:
         roc_curve(y, score, drop_intermediate=False)
         roc_auc_score(y, score)
 
-    roc_pre, roc_sort, ref_roc_t, ap_pre, ap_sort, ref_ap_t = best_of([
-        Timed(ours_roc, setup=fresh),
-        Timed(lambda _: ours_roc(fresh())),
-        Timed(ref_roc),
-        Timed(lambda ix: ix.average_precision, setup=fresh),
-        Timed(lambda _: fresh().average_precision),
-        Timed(lambda _: average_precision_score(y, score)),
-    ], R)
+    roc_pre, roc_sort, ref_roc_t, ap_pre, ap_sort, ref_ap_t = best_of(
+        [
+            Timed(ours_roc, setup=fresh),
+            Timed(lambda _: ours_roc(fresh())),
+            Timed(ref_roc),
+            Timed(lambda ix: ix.average_precision, setup=fresh),
+            Timed(lambda _: fresh().average_precision),
+            Timed(lambda _: average_precision_score(y, score)),
+        ],
+        R,
+    )
     ref_roc_name = "sklearn roc_curve(drop_intermediate=False) + roc_auc_score"
     rows.append(Row("ROC curve + AUC, index already built (sort excluded)", roc_pre, ref_roc_t, ref_roc_name))
     rows.append(Row("ROC curve + AUC, including the sort", roc_sort, ref_roc_t, ref_roc_name))
-    rows.append(Row("average precision, index already built (sort excluded)", ap_pre, ref_ap_t, "sklearn average_precision_score"))
+    rows.append(
+        Row(
+            "average precision, index already built (sort excluded)",
+            ap_pre,
+            ref_ap_t,
+            "sklearn average_precision_score",
+        )
+    )
     rows.append(Row("average precision, including the sort", ap_sort, ref_ap_t, "sklearn average_precision_score"))
 
     # 5. statistics and histograms
     step("timing: feature statistics and histograms …")
-    st_ours, st_ref, h_ours, h_ref = best_of([
-        Timed(lambda _: dataset_stats(frame, features)),
-        Timed(lambda _: frame[features].describe(include="all")),
-        Timed(lambda _: [histogram(frame[c]) for c in features]),
-        Timed(lambda _: [ref_histogram(frame[c]) for c in features]),
-    ], R)
-    rows.append(Row(f"feature statistics: dataset_stats ({len(features)} columns)", st_ours, st_ref, 'pandas frame.describe(include="all")'))
-    rows.append(Row(f"histograms of all {len(features)} features: histogram()", h_ours, h_ref,
-                    "np.histogram(col.dropna(), bins=20) / col.value_counts() per column"))
+    st_ours, st_ref, h_ours, h_ref = best_of(
+        [
+            Timed(lambda _: dataset_stats(frame, features)),
+            Timed(lambda _: frame[features].describe(include="all")),
+            Timed(lambda _: [histogram(frame[c]) for c in features]),
+            Timed(lambda _: [ref_histogram(frame[c]) for c in features]),
+        ],
+        R,
+    )
+    rows.append(
+        Row(
+            f"feature statistics: dataset_stats ({len(features)} columns)",
+            st_ours,
+            st_ref,
+            'pandas frame.describe(include="all")',
+        )
+    )
+    rows.append(
+        Row(
+            f"histograms of all {len(features)} features: histogram()",
+            h_ours,
+            h_ref,
+            "np.histogram(col.dropna(), bins=20) / col.value_counts() per column",
+        )
+    )
 
     # 6. scoring with a fitted HistGradientBoosting pipeline
     n_fit = min(FIT_ROWS, args.rows // 5)  # 50,000 rows from 250,000 rows up
@@ -470,9 +544,14 @@ def main(argv: list[str] | None = None) -> int:
     nums = [c for c in features if is_numeric(frame[c])]
     model = make_pipeline(
         ColumnTransformer(
-            [("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan), cats), ("num", "passthrough", nums)]
+            [
+                ("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan), cats),
+                ("num", "passthrough", nums),
+            ]
         ),
-        HistGradientBoostingClassifier(max_iter=50, categorical_features=list(range(len(cats))), random_state=args.seed),
+        HistGradientBoostingClassifier(
+            max_iter=50, categorical_features=list(range(len(cats))), random_state=args.seed
+        ),
     )
     X = frame[features]
     # Fitting is not timed; one OpenMP thread keeps it quick even when other processes load the CPU
@@ -490,22 +569,28 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     rs = min(R, SCORING_MAX_REPEAT if args.rows >= 500_000 else SCORING_MAX_REPEAT - 1)
     step(f"timing: scoring {args.rows:,} rows (best of {rs}) …")
-    ref_s, s1, s2 = best_of([
-        Timed(lambda _: model.predict_proba(X)),
-        Timed(lambda _: score_frame(model, X, task, n_jobs=1)),
-        Timed(lambda _: score_frame(model, X, task, n_jobs=2)),
-    ], rs)
+    ref_s, s1, s2 = best_of(
+        [
+            Timed(lambda _: model.predict_proba(X)),
+            Timed(lambda _: score_frame(model, X, task, n_jobs=1)),
+            Timed(lambda _: score_frame(model, X, task, n_jobs=2)),
+        ],
+        rs,
+    )
     ref_name = f"model.predict_proba(X) (best of {rs})"
     rows.append(Row(f"scoring: score_frame(n_jobs=1), chunks of {DEFAULT_CHUNK:,}", s1, ref_s, ref_name))
     rows.append(Row(f"scoring: score_frame(n_jobs=2), chunks of {DEFAULT_CHUNK:,}", s2, ref_s, ref_name))
     # The same with OpenMP held to one thread: the chunking cost without OpenMP's per-region
     # synchronisation, and what joblib threads give a model that does not parallelise itself.
     with threadpool_limits(1, user_api="openmp"):
-        ref_s1, s1_1, s2_1 = best_of([
-            Timed(lambda _: model.predict_proba(X)),
-            Timed(lambda _: score_frame(model, X, task, n_jobs=1)),
-            Timed(lambda _: score_frame(model, X, task, n_jobs=2)),
-        ], rs)
+        ref_s1, s1_1, s2_1 = best_of(
+            [
+                Timed(lambda _: model.predict_proba(X)),
+                Timed(lambda _: score_frame(model, X, task, n_jobs=1)),
+                Timed(lambda _: score_frame(model, X, task, n_jobs=2)),
+            ],
+            rs,
+        )
     ref_name1 = f"model.predict_proba(X), OpenMP held to 1 thread (best of {rs})"
     rows.append(Row("scoring: score_frame(n_jobs=1), model's OpenMP held to 1 thread", s1_1, ref_s1, ref_name1))
     rows.append(Row("scoring: score_frame(n_jobs=2), model's OpenMP held to 1 thread", s2_1, ref_s1, ref_name1))
@@ -520,12 +605,16 @@ def main(argv: list[str] | None = None) -> int:
     step("done.")
 
     # -- report ---------------------------------------------------------
-    print(f"wit_tui engine benchmark: {args.rows:,} rows x {len(features)} features, best of {R} "
-          f"(scoring: best of {rs}), seed {args.seed}")
+    print(
+        f"wit_tui engine benchmark: {args.rows:,} rows x {len(features)} features, best of {R} "
+        f"(scoring: best of {rs}), seed {args.seed}"
+    )
     for ln in machine_info(load_start):
         print(ln)
-    print("Ratios (ours / reference; below 1 = ours faster) are the comparable figures: absolute times vary"
-          " with the machine and its load.")
+    print(
+        "Ratios (ours / reference; below 1 = ours faster) are the comparable figures: absolute times vary"
+        " with the machine and its load."
+    )
     print("Every engine result was checked against its reference before timing (metrics within 1e-9).")
     print()
     print_table(rows, args.markdown)
@@ -538,13 +627,17 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "does not pay (it is slower)"
     else:
         verdict = "does not pay (within 10%)"
-    print(f"Conclusion (scoring {args.rows:,} rows, {cores} cores): joblib chunk parallelism {verdict}: "
-          f"score_frame(n_jobs=2) runs at {s1 / s2:.2f}x the speed of n_jobs=1 and {ref_s / s2:.2f}x that of plain "
-          f"predict_proba. HistGradientBoosting already predicts with OpenMP threads; held to 1 OpenMP thread, "
-          f"n_jobs=1 runs at {ref_s1 / s1_1:.2f}x and n_jobs=2 at {ref_s1 / s2_1:.2f}x the speed of plain predict_proba.")
+    print(
+        f"Conclusion (scoring {args.rows:,} rows, {cores} cores): joblib chunk parallelism {verdict}: "
+        f"score_frame(n_jobs=2) runs at {s1 / s2:.2f}x the speed of n_jobs=1 and {ref_s / s2:.2f}x that of plain "
+        f"predict_proba. HistGradientBoosting already predicts with OpenMP threads; held to 1 OpenMP thread, "
+        f"n_jobs=1 runs at {ref_s1 / s1_1:.2f}x and n_jobs=2 at {ref_s1 / s2_1:.2f}x the speed of plain predict_proba."
+    )
     if load_start > 0.5:
-        print(f"Warning: other processes were using the CPU (1-minute load average {load_start:.2f} at the start on "
-              f"{cores} cores), so the multi-threaded scoring rows are the least reliable; rerun on an idle machine.")
+        print(
+            f"Warning: other processes were using the CPU (1-minute load average {load_start:.2f} at the start on "
+            f"{cores} cores), so the multi-threaded scoring rows are the least reliable; rerun on an idle machine."
+        )
     slower = [f"{r.operation} ({r.ratio:.2f}x)" for r in rows if r.ratio > 1.0]
     if slower:
         print("Slower than the reference: " + "; ".join(slower) + ".")

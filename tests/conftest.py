@@ -37,4 +37,3 @@ def diabetes_session():
     from wit_tui.engine import load_demo
 
     return load_demo("diabetes")
-

@@ -10,8 +10,7 @@ from wit_tui.engine.session.session import Session
 def fresh_session(src: Session) -> Session:
     """A new Session over the same data and models (own overlay and cache), reusing ``src``'s scores."""
     src.score_all()
-    s = Session(src.data, src.models, label=src.label, features=src.features, positive=src.task.positive,
-                name=src.name)
+    s = Session(src.data, src.models, label=src.label, features=src.features, positive=src.task.positive, name=src.name)
     s._scores = dict(src._scores)  # scoring is tested elsewhere; do not pay for it again
     return s
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from helpers import screen_text, settle
 
-from wit_tui.tui.app import WitApp
 from wit_tui.engine import Session
 from wit_tui.engine.analysis.performance import model_performance
 from wit_tui.engine.analysis.stats import dataset_stats
 from wit_tui.render.format import fmt
+from wit_tui.tui.app import WitApp
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
@@ -97,8 +97,14 @@ async def test_help_lists_every_view_and_closes(adult_session):
         await pilot.press("question_mark")
         await settle(app, pilot)
         text = screen_text(app)
-        for needle in ("Everywhere", "1 Datapoint editor", "2 Performance & fairness", "3 Features", "Thr +0.01",
-                       "Command palette"):
+        for needle in (
+            "Everywhere",
+            "1 Datapoint editor",
+            "2 Performance & fairness",
+            "3 Features",
+            "Thr +0.01",
+            "Command palette",
+        ):
             assert needle in text
         await pilot.press("escape")
         await settle(app, pilot)
@@ -119,8 +125,14 @@ async def test_command_palette_switches_view(adult_session):
 
 
 async def test_quit_asks_when_edits_are_unsaved(adult_session):
-    s = Session(adult_session.data, adult_session.models, label="income", features=adult_session.features,
-                positive=">50K", name="copy")
+    s = Session(
+        adult_session.data,
+        adult_session.models,
+        label="income",
+        features=adult_session.features,
+        positive=">50K",
+        name="copy",
+    )
     app = WitApp(s)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)

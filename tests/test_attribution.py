@@ -9,17 +9,24 @@ import pytest
 from editor_helpers import one_openmp_thread  # noqa: F401 (autouse fixture)
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from wit_tui.engine.whatif.attribution import local_attributions
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.session.session import Session
+from wit_tui.engine.whatif.attribution import local_attributions
 
 
 @pytest.fixture(scope="module")
 def linear():
     rng = np.random.default_rng(3)
     n = 600
-    X = pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n), "c": rng.normal(size=n),
-                      "ignored": rng.normal(size=n), "colour": rng.choice(["red", "blue"], size=n)})
+    X = pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "c": rng.normal(size=n),
+            "ignored": rng.normal(size=n),
+            "colour": rng.choice(["red", "blue"], size=n),
+        }
+    )
     y = 3 * X.a - 2 * X.b + 0.5 * X.c
     reg = LinearRegression().fit(X[["a", "b", "c"]], y)
     clf = LogisticRegression().fit(X[["a", "b", "c"]], (y > 0).astype(int))
@@ -34,8 +41,9 @@ def _row_above_mean(frame):
 
 def test_linear_regression_signs_and_ignored_feature(linear):
     frame, reg, _ = linear
-    s = Session(frame.drop(columns="yc"), [LoadedModel("lin", reg)], label="y",
-                features=["a", "b", "c", "ignored", "colour"])
+    s = Session(
+        frame.drop(columns="yc"), [LoadedModel("lin", reg)], label="y", features=["a", "b", "c", "ignored", "colour"]
+    )
     s.score_all()
     i = _row_above_mean(frame)
     (att,) = local_attributions(s, i)
@@ -51,8 +59,9 @@ def test_linear_regression_signs_and_ignored_feature(linear):
 
 def test_logistic_model_ignored_feature_and_signs(linear):
     frame, _, clf = linear
-    s = Session(frame.drop(columns="y"), [LoadedModel("logit", clf)], label="yc",
-                features=["a", "b", "c", "ignored", "colour"])
+    s = Session(
+        frame.drop(columns="y"), [LoadedModel("logit", clf)], label="yc", features=["a", "b", "c", "ignored", "colour"]
+    )
     s.score_all()
     i = _row_above_mean(frame)
     (att,) = local_attributions(s, i, n_samples=300)

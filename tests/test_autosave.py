@@ -20,18 +20,27 @@ from sklearn.preprocessing import OneHotEncoder
 
 from wit_tui.engine import WitError, open_session
 from wit_tui.engine.session import autosave
-from wit_tui.engine.session.editing import add_point, apply_edits, delete_point, duplicate_point, edit_text, revert_point
+from wit_tui.engine.session.editing import (
+    add_point,
+    apply_edits,
+    delete_point,
+    duplicate_point,
+    edit_text,
+    revert_point,
+)
 
 
 @pytest.fixture
 def files(tmp_path):
     rng = np.random.default_rng(3)
     n = 400
-    frame = pd.DataFrame({
-        "age": rng.integers(18, 80, n),
-        "hours": rng.normal(40, 8, n).round(1),
-        "job": rng.choice(["clerk", "nurse", "welder"], n),
-    })
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "hours": rng.normal(40, 8, n).round(1),
+            "job": rng.choice(["clerk", "nurse", "welder"], n),
+        }
+    )
     frame["y"] = ((frame.age > 45) ^ (frame.job == "nurse")).astype(int)
     model = make_pipeline(
         ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), ["job"])], remainder="passthrough"),
@@ -195,7 +204,7 @@ def test_written_atomically(files, monkeypatch):
     def boom(*_a, **_k):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(autosave.json, "dumps", lambda *a, **k: "x" * 10)  # noqa: ARG005
+    monkeypatch.setattr(autosave.json, "dumps", lambda *a, **k: "x" * 10)
     monkeypatch.setattr(os, "replace", boom)
     edit_text(s, 3, "age", "71")
     assert saver.error is not None and "No space left" in saver.error.message
@@ -255,9 +264,14 @@ def test_killed_process_loses_nothing(files, tmp_path):
     from test_e2e_tmux import TMUX, Tmux, _console_script
 
     if TMUX is None:
-        pytest.skip("tmux is not installed") if os.environ.get("CI") != "true" else pytest.fail("tmux is required in CI")
-    env = {"WIT_TUI_CACHE_DIR": os.environ["WIT_TUI_CACHE_DIR"], "WIT_TUI_DATA_DIR": os.environ["WIT_TUI_DATA_DIR"],
-           "HOME": str(tmp_path)}
+        pytest.skip("tmux is not installed") if os.environ.get("CI") != "true" else pytest.fail(
+            "tmux is required in CI"
+        )
+    env = {
+        "WIT_TUI_CACHE_DIR": os.environ["WIT_TUI_CACHE_DIR"],
+        "WIT_TUI_DATA_DIR": os.environ["WIT_TUI_DATA_DIR"],
+        "HOME": str(tmp_path),
+    }
     args = f"{_console_script()} --model {files['model']} --data {files['data']} --label y"
     t = Tmux(100, 30, args, env)
     try:
@@ -269,15 +283,24 @@ def test_killed_process_loses_nothing(files, tmp_path):
         t.wait_for("age = 61")
         t.keys("Enter")
         t.wait_for("Datapoint 0 · edited", "1 changed (unsaved)")
-        pid = subprocess.run([TMUX, "-L", t.socket, "list-panes", "-t", t.name, "-F", "#{pane_pid}"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+        pid = subprocess.run(
+            [TMUX, "-L", t.socket, "list-panes", "-t", t.name, "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         children = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
         assert children
         for child in children:  # the pane runs `env ... wit-tui; sleep`: kill wit-tui itself, no clean exit
             os.kill(int(child), signal.SIGKILL)
         deadline = time.monotonic() + 10
-        while any(os.path.exists(f"/proc/{c}/cmdline") and "wit-tui" in open(f"/proc/{c}/cmdline").read()
-                  for c in children) and time.monotonic() < deadline:
+        while (
+            any(
+                os.path.exists(f"/proc/{c}/cmdline") and "wit-tui" in open(f"/proc/{c}/cmdline").read()
+                for c in children
+            )
+            and time.monotonic() < deadline
+        ):
             time.sleep(0.1)
     finally:
         t.close()

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 
-from wit_tui.engine.whatif import browse
 from wit_tui.engine.session.editing import add_point, edit_text
+from wit_tui.engine.whatif import browse
 
 
 def test_sort_keys_numbers_text_and_missing():
@@ -30,7 +30,7 @@ def test_views_sorted_filtered_and_cached(adult_session):
     wc = browse.build_view(s, browse.SortSpec("f:workclass", "workclass"))
     vals = s.data["workclass"].astype(object).to_numpy()[wc]
     present = [v for v in vals if isinstance(v, str)]
-    assert present == sorted(present) and all(pd.isna(v) for v in vals[len(present):])  # missing last
+    assert present == sorted(present) and all(pd.isna(v) for v in vals[len(present) :])  # missing last
     mask = np.zeros(s.n_total, dtype=bool)
     mask[::7] = True
     filtered = browse.build_view(s, browse.SortSpec("score:1", "hgb"), mask)
@@ -47,7 +47,7 @@ def test_edited_and_added_points_take_their_place(adult_session):
     view = browse.build_view(s, browse.SortSpec("f:age", "age"))
     assert len(view) == s.n_total and view[-1] == 0
     pos = int(np.flatnonzero(view == new)[0])
-    ages = [s.row(int(i))["age"] for i in view[pos - 1: pos + 2]]
+    ages = [s.row(int(i))["age"] for i in view[pos - 1 : pos + 2]]
     assert ages[0] <= 37 <= ages[2]
 
 
@@ -75,7 +75,6 @@ def test_quick_filters(adult_session):
     edit_text(s, 5, "age", "50")
     edited = browse.quick_filter_mask(s, "edited", None)
     assert edited.sum() == 1 and edited[5]
-
 
 
 def test_quick_filters_need_the_right_task(wine_session, diabetes_session):

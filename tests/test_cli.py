@@ -49,7 +49,12 @@ def start_cli(args, files):
     env = dict(os.environ, WIT_TUI_CACHE_DIR=str(files["cache"]))
     return subprocess.Popen(
         [sys.executable, "-m", "wit_tui", *map(str, args)],
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=files["root"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=files["root"],
     )
 
 

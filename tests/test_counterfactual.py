@@ -13,6 +13,8 @@ from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autou
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.session.editing import edit_text
 from wit_tui.engine.whatif.counterfactual import (
     build_space,
     default_gap,
@@ -22,8 +24,6 @@ from wit_tui.engine.whatif.counterfactual import (
     nearest,
     nearest_counterfactual,
 )
-from wit_tui.engine.session.editing import edit_text
-from wit_tui.engine.analysis.stats import is_numeric
 
 
 def _missing(v) -> bool:
@@ -167,7 +167,7 @@ def test_session_counterfactual_on_full_adult(adult_session):
     x = encode(space, s.row(2))
     d_all = np.full(s.n_rows, np.inf)
     for r in np.flatnonzero(pos != pos[2])[:2000]:  # spot-check: nothing closer among these
-        from wit_tui.engine.whatif.counterfactual import combine, terms, _row_encoded
+        from wit_tui.engine.whatif.counterfactual import _row_encoded, combine, terms
 
         d_all[r] = combine(terms(space, x, _row_encoded(space, int(r))), "L1")
     assert cf.distance <= d_all.min() + 1e-9

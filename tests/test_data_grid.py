@@ -195,10 +195,7 @@ async def test_rendered_screen_shows_visible_rows() -> None:
 @pytest.mark.asyncio
 async def test_cells_are_truncated_with_ellipsis_and_text_is_supported() -> None:
     def get_rows(start: int, stop: int) -> list[list[str | Text]]:
-        return [
-            ["x" * 50, Text("styled-long-value", style="bold red"), "a\nb"]
-            for _ in range(start, stop)
-        ]
+        return [["x" * 50, Text("styled-long-value", style="bold red"), "a\nb"] for _ in range(start, stop)]
 
     app = GridApp(n_rows=3)
     async with app.run_test(size=(80, 10)) as pilot:
@@ -213,10 +210,7 @@ async def test_cells_are_truncated_with_ellipsis_and_text_is_supported() -> None
         assert "a b" in line.text
         assert line.cell_length == grid.size.width
         # The Text cell keeps its own style.
-        assert any(
-            seg.text.startswith("styled") and seg.style is not None and seg.style.bold
-            for seg in line
-        )
+        assert any(seg.text.startswith("styled") and seg.style is not None and seg.style.bold for seg in line)
 
 
 @pytest.mark.asyncio

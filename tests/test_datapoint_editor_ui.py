@@ -18,9 +18,9 @@ import pytest
 from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from helpers import screen_text, settle
 
-from wit_tui.tui.app import WitApp
 from wit_tui.engine.whatif import browse
 from wit_tui.engine.whatif.counterfactual import nearest_counterfactual
+from wit_tui.tui.app import WitApp
 
 
 async def _start(session, pilot, app):
@@ -74,8 +74,13 @@ async def test_edit_numeric_and_categorical_history_revert_duplicate_add_delete_
         await pilot.press("H")
         await settle(app, pilot)
         text = screen_text(app)
-        for needle in ("Runs of datapoint 1", "0 original", "1 age 38 → 60", "2 education HS-grad → Masters",
-                       "5 age 62 → 61"):
+        for needle in (
+            "Runs of datapoint 1",
+            "0 original",
+            "1 age 38 → 60",
+            "2 education HS-grad → Masters",
+            "5 age 62 → 61",
+        ):
             assert needle in text
         runs = s.history(1)
         d = runs[2].scores[1] - runs[1].scores[1]
@@ -152,8 +157,9 @@ async def test_counterfactual_panel(adult_session):
         # editing the point live-updates the counterfactual
         await pilot.press("c", "d", "e", *"70", "enter")
         await settle(app, pilot)
-        live = nearest_counterfactual(s, got, 0, metric="L2", threshold=0.5,
-                                      restrict=np.asarray(np.r_[s.y == "<=50K"], dtype=bool))
+        live = nearest_counterfactual(
+            s, got, 0, metric="L2", threshold=0.5, restrict=np.asarray(np.r_[s.y == "<=50K"], dtype=bool)
+        )
         assert f"#{live.index} distance {live.distance:.4f}" in screen_text(app)
 
 
@@ -211,7 +217,9 @@ async def test_filter_sort_jump_quick_filters(adult_session):
         assert f"{fn:,} of 16,281 shown" in screen_text(app)
         await pilot.press("f", *"any", "enter")
         await settle(app, pilot)
-        mis = int((((s.scores(0).score >= 0.5) != (s.y == ">50K")) | ((s.scores(1).score >= 0.5) != (s.y == ">50K"))).sum())
+        mis = int(
+            (((s.scores(0).score >= 0.5) != (s.y == ">50K")) | ((s.scores(1).score >= 0.5) != (s.y == ">50K"))).sum()
+        )
         assert f"{mis:,} of 16,281 shown" in screen_text(app)
 
 
@@ -255,8 +263,13 @@ async def test_every_panel_at_80x24(adult_session, size):
     app = WitApp(s)
     async with app.run_test(size=size) as pilot:
         await _start(s, pilot, app)
-        for key, needle in (("c", "distance"), ("m", "Smallest edits"), ("p", "ICE of"),
-                            ("a", "fidelity R²"), ("H", "Runs of datapoint 0")):
+        for key, needle in (
+            ("c", "distance"),
+            ("m", "Smallest edits"),
+            ("p", "ICE of"),
+            ("a", "fidelity R²"),
+            ("H", "Runs of datapoint 0"),
+        ):
             await pilot.press(key)
             await settle(app, pilot)
             assert needle in screen_text(app), key
@@ -309,13 +322,13 @@ async def test_narrow_side_pane_shows_values_and_variation(wine_session):
         await _start(w, pilot, app)
         side = app.query_one("#dp-side").region
         lines = screen_text(app).splitlines()
-        pane = "\n".join(line[side.x:side.right] for line in lines[side.y:side.bottom])
+        pane = "\n".join(line[side.x : side.right] for line in lines[side.y : side.bottom])
         for f in ("alcohol", "malic_acid", "ash"):
             assert f"{f}" in pane and fmt(w.row(0)[f]) in pane, f
         await pilot.press("v")  # rank by variation: the var column is visible too
         await settle(app, pilot)
         lines = screen_text(app).splitlines()
-        pane = "\n".join(line[side.x:side.right] for line in lines[side.y:side.bottom])
+        pane = "\n".join(line[side.x : side.right] for line in lines[side.y : side.bottom])
         top, score = view(app).rank[0]
         assert "var" in pane and f"{score:.3f}" in pane
 

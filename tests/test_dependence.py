@@ -9,6 +9,7 @@ import pytest
 from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from sklearn.inspection import partial_dependence as sk_partial_dependence
 
+from wit_tui.engine.session.editing import edit_text
 from wit_tui.engine.whatif.dependence import (
     Curves,
     Grid,
@@ -20,7 +21,6 @@ from wit_tui.engine.whatif.dependence import (
     rank_by_variation,
     variation,
 )
-from wit_tui.engine.session.editing import edit_text
 
 
 def sk_frame(session, rows, m):
@@ -69,8 +69,14 @@ def test_partial_dependence_equals_sklearn_on_adult(adult_session, feature):
     ours = partial_dependence(s, feature, rows=rows)
     assert ours.kind == "pd" and ours.n_rows == len(rows)
     for m, model in enumerate(s.models):
-        ref = sk_partial_dependence(model.estimator, sk_frame(s, rows, m), [feature], kind="average",
-                                    method="brute", custom_values={feature: grid_array(ours.grid)})
+        ref = sk_partial_dependence(
+            model.estimator,
+            sk_frame(s, rows, m),
+            [feature],
+            kind="average",
+            method="brute",
+            custom_values={feature: grid_array(ours.grid)},
+        )
         np.testing.assert_allclose(ours.values[m], ref["average"][0], rtol=0, atol=1e-12)
 
 
@@ -80,8 +86,14 @@ def test_ice_equals_sklearn_individual_on_adult(adult_session, feature):
     curves = ice(s, 7, feature)
     assert curves.kind == "ice" and curves.current == s.row(7)[feature]
     for m, model in enumerate(s.models):
-        ref = sk_partial_dependence(model.estimator, sk_frame(s, [7], m), [feature], kind="individual",
-                                    method="brute", custom_values={feature: grid_array(curves.grid)})
+        ref = sk_partial_dependence(
+            model.estimator,
+            sk_frame(s, [7], m),
+            [feature],
+            kind="individual",
+            method="brute",
+            custom_values={feature: grid_array(curves.grid)},
+        )
         np.testing.assert_allclose(curves.values[m], ref["individual"][0][0], rtol=0, atol=1e-12)
         assert curves.current_scores[m] == pytest.approx(s.scores(m).score[7])
 
@@ -93,8 +105,14 @@ def test_multiclass_pd_has_one_curve_per_class(wine_session):
     pd_curves = partial_dependence(w, "proline", rows=rows)
     for m, model in enumerate(w.models):
         assert pd_curves.values[m].shape == (len(pd_curves.grid.values), 3)
-        ref = sk_partial_dependence(model.estimator, sk_frame(w, rows, m), ["proline"], kind="average",
-                                    method="brute", custom_values={"proline": grid_array(pd_curves.grid)})
+        ref = sk_partial_dependence(
+            model.estimator,
+            sk_frame(w, rows, m),
+            ["proline"],
+            kind="average",
+            method="brute",
+            custom_values={"proline": grid_array(pd_curves.grid)},
+        )
         np.testing.assert_allclose(pd_curves.values[m], ref["average"].T, atol=1e-12)
 
 

@@ -16,12 +16,21 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import chi2_contingency, ks_2samp
 
 from wit_tui.engine.analysis.drift import (
-    MISSING_BIN, PSI_EPSILON, column_drift, common_columns, compare_histogram, dataset_drift, load_reference,
-    prediction_series, psi, psi_band, split_by_value,
+    MISSING_BIN,
+    PSI_EPSILON,
+    column_drift,
+    common_columns,
+    compare_histogram,
+    dataset_drift,
+    load_reference,
+    prediction_series,
+    psi,
+    psi_band,
+    split_by_value,
 )
+from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.scoring import score_frame
-from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.sample_models.recipes import adult_data
 
 
@@ -97,8 +106,9 @@ def test_prediction_drift_equals_scipy(adult, adult_session):
     cur_scores = s.scores(0)
     ref = prediction_series(ref_scores.score, ref_scores.label, s.task.kind)
     cur = prediction_series(cur_scores.score, cur_scores.label, s.task.kind)
-    r = dataset_drift(adult.train, adult.test, ["age"], reference_predictions={model.name: ref},
-                      current_predictions={model.name: cur})
+    r = dataset_drift(
+        adult.train, adult.test, ["age"], reference_predictions={model.name: ref}, current_predictions={model.name: cur}
+    )
     (d,) = r.predictions
     assert d.name == f"prediction: {model.name}"
     expected = ks_2samp(ref_scores.score, cur_scores.score)
@@ -115,9 +125,18 @@ def test_psi_hand_checked():
     assert psi([3, 7], [30, 70]) == pytest.approx(0.0, abs=1e-15)
 
 
-@pytest.mark.parametrize(("value", "band"), [(0.0, "stable"), (0.0999, "stable"), (0.1, "moderate"),
-                                             (0.2499, "moderate"), (0.25, "significant"), (3.0, "significant"),
-                                             (float("nan"), "")])
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [
+        (0.0, "stable"),
+        (0.0999, "stable"),
+        (0.1, "moderate"),
+        (0.2499, "moderate"),
+        (0.25, "significant"),
+        (3.0, "significant"),
+        (float("nan"), ""),
+    ],
+)
 def test_psi_bands(value, band):
     assert psi_band(value) == band
 
@@ -129,18 +148,25 @@ counts = st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size
 @given(st.data())
 def test_psi_and_js_properties(data):
     r = data.draw(counts.filter(lambda v: sum(v) > 0))
-    c = data.draw(st.lists(st.integers(min_value=0, max_value=1000), min_size=len(r), max_size=len(r))
-                  .filter(lambda v: sum(v) > 0))
+    c = data.draw(
+        st.lists(st.integers(min_value=0, max_value=1000), min_size=len(r), max_size=len(r)).filter(
+            lambda v: sum(v) > 0
+        )
+    )
     value = psi(r, c)
     assert value >= 0
     assert value == pytest.approx(psi(c, r), rel=1e-9, abs=1e-12)  # PSI is symmetric
     assert psi(r, r) == pytest.approx(0.0, abs=1e-12)
     assert psi(np.array(r) * 3, c) == pytest.approx(value, rel=1e-9, abs=1e-12)  # only shares matter
-    d = column_drift(pd.Series(np.repeat(np.arange(len(r)), r).astype(str)),
-                     pd.Series(np.repeat(np.arange(len(c)), c).astype(str)), "x")
+    d = column_drift(
+        pd.Series(np.repeat(np.arange(len(r)), r).astype(str)),
+        pd.Series(np.repeat(np.arange(len(c)), c).astype(str)),
+        "x",
+    )
     assert 0.0 <= d.js_distance <= 1.0
-    np.testing.assert_allclose(d.js_distance, jensenshannon(np.array(r) / sum(r), np.array(c) / sum(c), base=2),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        d.js_distance, jensenshannon(np.array(r) / sum(r), np.array(c) / sum(c), base=2), atol=1e-12
+    )
 
 
 def test_bad_counts_are_refused():
@@ -214,8 +240,15 @@ def cli_files(tmp_path_factory):
 
 def _run(args, root):
     env = dict(os.environ, WIT_TUI_CACHE_DIR=str(root / "cache"))
-    return subprocess.run([sys.executable, "-m", "wit_tui", *args], stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, timeout=60, env=env, cwd=root)
+    return subprocess.run(
+        [sys.executable, "-m", "wit_tui", *args],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=root,
+    )
 
 
 def test_load_reference_speaks_of_the_reference_file(cli_files):
@@ -233,8 +266,10 @@ def test_load_reference_speaks_of_the_reference_file(cli_files):
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize(("reference", "needle"), [("missing.csv", "reference file missing.csv does not exist"),
-                                                   ("other.csv", "none of the feature columns")])
+@pytest.mark.parametrize(
+    ("reference", "needle"),
+    [("missing.csv", "reference file missing.csv does not exist"), ("other.csv", "none of the feature columns")],
+)
 def test_cli_bad_reference_exits_2(cli_files, reference, needle):
     proc = _run(["--model", "m.skops", "--data", "d.csv", "--label", "y", "--reference", reference], cli_files)
     assert proc.returncode == 2, proc.stderr

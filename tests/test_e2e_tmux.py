@@ -29,15 +29,31 @@ class Tmux:
         self.name = f"wit-{uuid.uuid4().hex[:8]}"
         self.socket = f"wit-test-{uuid.uuid4().hex[:8]}"
         exports = " ".join(f"{k}={v!s}" for k, v in env.items())
-        subprocess.run([TMUX, "-L", self.socket, "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-                        f"env {exports} TERM=xterm-256color {command}; sleep 30"], check=True)
+        subprocess.run(
+            [
+                TMUX,
+                "-L",
+                self.socket,
+                "new-session",
+                "-d",
+                "-s",
+                self.name,
+                "-x",
+                str(width),
+                "-y",
+                str(height),
+                f"env {exports} TERM=xterm-256color {command}; sleep 30",
+            ],
+            check=True,
+        )
 
     def keys(self, *keys: str) -> None:
         subprocess.run([TMUX, "-L", self.socket, "send-keys", "-t", self.name, *keys], check=True)
 
     def capture(self) -> str:
-        out = subprocess.run([TMUX, "-L", self.socket, "capture-pane", "-p", "-t", self.name], check=True,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [TMUX, "-L", self.socket, "capture-pane", "-p", "-t", self.name], check=True, capture_output=True, text=True
+        )
         return out.stdout
 
     def wait_for(self, *needles: str, timeout: float = 60.0) -> str:

@@ -13,6 +13,7 @@ from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autou
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.session.editing import (
     FeatureSpec,
     add_point,
@@ -30,7 +31,6 @@ from wit_tui.engine.session.editing import (
     step_feature,
     step_value,
 )
-from wit_tui.engine.core.errors import WitError
 
 AGE = FeatureSpec("age", "numeric", integer=True, low=17, high=90, median=37, std=13.8, step=1.0)
 INCOME = FeatureSpec("income", "numeric", integer=False, low=0.0, high=1e5, median=5e4, std=2e4, step=2000.0)
@@ -38,9 +38,22 @@ SEX = FeatureSpec("sex", "categorical", categories=("Female", "Male"), counts=(5
 
 
 # -- parsing --------------------------------------------------------------------
-@pytest.mark.parametrize("text,value", [("42", 42), (" 42 ", 42), ("1,000", 1000), ("1_000", 1000), ("1e2", 100),
-                                        ("37.5", 37.5), ("-3", -3), ("", None), ("?", None), ("NA", None),
-                                        ("missing", None)])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("42", 42),
+        (" 42 ", 42),
+        ("1,000", 1000),
+        ("1_000", 1000),
+        ("1e2", 100),
+        ("37.5", 37.5),
+        ("-3", -3),
+        ("", None),
+        ("?", None),
+        ("NA", None),
+        ("missing", None),
+    ],
+)
 def test_parse_numeric(text, value):
     got = parse_value(AGE, text)
     assert got == value and type(got) is type(value)
@@ -95,8 +108,9 @@ def test_feature_specs_from_data(adult_session):
     wc = feature_spec(adult_session, "workclass")
     assert wc.kind == "categorical" and wc.missing == 963 and "Private" in wc.categories
     assert wc.mode == "Private"
-    assert wc.categories == tuple(c for c in adult_session.data["workclass"].cat.categories
-                                  if (adult_session.data["workclass"] == c).any())
+    assert wc.categories == tuple(
+        c for c in adult_session.data["workclass"].cat.categories if (adult_session.data["workclass"] == c).any()
+    )
 
 
 # -- overlay + live re-inference ------------------------------------------------

@@ -47,7 +47,10 @@ def test_metric_frame_equals_fairlearn(adult_session, sensitive):
         assert mf.group_min() == pytest.approx(ref.group_min()[metric], abs=TOL), metric
         assert mf.group_max() == pytest.approx(ref.group_max()[metric], abs=TOL), metric
         for method in METHODS:
-            assert mf.difference(method) == pytest.approx(ref.difference(method=method)[metric], abs=TOL), (metric, method)
+            assert mf.difference(method) == pytest.approx(ref.difference(method=method)[metric], abs=TOL), (
+                metric,
+                method,
+            )
             assert mf.ratio(method) == pytest.approx(ref.ratio(method=method)[metric], abs=TOL), (metric, method)
 
 
@@ -58,26 +61,43 @@ def test_fairness_functions_equal_fairlearn(adult_session, model, threshold, fea
     for method in METHODS:
         kw = {"sensitive_features": sf, "method": method}
         assert ours.demographic_parity_difference(y, pred, **kw) == pytest.approx(
-            flm.demographic_parity_difference(y, pred, **kw), abs=TOL)
+            flm.demographic_parity_difference(y, pred, **kw), abs=TOL
+        )
         assert ours.demographic_parity_ratio(y, pred, **kw) == pytest.approx(
-            flm.demographic_parity_ratio(y, pred, **kw), abs=TOL)
+            flm.demographic_parity_ratio(y, pred, **kw), abs=TOL
+        )
         assert ours.equalized_odds_difference(y, pred, **kw) == pytest.approx(
-            flm.equalized_odds_difference(y, pred, **kw), abs=TOL)
-        assert ours.equalized_odds_ratio(y, pred, **kw) == pytest.approx(flm.equalized_odds_ratio(y, pred, **kw), abs=TOL)
+            flm.equalized_odds_difference(y, pred, **kw), abs=TOL
+        )
+        assert ours.equalized_odds_ratio(y, pred, **kw) == pytest.approx(
+            flm.equalized_odds_ratio(y, pred, **kw), abs=TOL
+        )
     assert ours.equalized_odds_difference(y, pred, sensitive_features=sf, agg="mean") == pytest.approx(
-        flm.equalized_odds_difference(y, pred, sensitive_features=sf, agg="mean"), abs=TOL)
+        flm.equalized_odds_difference(y, pred, sensitive_features=sf, agg="mean"), abs=TOL
+    )
     assert ours.equalized_odds_ratio(y, pred, sensitive_features=sf, agg="mean") == pytest.approx(
-        flm.equalized_odds_ratio(y, pred, sensitive_features=sf, agg="mean"), abs=TOL)
+        flm.equalized_odds_ratio(y, pred, sensitive_features=sf, agg="mean"), abs=TOL
+    )
 
 
 GAP_REFERENCES = {
-    "demographic_parity_difference": lambda y, p, sf, m: flm.demographic_parity_difference(y, p, sensitive_features=sf, method=m),
+    "demographic_parity_difference": lambda y, p, sf, m: flm.demographic_parity_difference(
+        y, p, sensitive_features=sf, method=m
+    ),
     "demographic_parity_ratio": lambda y, p, sf, m: flm.demographic_parity_ratio(y, p, sensitive_features=sf, method=m),
-    "equalized_odds_difference": lambda y, p, sf, m: flm.equalized_odds_difference(y, p, sensitive_features=sf, method=m),
+    "equalized_odds_difference": lambda y, p, sf, m: flm.equalized_odds_difference(
+        y, p, sensitive_features=sf, method=m
+    ),
     "equalized_odds_ratio": lambda y, p, sf, m: flm.equalized_odds_ratio(y, p, sensitive_features=sf, method=m),
-    "equal_opportunity_difference": lambda y, p, sf, m: flm.equal_opportunity_difference(y, p, sensitive_features=sf, method=m),
-    "accuracy_difference": lambda y, p, sf, m: flm.MetricFrame(metrics=skm.accuracy_score, y_true=y, y_pred=p, sensitive_features=sf).difference(method=m),
-    "f1_ratio": lambda y, p, sf, m: flm.MetricFrame(metrics=skm.f1_score, y_true=y, y_pred=p, sensitive_features=sf).ratio(method=m),
+    "equal_opportunity_difference": lambda y, p, sf, m: flm.equal_opportunity_difference(
+        y, p, sensitive_features=sf, method=m
+    ),
+    "accuracy_difference": lambda y, p, sf, m: flm.MetricFrame(
+        metrics=skm.accuracy_score, y_true=y, y_pred=p, sensitive_features=sf
+    ).difference(method=m),
+    "f1_ratio": lambda y, p, sf, m: flm.MetricFrame(
+        metrics=skm.f1_score, y_true=y, y_pred=p, sensitive_features=sf
+    ).ratio(method=m),
 }
 
 
@@ -108,7 +128,9 @@ def test_score_metric_gaps_equal_fairlearn_with_sklearn_scorers(adult_session):
     sf = s.data["sex"].astype(str)
     auc = flm.MetricFrame(metrics=skm.roc_auc_score, y_true=s.y_positive, y_pred=score, sensitive_features=sf)
     assert gap("auc_difference", sm, whole, names).value == pytest.approx(auc.difference(), abs=TOL)
-    assert gap("auc_ratio", sm, whole, names, "to_overall").value == pytest.approx(auc.ratio(method="to_overall"), abs=TOL)
+    assert gap("auc_ratio", sm, whole, names, "to_overall").value == pytest.approx(
+        auc.ratio(method="to_overall"), abs=TOL
+    )
     ll = flm.MetricFrame(metrics=skm.log_loss, y_true=s.y_positive, y_pred=score, sensitive_features=sf)
     assert gap("log_loss_difference", sm, whole, names).value == pytest.approx(ll.difference(), abs=TOL)
 
@@ -123,7 +145,13 @@ def test_gap_is_not_computable_with_one_group_or_an_undefined_group_metric():
     assert np.isnan(g.value) and "recall" in g.reason and "g:b" in g.reason and "no positive labels" in g.reason
     # Fairlearn would have used TPR = 0 for that group: the frames still hold its numbers
     assert g.frames[0].by_group["g:b"] == 0.0
-    g1 = gap("demographic_parity_difference", binary_slice_metrics(y, score, np.zeros(6, np.int64), 1, 0.5), whole, ["g:a"], by="g")
+    g1 = gap(
+        "demographic_parity_difference",
+        binary_slice_metrics(y, score, np.zeros(6, np.int64), 1, 0.5),
+        whole,
+        ["g:a"],
+        by="g",
+    )
     assert np.isnan(g1.value) and "at least two groups" in g1.reason
     ok = gap("demographic_parity_difference", sm, whole, ["g:a", "g:b"])
     assert ok.value == pytest.approx(2 / 3 - 1 / 3) and ok.reason == ""
@@ -132,7 +160,9 @@ def test_gap_is_not_computable_with_one_group_or_an_undefined_group_metric():
 def test_metric_frame_edge_cases_follow_fairlearn():
     zero = MetricFrame("selection_rate", 0.0, {"a": 0.0, "b": 0.0})
     assert np.isnan(zero.ratio())  # 0 / 0, as pandas
-    ref = flm.MetricFrame(metrics=flm.selection_rate, y_true=[0, 1, 0, 1], y_pred=[0, 0, 0, 0], sensitive_features=["a", "a", "b", "b"])
+    ref = flm.MetricFrame(
+        metrics=flm.selection_rate, y_true=[0, 1, 0, 1], y_pred=[0, 0, 0, 0], sensitive_features=["a", "a", "b", "b"]
+    )
     assert np.isnan(ref.ratio())
     assert zero.difference() == ref.difference() == 0.0
     nan_group = MetricFrame("auc", 0.8, {"a": 0.9, "b": float("nan"), "c": 0.6})
@@ -147,6 +177,8 @@ def test_sensitive_features_as_a_dataframe_cross(adult_session):
     y, pred = _predictions(adult_session, 0, 0.5)
     sf = adult_session.data[["sex", "race"]].astype(str)
     assert ours.demographic_parity_difference(y, pred, sensitive_features=sf) == pytest.approx(
-        flm.demographic_parity_difference(y, pred, sensitive_features=sf), abs=TOL)
+        flm.demographic_parity_difference(y, pred, sensitive_features=sf), abs=TOL
+    )
     assert ours.equalized_odds_difference(y, pred, sensitive_features=pd.DataFrame(sf)) == pytest.approx(
-        flm.equalized_odds_difference(y, pred, sensitive_features=sf), abs=TOL)
+        flm.equalized_odds_difference(y, pred, sensitive_features=sf), abs=TOL
+    )

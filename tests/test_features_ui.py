@@ -11,15 +11,15 @@ from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
 from textual.widgets import DataTable, OptionList
 
-from wit_tui.tui.app import WitApp
 from wit_tui.engine import Session
 from wit_tui.engine.analysis.drift import column_drift
 from wit_tui.engine.analysis.importance import sample_rows
-from wit_tui.engine.data.loading import LoadedModel
-from wit_tui.engine.data.scoring import labels_from
 from wit_tui.engine.analysis.stats import SplitHistogram, dataset_stats
 from wit_tui.engine.analysis.surrogate import fit_surrogate
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.data.scoring import labels_from
 from wit_tui.sample_models.recipes import adult_data
+from wit_tui.tui.app import WitApp
 from wit_tui.tui.views.features.view import FeaturesView
 
 
@@ -151,8 +151,14 @@ async def test_importance_progress_cancel_raw_and_engineered(adult_session):
         text = screen_text(app)
         assert "300 rows ×" in text and "2 repeats, seed 0" in text and "drop in ROC AUC vs ground truth" in text
         rows = sample_rows(np.arange(s.n_rows), 300, 0)
-        ref = permutation_importance(s.models[0].estimator, s.model_input(0).iloc[rows], s.y[rows],
-                                     scoring="roc_auc", n_repeats=2, random_state=0)
+        ref = permutation_importance(
+            s.models[0].estimator,
+            s.model_input(0).iloc[rows],
+            s.y[rows],
+            scoring="roc_auc",
+            n_repeats=2,
+            random_state=0,
+        )
         j = s.model_columns[0].index("marital_status")
         assert f"{ref.importances_mean[j]:.4f}" in text and "marital_status" in text
 
@@ -228,8 +234,9 @@ async def test_surrogate_rules_depth_and_export(adult_session, tmp_path):
         await pilot.press("u")
         await settle(app, pilot)
         sc = s.scores(0)
-        expected = fit_surrogate(s.data, s.features, labels_from(sc.score, sc.proba, s.task), classification=True,
-                                 depth=3, model="logreg")
+        expected = fit_surrogate(
+            s.data, s.features, labels_from(sc.score, sc.proba, s.task), classification=True, depth=3, model="logreg"
+        )
         text = screen_text(app)
         assert "Surrogate trees" in text and f"logreg {expected.fidelity:.3f}" in text
         assert "not the label" in text and "├ " in text

@@ -10,23 +10,26 @@ from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autou
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wit_tui.engine.whatif import browse
-from wit_tui.engine.session.editing import edit_text
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.session.editing import edit_text
+from wit_tui.engine.whatif import browse
 from wit_tui.engine.whatif.filtering import evaluate, parse_filter
 
 
-@pytest.mark.parametrize("expr", [
-    'age > 40 and sex == "Female"',
-    "education in ['Masters', 'Doctorate'] and not (hours_per_week < 40)",
-    "18 <= age < 30",
-    "capital_gain > capital_loss",
-    "(age < 25 or age >= 65) and race != 'White'",
-    "education_num == 13 | (sex == 'Male' & hours_per_week > 60)",
-    "~(workclass == 'Private')",
-    "workclass not in ['Private', 'Self-emp-not-inc']",
-    "age > -1e3",
-])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        'age > 40 and sex == "Female"',
+        "education in ['Masters', 'Doctorate'] and not (hours_per_week < 40)",
+        "18 <= age < 30",
+        "capital_gain > capital_loss",
+        "(age < 25 or age >= 65) and race != 'White'",
+        "education_num == 13 | (sex == 'Male' & hours_per_week > 60)",
+        "~(workclass == 'Private')",
+        "workclass not in ['Private', 'Self-emp-not-inc']",
+        "age > -1e3",
+    ],
+)
 def test_examples_match_pandas_query(adult_session, expr):
     df = adult_session.data
     mask = evaluate(expr, df)
@@ -41,31 +44,34 @@ def test_is_missing(adult_session):
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("expr,needle", [
-    ("__import__('os')", "Function calls are not supported"),
-    ("__import__('os').system('echo hi')", "Function calls are not supported"),
-    ("age.__class__", "Attribute access"),
-    ("age.__class__.__bases__", "Attribute access"),
-    ("sex.str.len() > 3", "Function calls"),
-    ("@threshold < age", "@variables are not supported"),
-    ("`age` > 3", "Backticks are not supported"),
-    ("age + 1 > 3", "Arithmetic is not supported"),
-    ("age = 3", "use =="),
-    ("sex == Female", "There is no column 'Female'"),
-    ("agee > 3", "Did you mean age"),
-    ("age > 'old'", "compare it with a number"),
-    ("sex > 'F'", "only ==, !=, in and is missing"),
-    ("sex == 1", "put the value in quotes"),
-    ("(age > 3", "closing )"),
-    ("age > 3)", "Unexpected text"),
-    ("age > 3 sex == 'Male'", "Expected and / or"),
-    ("sex == 'Male", "not closed"),
-    ("age", "alone is not a condition"),
-    ("", "empty"),
-    ("lambda: 1", "no column 'lambda'"),
-    ("[x for x in age]", "Expected a column name or a value"),
-    ("age in age", "a list such as"),
-])
+@pytest.mark.parametrize(
+    "expr,needle",
+    [
+        ("__import__('os')", "Function calls are not supported"),
+        ("__import__('os').system('echo hi')", "Function calls are not supported"),
+        ("age.__class__", "Attribute access"),
+        ("age.__class__.__bases__", "Attribute access"),
+        ("sex.str.len() > 3", "Function calls"),
+        ("@threshold < age", "@variables are not supported"),
+        ("`age` > 3", "Backticks are not supported"),
+        ("age + 1 > 3", "Arithmetic is not supported"),
+        ("age = 3", "use =="),
+        ("sex == Female", "There is no column 'Female'"),
+        ("agee > 3", "Did you mean age"),
+        ("age > 'old'", "compare it with a number"),
+        ("sex > 'F'", "only ==, !=, in and is missing"),
+        ("sex == 1", "put the value in quotes"),
+        ("(age > 3", "closing )"),
+        ("age > 3)", "Unexpected text"),
+        ("age > 3 sex == 'Male'", "Expected and / or"),
+        ("sex == 'Male", "not closed"),
+        ("age", "alone is not a condition"),
+        ("", "empty"),
+        ("lambda: 1", "no column 'lambda'"),
+        ("[x for x in age]", "Expected a column name or a value"),
+        ("age in age", "a list such as"),
+    ],
+)
 def test_rejected_with_one_clear_message(adult_session, expr, needle):
     with pytest.raises(WitError) as err:
         evaluate(expr, adult_session.data)
@@ -128,8 +134,7 @@ def expression(depth: int = 2):
     sub = expression(depth - 1)
     return st.one_of(
         base,
-        st.tuples(sub, st.sampled_from([" and ", " or ", " & ", " | "]), sub).map(
-            lambda t: f"({t[0]}){t[1]}({t[2]})"),
+        st.tuples(sub, st.sampled_from([" and ", " or ", " & ", " | "]), sub).map(lambda t: f"({t[0]}){t[1]}({t[2]})"),
         sub.map(lambda e: f"not ({e})"),
         sub.map(lambda e: f"~({e})"),
     )
@@ -139,11 +144,13 @@ def expression(depth: int = 2):
 def frames(draw):
     n = draw(st.integers(1, 30))
     num = st.one_of(st.none(), st.integers(-3, 3).map(float), st.sampled_from([0.5, -1.5, 2.25]))
-    frame = pd.DataFrame({
-        "x": draw(st.lists(num, min_size=n, max_size=n)),
-        "y": draw(st.lists(num, min_size=n, max_size=n)),
-        "c": draw(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=n, max_size=n)),
-    })
+    frame = pd.DataFrame(
+        {
+            "x": draw(st.lists(num, min_size=n, max_size=n)),
+            "y": draw(st.lists(num, min_size=n, max_size=n)),
+            "c": draw(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=n, max_size=n)),
+        }
+    )
     frame["x"] = frame["x"].astype(float)
     frame["y"] = frame["y"].astype(float)
     if draw(st.booleans()):

@@ -22,7 +22,12 @@ def run_python(code: str, tmp_path) -> dict:
     env = dict(os.environ, WIT_TUI_CACHE_DIR=str(tmp_path / "cache"))
     proc = subprocess.run(
         [sys.executable, "-c", HEADER + textwrap.dedent(code)],
-        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
     )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -42,8 +47,19 @@ def test_engine_and_cli_import_without_textual(tmp_path):
         tmp_path,
     )
     # discovery worked: the engine's known modules are among those imported
-    for expected in ("core.errors", "data.loading", "data.tasks", "session.session", "data.scoring", "analysis.stats",
-                     "metrics.binary", "analysis.performance", "demo", "validation.run", "whatif.counterfactual"):
+    for expected in (
+        "core.errors",
+        "data.loading",
+        "data.tasks",
+        "session.session",
+        "data.scoring",
+        "analysis.stats",
+        "metrics.binary",
+        "analysis.performance",
+        "demo",
+        "validation.run",
+        "whatif.counterfactual",
+    ):
         assert f"wit_tui.engine.{expected}" in result["modules"]
     assert result["textual"] == []
 

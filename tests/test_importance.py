@@ -6,10 +6,16 @@ import numpy as np
 import pytest
 from sklearn.inspection import permutation_importance
 
-from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.analysis.importance import (
-    Cancelled, check_repeats, check_sample_size, engineered_view, model_importance, own_importance, sample_rows,
+    Cancelled,
+    check_repeats,
+    check_sample_size,
+    engineered_view,
+    model_importance,
+    own_importance,
+    sample_rows,
 )
+from wit_tui.engine.core.errors import WitError
 
 SAMPLE, REPEATS, SEED = 200, 2, 7
 
@@ -37,9 +43,18 @@ def adult_results(adult):
     out = []
     for i, m in enumerate(s.models):
         ticks.append([])
-        out.append(model_importance(m.estimator, s.model_input(i).iloc[rows], s.y[rows], s.task, model=m.name,
-                                    n_repeats=REPEATS, random_state=SEED,
-                                    progress=lambda d, t, k=ticks[-1]: k.append((d, t))))
+        out.append(
+            model_importance(
+                m.estimator,
+                s.model_input(i).iloc[rows],
+                s.y[rows],
+                s.task,
+                model=m.name,
+                n_repeats=REPEATS,
+                random_state=SEED,
+                progress=lambda d, t, k=ticks[-1]: k.append((d, t)),
+            )
+        )
     return out, ticks
 
 
@@ -48,8 +63,9 @@ def test_raw_importance_equals_sklearn(adult, adult_results):
     results, _ = adult_results
     for i, r in enumerate(results):
         X = s.model_input(i).iloc[rows]
-        ref = permutation_importance(s.models[i].estimator, X, s.y[rows], scoring="roc_auc", n_repeats=REPEATS,
-                                     random_state=SEED)
+        ref = permutation_importance(
+            s.models[i].estimator, X, s.y[rows], scoring="roc_auc", n_repeats=REPEATS, random_state=SEED
+        )
         assert r.scoring == "roc_auc" and r.target == "ground truth"
         assert r.raw.names == tuple(X.columns)
         np.testing.assert_array_equal(r.raw.importances, ref.importances)
@@ -103,16 +119,23 @@ def test_cancel_stops_inside_sklearns_loop(adult):
         return len(calls) > 3
 
     with pytest.raises(Cancelled):
-        model_importance(s.models[0].estimator, s.model_input(0).iloc[rows[:50]], s.y[rows[:50]], s.task,
-                         n_repeats=1, is_cancelled=cancelled)
+        model_importance(
+            s.models[0].estimator,
+            s.model_input(0).iloc[rows[:50]],
+            s.y[rows[:50]],
+            s.task,
+            n_repeats=1,
+            is_cancelled=cancelled,
+        )
     assert len(calls) == 4
 
 
 def test_multiclass_and_regression_scoring(wine_session, diabetes_session):
     w = wine_session
     r = model_importance(w.models[1].estimator, w.model_input(1), w.y, w.task, n_repeats=2, random_state=0)
-    ref = permutation_importance(w.models[1].estimator, w.model_input(1), w.y, scoring="accuracy", n_repeats=2,
-                                 random_state=0)
+    ref = permutation_importance(
+        w.models[1].estimator, w.model_input(1), w.y, scoring="accuracy", n_repeats=2, random_state=0
+    )
     assert r.scoring == "accuracy"
     np.testing.assert_array_equal(r.raw.importances, ref.importances)
     assert r.engineered is None and "not a Pipeline" in r.engineered_note  # a bare HistGradientBoostingClassifier
@@ -121,8 +144,9 @@ def test_multiclass_and_regression_scoring(wine_session, diabetes_session):
     np.testing.assert_allclose(r0.own.values, np.abs(w.models[0].estimator[-1].coef_).mean(axis=0))
     d = diabetes_session
     r = model_importance(d.models[0].estimator, d.model_input(0), d.y, d.task, n_repeats=2, random_state=1)
-    ref = permutation_importance(d.models[0].estimator, d.model_input(0), d.y, scoring="r2", n_repeats=2,
-                                 random_state=1)
+    ref = permutation_importance(
+        d.models[0].estimator, d.model_input(0), d.y, scoring="r2", n_repeats=2, random_state=1
+    )
     assert r.scoring_label == "R²"
     np.testing.assert_array_equal(r.raw.importances, ref.importances)
 
@@ -130,8 +154,9 @@ def test_multiclass_and_regression_scoring(wine_session, diabetes_session):
 def test_without_label_the_models_predictions_stand_in(diabetes_session):
     d = diabetes_session
     own = d.scores(1).score
-    r = model_importance(d.models[1].estimator, d.model_input(1), own, d.task, target="the model's own predictions",
-                         n_repeats=1)
+    r = model_importance(
+        d.models[1].estimator, d.model_input(1), own, d.task, target="the model's own predictions", n_repeats=1
+    )
     assert r.raw.baseline == pytest.approx(1.0)  # R² of the model against itself
     assert own_importance(d.models[1].estimator, r.raw.names) is None
 
@@ -176,6 +201,7 @@ def test_integer_classes_held_as_objects():
     s = Session(frame, [LoadedModel("lr", LogisticRegression().fit(frame[["a", "b"]], frame["y"]))], label="y")
     assert s.y.dtype == object
     r = model_importance(s.models[0].estimator, s.model_input(0), s.y, s.task, n_repeats=2, random_state=0)
-    ref = permutation_importance(s.models[0].estimator, s.model_input(0), frame["y"], scoring="roc_auc", n_repeats=2,
-                                 random_state=0)
+    ref = permutation_importance(
+        s.models[0].estimator, s.model_input(0), frame["y"], scoring="roc_auc", n_repeats=2, random_state=0
+    )
     np.testing.assert_array_equal(r.raw.importances, ref.importances)

@@ -126,8 +126,14 @@ def test_data_binary_garbage(tmp_path):
 @pytest.mark.parametrize("sep", [";", "\t"], ids=["semicolon", "tab"])
 def test_data_other_separators(tmp_path, sep):
     path = tmp_path / "data.csv"
-    path.write_text(sep.join(["age", "city", "score"]) + "\n" + sep.join(["31", "Paris", "0.5"]) + "\n"
-                    + sep.join(["47", "Lyon", "1.25"]) + "\n")
+    path.write_text(
+        sep.join(["age", "city", "score"])
+        + "\n"
+        + sep.join(["31", "Paris", "0.5"])
+        + "\n"
+        + sep.join(["47", "Lyon", "1.25"])
+        + "\n"
+    )
     frame = load_data(path)
     assert list(frame.columns) == ["age", "city", "score"]
     assert frame["age"].tolist() == [31, 47]
@@ -172,8 +178,8 @@ def test_data_utf8_multibyte_char_across_64k_boundary(tmp_path):
     head = b"name,value\n"
     # Place "é" (2 bytes in UTF-8) so that its first byte is the last byte of the 64 KiB window.
     filler = b"x" * (64 * 1024 - len(head) - 1)
-    content = head + filler + "é,1\nü,2\n".encode("utf-8")
-    assert content[64 * 1024 - 1: 64 * 1024 + 1] == "é".encode("utf-8")
+    content = head + filler + "é,1\nü,2\n".encode()
+    assert content[64 * 1024 - 1 : 64 * 1024 + 1] == "é".encode()
     path.write_bytes(content)
     frame = load_data(path)
     assert frame["name"].iloc[0] == "x" * len(filler) + "é"
@@ -181,12 +187,14 @@ def test_data_utf8_multibyte_char_across_64k_boundary(tmp_path):
 
 
 def test_data_parquet_round_trip(tmp_path):
-    original = pd.DataFrame({
-        "n": np.arange(5, dtype=np.int64),
-        "x": [0.5, np.nan, 2.0, 3.5, -1.0],
-        "s": ["a", "b", None, "d", "e"],
-        "c": pd.Categorical(["u", "v", "u", "w", "v"]),
-    })
+    original = pd.DataFrame(
+        {
+            "n": np.arange(5, dtype=np.int64),
+            "x": [0.5, np.nan, 2.0, 3.5, -1.0],
+            "s": ["a", "b", None, "d", "e"],
+            "c": pd.Categorical(["u", "v", "u", "w", "v"]),
+        }
+    )
     path = tmp_path / "data.parquet"
     original.to_parquet(path)
     pd.testing.assert_frame_equal(load_data(path), original)
@@ -253,7 +261,9 @@ def test_joblib_with_trust_loads(tmp_path, frame, binary_model):
     model = load_model(path, trust=True)
     assert model.name == "model" and model.path == path
     assert isinstance(model.estimator, LogisticRegression)
-    np.testing.assert_array_equal(model.estimator.predict_proba(frame[FEATURES]), binary_model.predict_proba(frame[FEATURES]))
+    np.testing.assert_array_equal(
+        model.estimator.predict_proba(frame[FEATURES]), binary_model.predict_proba(frame[FEATURES])
+    )
 
 
 def test_skops_pipeline_loads_without_trust(tmp_path, frame):
@@ -274,7 +284,9 @@ def untrusted_skops(tmp_path, monkeypatch, frame):
     monkeypatch.syspath_prepend(str(mod_dir))
     import wit_user_funcs
 
-    pipe = make_pipeline(FunctionTransformer(wit_user_funcs.double), LogisticRegression()).fit(frame[FEATURES], frame["y"])
+    pipe = make_pipeline(FunctionTransformer(wit_user_funcs.double), LogisticRegression()).fit(
+        frame[FEATURES], frame["y"]
+    )
     path = tmp_path / "custom.skops"
     sio.dump(pipe, path)
     yield path, pipe
@@ -536,7 +548,7 @@ def test_infer_matches_full_scoring(adult):
         assert len(one) == n_models
         for i in range(n_models):
             assert len(one[i]) == 1
-            np.testing.assert_allclose(one[i].score, full[i].score[r: r + 1], rtol=1e-12)
+            np.testing.assert_allclose(one[i].score, full[i].score[r : r + 1], rtol=1e-12)
             assert one[i].label[0] == full[i].label[r]
     # infer scores one row on the side: the cached full scores are untouched
     for i in range(n_models):

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn import metrics as skm
 
-from wit_tui.engine.metrics.binary import ThresholdIndex, multiclass_metrics, regression_metrics
 from wit_tui.engine.analysis.performance import labelled_mask, model_performance, threshold_index
+from wit_tui.engine.metrics.binary import ThresholdIndex, multiclass_metrics, regression_metrics
 
 TOL = 1e-9
 
@@ -18,7 +18,10 @@ def _sk_binary(y: np.ndarray, score: np.ndarray, t: float) -> dict[str, float]:
     pred = score >= t
     tn, fp, fn, tp = skm.confusion_matrix(y, pred, labels=[False, True]).ravel()
     return {
-        "tp": tp, "fp": fp, "tn": tn, "fn": fn,
+        "tp": tp,
+        "fp": fp,
+        "tn": tn,
+        "fn": fn,
         "accuracy": skm.accuracy_score(y, pred),
         "precision": skm.precision_score(y, pred, zero_division=0.0),
         "recall": skm.recall_score(y, pred, zero_division=0.0),
@@ -40,8 +43,21 @@ def test_adult_threshold_metrics_equal_sklearn(adult_session, model):
     score = s.scores(model).score
     idx = threshold_index(s, model)
     # grid thresholds, exact score values (ties at the threshold) and the extremes
-    thresholds = [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0, float(score[0]), float(score[123]), float(np.median(score)),
-                  float(score.min()), float(score.max()), float(np.nextafter(score.max(), 2))]
+    thresholds = [
+        0.0,
+        0.1,
+        0.25,
+        0.5,
+        0.75,
+        0.9,
+        1.0,
+        float(score[0]),
+        float(score[123]),
+        float(np.median(score)),
+        float(score.min()),
+        float(score.max()),
+        float(np.nextafter(score.max(), 2)),
+    ]
     for t in thresholds:
         _assert_binary_equal(idx.at(t), _sk_binary(y, score, t))
 
@@ -93,7 +109,9 @@ def test_wine_multiclass_equal_sklearn(wine_session):
         m = p.multiclass
         assert m.accuracy == pytest.approx(skm.accuracy_score(y, pred.astype(str)), abs=TOL)
         assert m.f1_macro == pytest.approx(skm.f1_score(y, pred.astype(str), average="macro"), abs=TOL)
-        np.testing.assert_array_equal(m.confusion_matrix, skm.confusion_matrix(y, pred.astype(str), labels=[str(c) for c in s.task.classes]))
+        np.testing.assert_array_equal(
+            m.confusion_matrix, skm.confusion_matrix(y, pred.astype(str), labels=[str(c) for c in s.task.classes])
+        )
 
 
 def test_diabetes_regression_equal_sklearn(diabetes_session):
@@ -125,7 +143,9 @@ def test_multiclass_and_regression_helpers_on_toy_input():
     assert r.mae == pytest.approx(2 / 3) and r.rmse == pytest.approx(np.sqrt(4 / 3))
 
 
-scores_st = st.lists(st.sampled_from([0.0, 0.1, 0.2, 0.25, 0.5, 0.7, 0.9, 1.0]) | st.floats(0, 1), min_size=2, max_size=60)
+scores_st = st.lists(
+    st.sampled_from([0.0, 0.1, 0.2, 0.25, 0.5, 0.7, 0.9, 1.0]) | st.floats(0, 1), min_size=2, max_size=60
+)
 
 
 @settings(max_examples=150, deadline=None)

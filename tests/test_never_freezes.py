@@ -6,9 +6,9 @@ from __future__ import annotations
 from helpers import screen_text, settle
 from test_features_ui import fill, open_features
 
-from wit_tui.tui.app import WitApp
 from wit_tui.engine.analysis.performance import model_performance
 from wit_tui.render.format import fmt
+from wit_tui.tui.app import WitApp
 
 
 async def _pause(pilot, n: int = 2) -> None:

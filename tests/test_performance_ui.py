@@ -6,15 +6,15 @@ import numpy as np
 import pytest
 from helpers import screen_text, settle
 
-from wit_tui.tui.app import WitApp
 from wit_tui.engine import Session
 from wit_tui.engine.analysis.ground_truth import ground_truth
 from wit_tui.engine.analysis.performance import model_performance, slice_indexes, truth_index, truth_performance
-from wit_tui.engine.slicing import slice_by
-from wit_tui.engine.metrics.thresholds import CONSTRAINED, cost_optimal_threshold, optimise
 from wit_tui.engine.analysis.worst_slices import session_worst_slices
+from wit_tui.engine.metrics.thresholds import CONSTRAINED, cost_optimal_threshold, optimise
+from wit_tui.engine.slicing import slice_by
 from wit_tui.render.format import fmt
 from wit_tui.render.tables import num, signed, thr
+from wit_tui.tui.app import WitApp
 
 # strategy -> how many times to press "down" after "home" in the strategy dialog (custom is first)
 STRATEGY_KEYS = {"single": 1, "group": 2, "demographic_parity": 3, "equal_opportunity": 4, "equal_accuracy": 5}

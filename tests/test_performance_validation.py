@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from helpers import screen_text, settle
 
-from wit_tui.tui.app import WitApp
 from wit_tui.engine.validation.run import load_config, validate_session
+from wit_tui.tui.app import WitApp
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -11,9 +11,9 @@ from sklearn import metrics as skm
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from wit_tui.engine import Session, WitError, load_data, load_model
+from wit_tui.engine.analysis.performance import model_performance
 from wit_tui.engine.data import loading
 from wit_tui.engine.data.loading import LoadedModel
-from wit_tui.engine.analysis.performance import model_performance
 from wit_tui.engine.data.scoring import MAX_FAILED_ROWS, score_frame
 from wit_tui.engine.data.tasks import detect_task
 

@@ -22,8 +22,15 @@ TOL = 1e-12
 def start(args, cwd):
     env = dict(os.environ, CI="true")  # WIT_TUI_CACHE_DIR comes from conftest: the demo models are already trained
     env.pop("FORCE_COLOR", None)
-    return subprocess.Popen([sys.executable, "-m", "wit_tui", *map(str, args)], stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
+    return subprocess.Popen(
+        [sys.executable, "-m", "wit_tui", *map(str, args)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=cwd,
+    )
 
 
 def finish(p, timeout=120):
@@ -45,33 +52,85 @@ def runs(adult_session, tmp_path_factory):
     frame["y"] = np.where(frame["a"] > 0, "pos", "neg")
     sio.dump(LogisticRegression().fit(frame[["a", "b"]], frame["y"]), root / "model.skops")
     frame.to_csv(root / "data.csv", index=False)
-    (root / "bad.toml").write_text('[[metrics]]\nname = "auc"\nvalue_threshold = { lower_bound = 0.7, uper_bound = 1 }\n')
+    (root / "bad.toml").write_text(
+        '[[metrics]]\nname = "auc"\nvalue_threshold = { lower_bound = 0.7, uper_bound = 1 }\n'
+    )
     (root / "broken.toml").write_text('[[metrics]\nname = "auc"\n')
-    (root / "cross_no_specs.toml").write_text('[[metrics]]\nname = "recall"\n'
-                                              'cross_slice_threshold = { lower_bound = -0.1, upper_bound = 0.1 }\n')
+    (root / "cross_no_specs.toml").write_text(
+        '[[metrics]]\nname = "recall"\ncross_slice_threshold = { lower_bound = -0.1, upper_bound = 0.1 }\n'
+    )
     (root / "cross_gap.toml").write_text(
         '[[metrics]]\nname = "demographic_parity_difference"\nby = "sex"\ncross_slice_threshold = { upper_bound = 0.1 }\n'
         '[[cross_slicing_specs]]\nbaseline_spec = { feature_values = { race = "White" } }\n'
-        'slicing_specs = [ { feature_values = { race = "Black" } } ]\n')
-    (root / "change.toml").write_text('[[metrics]]\nname = "auc"\nvalue_threshold = { lower_bound = 0.6 }\n'
-                                      'change_threshold = { direction = "higher_is_better", absolute = -0.01 }\n')
+        'slicing_specs = [ { feature_values = { race = "Black" } } ]\n'
+    )
+    (root / "change.toml").write_text(
+        '[[metrics]]\nname = "auc"\nvalue_threshold = { lower_bound = 0.6 }\n'
+        'change_threshold = { direction = "higher_is_better", absolute = -0.01 }\n'
+    )
     own = ["--candidate", root / "model.skops", "--data", root / "data.csv", "--label", "y"]
     commands = {
         "pass": ["validate", "--demo", "adult", "--config", EXAMPLES / "validate-adult.toml", "-o", root / "pass.json"],
-        "fail": ["validate", "--demo", "adult", "--config", EXAMPLES / "validate-adult-strict.toml", "-o", root / "fail.json"],
+        "fail": [
+            "validate",
+            "--demo",
+            "adult",
+            "--config",
+            EXAMPLES / "validate-adult-strict.toml",
+            "-o",
+            root / "fail.json",
+        ],
         "bad_config": ["validate", "--demo", "adult", "--config", root / "bad.toml", "-o", root / "bad.json"],
         "broken_config": ["validate", "--demo", "adult", "--config", root / "broken.toml"],
-        "cross_no_specs": ["validate", "--demo", "adult", "--config", root / "cross_no_specs.toml", "-o", root / "x.json"],
+        "cross_no_specs": [
+            "validate",
+            "--demo",
+            "adult",
+            "--config",
+            root / "cross_no_specs.toml",
+            "-o",
+            root / "x.json",
+        ],
         "cross_gap": ["validate", "--demo", "adult", "--config", root / "cross_gap.toml"],
         "no_config": ["validate", "--demo", "adult"],
         "bad_option": ["validate", "--demo", "adult", "--config", root / "bad.toml", "--frobnicate"],
         "no_baseline": [*["validate"], *own, "--config", root / "change.toml"],
-        "rubber_stamp": [*["validate"], *own, "--config", root / "change.toml", "--rubber-stamp", "-o", root / "stamp.json"],
+        "rubber_stamp": [
+            *["validate"],
+            *own,
+            "--config",
+            root / "change.toml",
+            "--rubber-stamp",
+            "-o",
+            root / "stamp.json",
+        ],
         "report_json": ["report", "--demo", "adult", "--slice", "sex", "--threshold", "0.4", "--format", "json"],
-        "report_text": ["report", "--model", root / "model.skops", "--data", root / "data.csv", "--label", "y",
-                        "--slice", "a,b", "--buckets", "2"],
-        "report_md": ["report", "--model", root / "model.skops", "--data", root / "data.csv", "--label", "y",
-                      "--slice", "a", "-o", root / "report.md"],
+        "report_text": [
+            "report",
+            "--model",
+            root / "model.skops",
+            "--data",
+            root / "data.csv",
+            "--label",
+            "y",
+            "--slice",
+            "a,b",
+            "--buckets",
+            "2",
+        ],
+        "report_md": [
+            "report",
+            "--model",
+            root / "model.skops",
+            "--data",
+            root / "data.csv",
+            "--label",
+            "y",
+            "--slice",
+            "a",
+            "-o",
+            root / "report.md",
+        ],
         "report_bad_slice": ["report", "--model", root / "model.skops", "--data", root / "data.csv", "--slice", "zzz"],
     }
     running = {name: start(args, root) for name, args in commands.items()}
@@ -104,18 +163,27 @@ def test_passing_config_exits_0_with_a_tfma_result(runs, adult_session):
     assert doc["validation_ok"] is True and doc["missing_thresholds"] is False and doc["rubber_stamp"] is False
     assert doc["metric_validations_per_slice"] == [] and doc["missing_slices"] == []
     assert doc["candidate_model_name"] == "hgb" and doc["baseline_model_name"] == "logreg"
-    details = {json.dumps(d.get("slicing_spec", d.get("cross_slicing_spec")), sort_keys=True): d["num_matching_slices"]
-               for d in doc["validation_details"]["slicing_details"]}
-    assert details == {"{}": 1, '{"feature_keys": ["sex"]}': 2, '{"feature_values": {"race": "White"}}': 1,
-                       '{"feature_keys": ["age"]}': 4,
-                       '{"baseline_spec": {"feature_values": {"sex": "Male"}}, '
-                       '"slicing_specs": [{"feature_values": {"sex": "Female"}}]}': 1}
+    details = {
+        json.dumps(d.get("slicing_spec", d.get("cross_slicing_spec")), sort_keys=True): d["num_matching_slices"]
+        for d in doc["validation_details"]["slicing_details"]
+    }
+    assert details == {
+        "{}": 1,
+        '{"feature_keys": ["sex"]}': 2,
+        '{"feature_values": {"race": "White"}}': 1,
+        '{"feature_keys": ["age"]}': 4,
+        '{"baseline_spec": {"feature_values": {"sex": "Male"}}, '
+        '"slicing_specs": [{"feature_values": {"sex": "Female"}}]}': 1,
+    }
     assert all(c["ok"] for c in doc["checks"]) and len(doc["checks"]) > 40
     assert doc["missing_cross_slices"] == []
     # the cross-slice check: recall(Male) - recall(Female) of the candidate at 0.5, as sklearn computes it
     (cross,) = [c for c in doc["checks"] if c["kind"] == "cross_slice"]
     assert cross["slice"] == "sex:Male vs sex:Female" and "slice_key" not in cross
-    assert cross["cross_slice_key"] == {"baseline_slice_key": {"sex": "Male"}, "comparison_slice_key": {"sex": "Female"}}
+    assert cross["cross_slice_key"] == {
+        "baseline_slice_key": {"sex": "Male"},
+        "comparison_slice_key": {"sex": "Female"},
+    }
     assert cross["metric_key"] == {"name": "recall", "model_name": "hgb", "is_diff": False}
     y, pred = adult_session.y_positive, adult_session.scores(1).score >= 0.5
     sex = adult_session.data["sex"].to_numpy()
@@ -216,8 +284,14 @@ def test_report_text_is_plain_off_a_terminal(runs):
     assert "\x1b[" not in out and "┌" not in out  # no colour codes, no plotext plot without a TTY
     frame = pd.read_csv(runs["root"] / "data.csv")
     lo, mid, hi = np.quantile(frame["a"], [0, 0.5, 1])
-    for needle in ("Performance", "Slices by a × b", "Numeric features", "auc", "example_count",
-                   f"[{lo:.6g}, {mid:.6g}]"):
+    for needle in (
+        "Performance",
+        "Slices by a × b",
+        "Numeric features",
+        "auc",
+        "example_count",
+        f"[{lo:.6g}, {mid:.6g}]",
+    ):
         assert needle in out, needle
 
 
@@ -257,8 +331,9 @@ def test_headless_commands_never_import_textual(runs):
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'textual_')))\n"
         "print('RESULT', a, b, bad)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root,
-                          stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=root, stdin=subprocess.DEVNULL
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().splitlines()[-1] == "RESULT 0 0 []"
 
@@ -288,8 +363,13 @@ def bracket_session():
 
     rng = np.random.default_rng(3)
     n = 200
-    frame = pd.DataFrame({"x": rng.normal(size=n), "g": rng.choice(["[/]", "[bold]B", "plain"], size=n),
-                          "h": rng.choice(["u", "v"], size=n)})
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=n),
+            "g": rng.choice(["[/]", "[bold]B", "plain"], size=n),
+            "h": rng.choice(["u", "v"], size=n),
+        }
+    )
     frame["y"] = np.where(frame["x"] + rng.normal(scale=0.5, size=n) > 0, "yes", "no")
     model = LogisticRegression().fit(frame[["x"]], frame["y"])
     return Session(frame, [LoadedModel("[red]m", model)], label="y", features=["x", "g", "h"], positive="yes")
@@ -311,24 +391,29 @@ def test_values_that_look_like_markup_print_as_they_are(bracket_session):
     """A category such as "[/]" is data: the text report and the validation table print it, never crash (exit 3)."""
     import tomllib
 
-    from wit_tui.render import report as render
     from wit_tui.engine.report import build_report
     from wit_tui.engine.validation.run import parse_config, validate_session
+    from wit_tui.render import report as render
 
     report = build_report(bracket_session, slice_features=["g"])
     for text in (render.report_text(report), _printed(render.report_renderables(report))):
         assert "[/]" in text and "[bold]B" in text and "[red]m" in text
     assert "[/]" in render.report_markdown(report)
-    cfg = parse_config(tomllib.loads('[[metrics]]\nname = "example_count"\nvalue_threshold = { lower_bound = 1 }\n'
-                                      '[[slicing_specs]]\nfeature_keys = ["g"]\n'), source="t.toml")
+    cfg = parse_config(
+        tomllib.loads(
+            '[[metrics]]\nname = "example_count"\nvalue_threshold = { lower_bound = 1 }\n'
+            '[[slicing_specs]]\nfeature_keys = ["g"]\n'
+        ),
+        source="t.toml",
+    )
     out = _printed(render.validation_renderables(validate_session(bracket_session, cfg, candidate=0)))
     assert "g:[/]" in out and "g:[bold]B" in out and "[red]m" in out and "PASSED" in out
 
 
 def test_cross_slice_labels_follow_the_order_asked_for(bracket_session):
     """`--slice h,g` titles the table "h × g", so each row reads "u × plain", not the key's sorted "plain × u"."""
-    from wit_tui.render import report as render
     from wit_tui.engine.report import build_report
+    from wit_tui.render import report as render
 
     report = build_report(bracket_session, slice_features=["h", "g"])
     text, md = render.report_text(report), render.report_markdown(report)
@@ -364,9 +449,23 @@ def test_candidate_and_baseline_with_the_same_file_name_are_told_apart(tmp_path,
         sio.dump(LogisticRegression(C=c).fit(frame[["a"]], frame["y"]), tmp_path / folder / "model.skops")
     cfg = tmp_path / "c.toml"
     cfg.write_text('[[metrics]]\nname = "auc"\nchange_threshold = { direction = "higher_is_better", absolute = -1 }\n')
-    code = main(["validate", "--candidate", str(tmp_path / "new" / "model.skops"), "--baseline",
-                 str(tmp_path / "prod" / "model.skops"), "--data", str(tmp_path / "d.csv"), "--label", "y",
-                 "--config", str(cfg), "-o", str(tmp_path / "r.json")])
+    code = main(
+        [
+            "validate",
+            "--candidate",
+            str(tmp_path / "new" / "model.skops"),
+            "--baseline",
+            str(tmp_path / "prod" / "model.skops"),
+            "--data",
+            str(tmp_path / "d.csv"),
+            "--label",
+            "y",
+            "--config",
+            str(cfg),
+            "-o",
+            str(tmp_path / "r.json"),
+        ]
+    )
     assert code == 0, capsys.readouterr()
     doc = json.loads((tmp_path / "r.json").read_text())
     assert doc["candidate_model_name"] == "model (candidate)" and doc["baseline_model_name"] == "model (baseline)"

@@ -14,15 +14,19 @@ import pytest
 from fairlearn import metrics as flm
 from sklearn import metrics as skm
 
-from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.metrics.fairness import SUMMARY_RATES, fairness_summary
 from wit_tui.engine.analysis.ground_truth import ground_truth, model_scores
-from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.analysis.performance import model_performance, slice_indexes, truth_index, truth_performance
-from wit_tui.engine.session.session import Session
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.metrics.fairness import SUMMARY_RATES, fairness_summary
 from wit_tui.engine.metrics.slice_index import (
-    SliceIndex, binary_rates, binary_slice_metrics, ovr_slice_metrics, session_slice_metrics,
+    SliceIndex,
+    binary_rates,
+    binary_slice_metrics,
+    ovr_slice_metrics,
+    session_slice_metrics,
 )
+from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import check_buckets, feature_slices, slice_by
 
 TOL = 1e-9
@@ -86,8 +90,12 @@ def test_per_slice_thresholds_equal_sklearn_on_per_row_decisions(adult_session):
     sm = binary_slice_metrics(y, score, slicing.codes, K, thresholds)
     for k in range(K):
         rows = slicing.codes == k
-        assert sm.value("precision", k) == pytest.approx(skm.precision_score(y[rows], pred[rows], zero_division=0.0), abs=TOL)
-        assert sm.value("log_loss", k) == pytest.approx(skm.log_loss(y[rows], score[rows], labels=[False, True]), abs=TOL)
+        assert sm.value("precision", k) == pytest.approx(
+            skm.precision_score(y[rows], pred[rows], zero_division=0.0), abs=TOL
+        )
+        assert sm.value("log_loss", k) == pytest.approx(
+            skm.log_loss(y[rows], score[rows], labels=[False, True]), abs=TOL
+        )
 
 
 def test_session_slice_metrics_unchanged_for_the_report(adult_session):
@@ -115,9 +123,14 @@ def test_fairness_summary_equals_fairlearn_metricframe(adult_session, features):
     summary = fairness_summary(index.counts_at(thresholds), names)
     pred = score >= thresholds[slicing.codes]
     groups = np.array(names, dtype=object)[slicing.codes]
-    metrics = {"selection_rate": flm.selection_rate, "recall": flm.true_positive_rate, "fpr": flm.false_positive_rate,
-               "fnr": flm.false_negative_rate, "accuracy": skm.accuracy_score,
-               "precision": lambda a, b: skm.precision_score(a, b, zero_division=0.0)}
+    metrics = {
+        "selection_rate": flm.selection_rate,
+        "recall": flm.true_positive_rate,
+        "fpr": flm.false_positive_rate,
+        "fnr": flm.false_negative_rate,
+        "accuracy": skm.accuracy_score,
+        "precision": lambda a, b: skm.precision_score(a, b, zero_division=0.0),
+    }
     assert set(metrics) == set(SUMMARY_RATES)
     ref = flm.MetricFrame(metrics=metrics, y_true=y, y_pred=pred, sensitive_features=groups)
     for m in SUMMARY_RATES:
@@ -129,12 +142,22 @@ def test_fairness_summary_equals_fairlearn_metricframe(adult_session, features):
             assert f.difference(method) == pytest.approx(ref.difference(method=method)[m], abs=1e-12)
             assert f.ratio(method) == pytest.approx(ref.ratio(method=method)[m], abs=1e-12)
     kw = {"sensitive_features": groups}
-    assert summary.gaps["demographic_parity_difference"] == pytest.approx(flm.demographic_parity_difference(y, pred, **kw), abs=1e-12)
-    assert summary.gaps["demographic_parity_ratio"] == pytest.approx(flm.demographic_parity_ratio(y, pred, **kw), abs=1e-12)
-    assert summary.gaps["equalized_odds_difference"] == pytest.approx(flm.equalized_odds_difference(y, pred, **kw), abs=1e-12)
+    assert summary.gaps["demographic_parity_difference"] == pytest.approx(
+        flm.demographic_parity_difference(y, pred, **kw), abs=1e-12
+    )
+    assert summary.gaps["demographic_parity_ratio"] == pytest.approx(
+        flm.demographic_parity_ratio(y, pred, **kw), abs=1e-12
+    )
+    assert summary.gaps["equalized_odds_difference"] == pytest.approx(
+        flm.equalized_odds_difference(y, pred, **kw), abs=1e-12
+    )
     assert summary.gaps["equalized_odds_ratio"] == pytest.approx(flm.equalized_odds_ratio(y, pred, **kw), abs=1e-12)
-    assert summary.gaps["equal_opportunity_difference"] == pytest.approx(flm.equal_opportunity_difference(y, pred, **kw), abs=1e-12)
-    assert summary.gaps["equal_opportunity_ratio"] == pytest.approx(flm.equal_opportunity_ratio(y, pred, **kw), abs=1e-12)
+    assert summary.gaps["equal_opportunity_difference"] == pytest.approx(
+        flm.equal_opportunity_difference(y, pred, **kw), abs=1e-12
+    )
+    assert summary.gaps["equal_opportunity_ratio"] == pytest.approx(
+        flm.equal_opportunity_ratio(y, pred, **kw), abs=1e-12
+    )
 
 
 def test_multiclass_one_vs_rest_and_slice_metrics_equal_sklearn(wine_session):
@@ -147,17 +170,25 @@ def test_multiclass_one_vs_rest_and_slice_metrics_equal_sklearn(wine_session):
         sc = s.scores(model)
         perf = truth_performance(s, truth, model).multiclass
         labels = list(s.task.classes)
-        np.testing.assert_allclose(perf.confusion_normalized, skm.confusion_matrix(y, sc.label, labels=labels, normalize="true"))
+        np.testing.assert_allclose(
+            perf.confusion_normalized, skm.confusion_matrix(y, sc.label, labels=labels, normalize="true")
+        )
         for avg in ("macro", "weighted"):
-            assert getattr(perf, f"precision_{avg}") == pytest.approx(skm.precision_score(y, sc.label, average=avg, zero_division=0.0), abs=TOL)
-            assert getattr(perf, f"recall_{avg}") == pytest.approx(skm.recall_score(y, sc.label, average=avg, zero_division=0.0), abs=TOL)
+            assert getattr(perf, f"precision_{avg}") == pytest.approx(
+                skm.precision_score(y, sc.label, average=avg, zero_division=0.0), abs=TOL
+            )
+            assert getattr(perf, f"recall_{avg}") == pytest.approx(
+                skm.recall_score(y, sc.label, average=avg, zero_division=0.0), abs=TOL
+            )
         sm = session_slice_metrics(s, model, slicing.codes, K, truth=truth)
         for c, cls in enumerate(labels):
             ovr = ovr_slice_metrics(y == cls, sc.label == cls, sc.proba[:, c], slicing.codes, K)
             for k in range(K):
                 rows = slicing.codes == k
                 yt, yp = y[rows] == cls, sc.label[rows] == cls
-                assert ovr.value("precision", k) == pytest.approx(skm.precision_score(yt, yp, zero_division=0.0), abs=TOL)
+                assert ovr.value("precision", k) == pytest.approx(
+                    skm.precision_score(yt, yp, zero_division=0.0), abs=TOL
+                )
                 assert ovr.value("recall", k) == pytest.approx(skm.recall_score(yt, yp, zero_division=0.0), abs=TOL)
                 assert ovr.value("f1", k) == pytest.approx(skm.f1_score(yt, yp, zero_division=0.0), abs=TOL)
                 assert ovr.value("base_rate", k) == pytest.approx(yt.mean(), abs=TOL)
@@ -166,7 +197,9 @@ def test_multiclass_one_vs_rest_and_slice_metrics_equal_sklearn(wine_session):
         for k in range(K):
             rows = slicing.codes == k
             assert sm.value("accuracy", k) == pytest.approx(skm.accuracy_score(y[rows], sc.label[rows]), abs=TOL)
-            assert sm.value("macro_f1", k) == pytest.approx(skm.f1_score(y[rows], sc.label[rows], average="macro"), abs=TOL)
+            assert sm.value("macro_f1", k) == pytest.approx(
+                skm.f1_score(y[rows], sc.label[rows], average="macro"), abs=TOL
+            )
 
 
 def test_regression_slice_metrics_equal_sklearn(diabetes_session):
@@ -203,7 +236,8 @@ def test_flipped_positive_class_equals_sklearn_pos_label(adult_session):
         assert b.recall == pytest.approx(skm.recall_score(labels, pred_labels, pos_label="<=50K"), abs=TOL)
         assert perf.roc_auc == pytest.approx(skm.roc_auc_score(labels == "<=50K", 1.0 - p), abs=TOL)
         assert perf.average_precision == pytest.approx(
-            skm.average_precision_score(labels, 1.0 - p, pos_label="<=50K"), abs=TOL)
+            skm.average_precision_score(labels, 1.0 - p, pos_label="<=50K"), abs=TOL
+        )
     # the session's own ground truth is untouched and shared with threshold_index
     assert ground_truth(s).default and truth_index(s, ground_truth(s), 0) is truth_index(s, ground_truth(s), 0)
 
@@ -217,8 +251,9 @@ def test_another_label_column_and_bad_columns():
     frame["colour"] = "red"
     from sklearn.linear_model import LogisticRegression
 
-    s = Session(frame, [LoadedModel("lr", LogisticRegression().fit(frame[["x"]], frame["y"]), None)], label="y",
-                features=["x"])
+    s = Session(
+        frame, [LoadedModel("lr", LogisticRegression().fit(frame[["x"]], frame["y"]), None)], label="y", features=["x"]
+    )
     truth = ground_truth(s, "audit")
     assert truth.label == "audit" and truth.n_labelled == 290 and not truth.default
     perf = truth_performance(s, truth, 0, 0.5)

@@ -212,7 +212,11 @@ def test_feature_stats_match_numpy_nan_functions(values):
 from scipy.stats import entropy as scipy_entropy  # noqa: E402
 
 from wit_tui.engine.analysis.stats import (  # noqa: E402
-    dataset_profile, edited_frame, non_uniformity, split_groups, split_histogram,
+    dataset_profile,
+    edited_frame,
+    non_uniformity,
+    split_groups,
+    split_histogram,
 )
 
 
@@ -232,15 +236,18 @@ def test_numeric_non_uniformity_uses_ten_equal_width_buckets(adult, adult_stats)
     for c in _numeric(data, features):
         counts, _ = np.histogram(data[c].dropna(), bins=10)
         p = counts[counts > 0] / counts.sum()
-        np.testing.assert_allclose(adult_stats[c].non_uniformity, 1 + (p * np.log(p)).sum() / np.log(10),
-                                   rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(
+            adult_stats[c].non_uniformity, 1 + (p * np.log(p)).sum() / np.log(10), rtol=1e-9, atol=1e-12
+        )
 
 
 def test_non_uniformity_hand_checked():
     assert non_uniformity(np.array([5, 5, 5, 5])) == 0.0  # even spread
     assert non_uniformity(np.array([7])) == 1.0  # a single value
     assert non_uniformity(np.array([9, 0])) == 1.0  # everything in one of two buckets
-    assert non_uniformity(np.array([3, 1])) == pytest.approx(1 - (0.75 * np.log(0.75) + 0.25 * np.log(0.25)) / -np.log(2))
+    assert non_uniformity(np.array([3, 1])) == pytest.approx(
+        1 - (0.75 * np.log(0.75) + 0.25 * np.log(0.25)) / -np.log(2)
+    )
     assert np.isnan(non_uniformity(np.zeros(3)))
 
 
@@ -252,10 +259,14 @@ def test_red_flags_on_adult(adult_stats):
 
 
 def test_flags_for_constant_missing_and_infinite_columns():
-    frame = pd.DataFrame({
-        "const": [4.0] * 10, "empty": [np.nan] * 10, "cat1": ["x"] * 10,
-        "inf": [1.0, np.inf, 2.0, 3.0, -np.inf, 1.0, 2.0, 5.0, 1.0, 0.5],
-    })
+    frame = pd.DataFrame(
+        {
+            "const": [4.0] * 10,
+            "empty": [np.nan] * 10,
+            "cat1": ["x"] * 10,
+            "inf": [1.0, np.inf, 2.0, 3.0, -np.inf, 1.0, 2.0, 5.0, 1.0, 0.5],
+        }
+    )
     p = dataset_profile(frame, list(frame.columns)).by_name()
     assert p["const"].flags == ("single value",) and p["const"].non_uniformity == 1.0
     assert p["empty"].flags == ("all missing",) and p["empty"].count == 0 and np.isnan(p["empty"].non_uniformity)

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import r2_score
 
+from wit_tui.engine.analysis.surrogate import MAX_DEPTH, export_rules, fit_surrogate, rules_text
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.scoring import labels_from
-from wit_tui.engine.analysis.surrogate import MAX_DEPTH, export_rules, fit_surrogate, rules_text
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,17 @@ from sklearn import metrics as skm
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.metrics.binary import ThresholdIndex
 from wit_tui.engine.metrics.slice_index import SliceIndex
-from wit_tui.engine.slicing import slice_by
 from wit_tui.engine.metrics.thresholds import (
-    CONSTRAINED, check_cost_ratio, check_threshold, check_tolerance, constrained_rates, cost_optimal_threshold,
-    operating_points, optimise,
+    CONSTRAINED,
+    check_cost_ratio,
+    check_threshold,
+    check_tolerance,
+    constrained_rates,
+    cost_optimal_threshold,
+    operating_points,
+    optimise,
 )
+from wit_tui.engine.slicing import slice_by
 
 STRATEGIES = ("single", "group", "demographic_parity", "equal_opportunity", "equal_accuracy")
 TOL = 1e-9

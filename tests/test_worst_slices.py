@@ -8,24 +8,32 @@ import pytest
 from scipy import stats
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
-from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.analysis.ground_truth import ground_truth
+from wit_tui.engine.analysis.worst_slices import (
+    Outcomes,
+    benjamini_hochberg,
+    binary_outcomes,
+    feature_parts,
+    rank_slices,
+    session_worst_slices,
+    wilson,
+)
+from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import feature_slices
-from wit_tui.engine.analysis.worst_slices import (
-    Outcomes, benjamini_hochberg, binary_outcomes, feature_parts, rank_slices, session_worst_slices, wilson,
-)
 
 
 def _planted_frame(n: int = 6000, seed: int = 3) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "region": pd.Categorical(rng.choice([f"r{k}" for k in range(8)], size=n)),
-        "age": rng.integers(18, 80, size=n).astype(float),
-        "income": rng.lognormal(10, 0.5, size=n),
-        "channel": rng.choice(["web", "shop", "phone"], size=n),
-    })
+    return pd.DataFrame(
+        {
+            "region": pd.Categorical(rng.choice([f"r{k}" for k in range(8)], size=n)),
+            "age": rng.integers(18, 80, size=n).astype(float),
+            "income": rng.lognormal(10, 0.5, size=n),
+            "channel": rng.choice(["web", "shop", "phone"], size=n),
+        }
+    )
 
 
 def test_planted_binary_failure_ranks_first():
@@ -58,7 +66,9 @@ def test_planted_failure_beats_a_tiny_slice_with_every_row_wrong():
     flip = rng.random(len(frame)) < np.where(frame["region"] == "r2", 0.30, 0.10)
     flip[:3] = True  # the three "rare" rows are all wrong: 100% errors, but only three rows
     pred = y ^ flip
-    w = rank_slices(feature_parts(frame, ["region", "tiny"])[0], [binary_outcomes("accuracy", y, pred.astype(float), 0.5)])
+    w = rank_slices(
+        feature_parts(frame, ["region", "tiny"])[0], [binary_outcomes("accuracy", y, pred.astype(float), 0.5)]
+    )
     assert w.findings[0].slice == "region:r2"
     rare = next(f for f in w.findings if f.slice == "tiny:rare")
     # worse on its face (and even "significantly"), but three rows: flagged, and listed after every reliable slice
@@ -71,8 +81,9 @@ def test_planted_regression_failure_ranks_first_by_mae():
     rng = np.random.default_rng(2)
     y = rng.normal(100, 10, len(frame))
     pred = y + rng.normal(0, np.where(frame["channel"] == "phone", 12.0, 3.0))
-    w = rank_slices(feature_parts(frame, list(frame.columns))[0],
-                    [Outcomes("mae", np.ones(len(y), bool), np.abs(pred - y))])
+    w = rank_slices(
+        feature_parts(frame, list(frame.columns))[0], [Outcomes("mae", np.ones(len(y), bool), np.abs(pred - y))]
+    )
     assert w.findings[0].slice == "channel:phone" and w.findings[0].ci_low > 3
     assert "Welch" in w.test
 
@@ -82,8 +93,7 @@ def test_session_worst_slices_with_two_models():
     rng = np.random.default_rng(4)
     frame["y"] = np.where(rng.random(len(frame)) < 0.5, "yes", "no")
     frame["x"] = np.where(frame["y"] == "yes", 1.0, -1.0) + rng.normal(0, np.where(frame["region"] == "r3", 4.0, 0.6))
-    models = [LoadedModel(name, LogisticRegression().fit(frame[["x", "age"]], frame["y"]), None)
-              for name in ("a", "b")]
+    models = [LoadedModel(name, LogisticRegression().fit(frame[["x", "age"]], frame["y"]), None) for name in ("a", "b")]
     s = Session(frame, models, label="y", features=["region", "age", "income", "channel", "x"])
     truth = ground_truth(s)
     w = session_worst_slices(s, truth, "accuracy", thresholds=[0.5, 0.5], model=1)
@@ -92,8 +102,12 @@ def test_session_worst_slices_with_two_models():
         session_worst_slices(s, truth, "mae")
     # regression through the session: MAE
     frame["t"] = frame["x"] * 3 + rng.normal(0, np.where(frame["channel"] == "web", 5.0, 0.5))
-    reg = Session(frame, [LoadedModel("lin", LinearRegression().fit(frame[["x"]], frame["t"]), None)], label="t",
-                  features=["region", "age", "channel", "x"])
+    reg = Session(
+        frame,
+        [LoadedModel("lin", LinearRegression().fit(frame[["x"]], frame["t"]), None)],
+        label="t",
+        features=["region", "age", "channel", "x"],
+    )
     wr = session_worst_slices(reg, ground_truth(reg), "mae")
     assert wr.findings[0].slice == "channel:web"
 

@@ -78,15 +78,31 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", action="append", metavar="PATH", default=[],
-                   help="a fitted sklearn estimator or Pipeline (.skops, or .joblib/.pkl with --trust); give it twice to compare two models")
+    p.add_argument(
+        "--model",
+        action="append",
+        metavar="PATH",
+        default=[],
+        help="a fitted sklearn estimator or Pipeline (.skops, or .joblib/.pkl with --trust); give it twice to compare two models",
+    )
     p.add_argument("--data", metavar="PATH", help="the datapoints: .csv or .parquet")
     p.add_argument("--label", metavar="COL", help="ground-truth column (optional: without it there are no metrics)")
-    p.add_argument("--positive", metavar="VALUE", help="positive class of a binary task (default: the model's classes_[1])")
+    p.add_argument(
+        "--positive", metavar="VALUE", help="positive class of a binary task (default: the model's classes_[1])"
+    )
     p.add_argument("--features", metavar="A,B,C", help="feature columns (default: every column but the label)")
-    p.add_argument("--name", action="append", metavar="NAME", default=[],
-                   help="display name of each --model, in the same order (default: the file name)")
-    p.add_argument("--trust", action="store_true", help="allow loading joblib/pickle files and skops files with untrusted types (runs their code)")
+    p.add_argument(
+        "--name",
+        action="append",
+        metavar="NAME",
+        default=[],
+        help="display name of each --model, in the same order (default: the file name)",
+    )
+    p.add_argument(
+        "--trust",
+        action="store_true",
+        help="allow loading joblib/pickle files and skops files with untrusted types (runs their code)",
+    )
     p.add_argument("--demo", choices=DEMOS, help="a bundled demo (default when no --model is given: adult)")
 
 
@@ -98,20 +114,44 @@ def _run_parser(prog: str = "wit-tui") -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--version", action="version", version=f"wit-tui {__version__}")
-    p.add_argument("--model", action="append", metavar="PATH", default=[],
-                   help="a fitted sklearn estimator or Pipeline (.skops, or .joblib/.pkl with --trust); give it twice to compare two models")
+    p.add_argument(
+        "--model",
+        action="append",
+        metavar="PATH",
+        default=[],
+        help="a fitted sklearn estimator or Pipeline (.skops, or .joblib/.pkl with --trust); give it twice to compare two models",
+    )
     p.add_argument("--data", metavar="PATH", help="the datapoints to explore: .csv or .parquet")
-    p.add_argument("--label", metavar="COL", help="ground-truth column (optional: without it there is no performance screen)")
-    p.add_argument("--positive", metavar="VALUE", help="positive class of a binary task (default: the model's classes_[1])")
+    p.add_argument(
+        "--label", metavar="COL", help="ground-truth column (optional: without it there is no performance screen)"
+    )
+    p.add_argument(
+        "--positive", metavar="VALUE", help="positive class of a binary task (default: the model's classes_[1])"
+    )
     p.add_argument("--features", metavar="A,B,C", help="feature columns to show (default: every column but the label)")
-    p.add_argument("--name", action="append", metavar="NAME", default=[],
-                   help="display name of each --model, in the same order (default: the file name)")
-    p.add_argument("--trust", action="store_true", help="allow loading joblib/pickle files and skops files with untrusted types (runs their code)")
+    p.add_argument(
+        "--name",
+        action="append",
+        metavar="NAME",
+        default=[],
+        help="display name of each --model, in the same order (default: the file name)",
+    )
+    p.add_argument(
+        "--trust",
+        action="store_true",
+        help="allow loading joblib/pickle files and skops files with untrusted types (runs their code)",
+    )
     p.add_argument("--demo", choices=DEMOS, help="open a bundled demo (default when no --model is given: adult)")
-    p.add_argument("--config", metavar="TOML",
-                   help="a `wit-tui validate` config: the performance screen's v key validates the loaded models with it")
-    p.add_argument("--reference", metavar="PATH",
-                   help="reference data (.csv or .parquet, e.g. the training data): the features screen's drift compares the data with it")
+    p.add_argument(
+        "--config",
+        metavar="TOML",
+        help="a `wit-tui validate` config: the performance screen's v key validates the loaded models with it",
+    )
+    p.add_argument(
+        "--reference",
+        metavar="PATH",
+        help="reference data (.csv or .parquet, e.g. the training data): the features screen's drift compares the data with it",
+    )
     return p
 
 
@@ -119,13 +159,23 @@ def _report_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="wit-tui report",
         description="Headless report: performance summary, slice table and feature statistics (no TTY needed).",
-        epilog=REPORT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=REPORT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_model_options(p)
     p.add_argument("--slice", metavar="FEATURE[,FEATURE2]", help="slice table by one feature or the cross of two")
-    p.add_argument("--buckets", type=int, default=4, metavar="N", help="quantile buckets for numeric slice features (default 4)")
-    p.add_argument("--threshold", type=float, metavar="T", help="decision threshold of a binary task (default 0.5; 0 for decision_function)")
-    p.add_argument("--format", choices=("text", "md", "json"), help="output format (default: text, or from the -o suffix)")
+    p.add_argument(
+        "--buckets", type=int, default=4, metavar="N", help="quantile buckets for numeric slice features (default 4)"
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        metavar="T",
+        help="decision threshold of a binary task (default 0.5; 0 for decision_function)",
+    )
+    p.add_argument(
+        "--format", choices=("text", "md", "json"), help="output format (default: text, or from the -o suffix)"
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE (atomically) instead of stdout")
     return p
 
@@ -134,21 +184,29 @@ def _validate_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="wit-tui validate",
         description="TFMA-style model validation for CI: value and change thresholds, baseline vs candidate, per slice, "
-                    "and cross-slice thresholds (one slice against another).",
-        epilog=VALIDATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "and cross-slice thresholds (one slice against another).",
+        epilog=VALIDATE_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--candidate", metavar="PATH", help="the model to validate (.skops, or .joblib/.pkl with --trust)")
     p.add_argument("--baseline", metavar="PATH", help="the model it is compared with (needed for change thresholds)")
     p.add_argument("--data", metavar="PATH", help="evaluation data: .csv or .parquet")
     p.add_argument("--label", metavar="COL", help="ground-truth column")
-    p.add_argument("--positive", metavar="VALUE", help="positive class of a binary task (default: the model's classes_[1])")
+    p.add_argument(
+        "--positive", metavar="VALUE", help="positive class of a binary task (default: the model's classes_[1])"
+    )
     p.add_argument("--features", metavar="A,B,C", help="feature columns (default: every column but the label)")
     p.add_argument("--config", metavar="TOML", help="the validation config (required; see the README)")
     p.add_argument("--trust", action="store_true", help="allow loading joblib/pickle files (runs their code)")
-    p.add_argument("--rubber-stamp", action="store_true",
-                   help="first run: pass when there are no thresholds, and skip change thresholds when there is no baseline")
+    p.add_argument(
+        "--rubber-stamp",
+        action="store_true",
+        help="first run: pass when there are no thresholds, and skip change thresholds when there is no baseline",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the JSON validation result to FILE (atomically)")
-    p.add_argument("--demo", choices=DEMOS, help="validate a demo's second model (candidate) against its first (baseline)")
+    p.add_argument(
+        "--demo", choices=DEMOS, help="validate a demo's second model (candidate) against its first (baseline)"
+    )
     return p
 
 
@@ -166,7 +224,7 @@ def _fail(message: str, hint: str = "") -> int:
 
 def build_session(args: argparse.Namespace):  # -> Session
     """Turn parsed options into a Session (raises WitError for bad input)."""
-    from wit_tui.engine import load_demo, open_session
+    from wit_tui.engine import open_session
     from wit_tui.engine.core.errors import WitError
 
     if args.model:
@@ -175,11 +233,20 @@ def build_session(args: argparse.Namespace):  # -> Session
         if not args.data:
             raise WitError("--model needs --data: the datapoints to run it on.", "Add --data PATH.csv (or .parquet).")
         features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else None
-        return open_session(args.model, args.data, args.label, positive=args.positive, features=features,
-                            names=args.name, trust=args.trust)
+        return open_session(
+            args.model,
+            args.data,
+            args.label,
+            positive=args.positive,
+            features=features,
+            names=args.name,
+            trust=args.trust,
+        )
     for flag in ("data", "label", "positive", "features"):
         if getattr(args, flag):
-            raise WitError(f"--{flag} was given without --model.", "Add --model PATH, or drop the option to open the demo.")
+            raise WitError(
+                f"--{flag} was given without --model.", "Add --model PATH, or drop the option to open the demo."
+            )
     return _load_demo(args.demo or "adult")
 
 
@@ -240,6 +307,7 @@ def cmd_run(argv: Sequence[str]) -> int:
 # headless: report and validate
 # ---------------------------------------------------------------------------
 
+
 def _stdout_console():
     """Rich on a terminal (colours, its width); plain text otherwise, 120 columns unless COLUMNS says else.
 
@@ -275,7 +343,9 @@ def _check_output(path: str | None) -> None:
     if not folder.is_dir():
         raise WitError(f"The folder of the output file {p} does not exist.", "Create it first, or write elsewhere.")
     if not os.access(folder, os.W_OK):
-        raise WitError(f"The folder of the output file {p} is not writable.", "Write elsewhere, or fix its permissions.")
+        raise WitError(
+            f"The folder of the output file {p} is not writable.", "Write elsewhere, or fix its permissions."
+        )
 
 
 def _split(text: str | None) -> list[str]:
@@ -329,11 +399,14 @@ def _validate_session(args: argparse.Namespace):  # -> (Session, candidate index
     from wit_tui.engine.core.errors import WitError
 
     if args.demo:
-        given = [f"--{f}" for f in ("candidate", "baseline", "data", "label", "positive", "features")
-                 if getattr(args, f)]
+        given = [
+            f"--{f}" for f in ("candidate", "baseline", "data", "label", "positive", "features") if getattr(args, f)
+        ]
         if given:
-            raise WitError(f"--demo cannot be combined with {', '.join(given)}: the demo brings its own models and data.",
-                           "Drop --demo, or drop those options.")
+            raise WitError(
+                f"--demo cannot be combined with {', '.join(given)}: the demo brings its own models and data.",
+                "Drop --demo, or drop those options.",
+            )
         session = _load_demo(args.demo)
         return session, 1, 0
     if not args.candidate:
@@ -348,8 +421,15 @@ def _validate_session(args: argparse.Namespace):  # -> (Session, candidate index
         # prod/model.skops vs new/model.skops: say which is which, not "model" vs "model-2"
         stem = Path(args.candidate).stem
         names = [f"{stem} (baseline)", f"{stem} (candidate)"]
-    session = open_session(models, args.data, args.label, positive=args.positive, features=_split(args.features) or None,
-                           names=names, trust=args.trust)
+    session = open_session(
+        models,
+        args.data,
+        args.label,
+        positive=args.positive,
+        features=_split(args.features) or None,
+        names=names,
+        trust=args.trust,
+    )
     return (session, 1, 0) if args.baseline else (session, 0, None)
 
 
@@ -360,12 +440,16 @@ def cmd_validate(argv: Sequence[str]) -> int:
     try:
         args = _validate_parser().parse_args(argv)
         if not args.config:
-            raise UsageError("validate needs --config: the TOML file with the thresholds.",
-                             "See the README's section on `wit-tui validate` (examples/validate-adult.toml is one).")
+            raise UsageError(
+                "validate needs --config: the TOML file with the thresholds.",
+                "See the README's section on `wit-tui validate` (examples/validate-adult.toml is one).",
+            )
         config = load_config(args.config)  # a bad config fails fast, before any model is loaded
         _check_output(args.output)
         session, candidate, baseline = _validate_session(args)
-        result = validate_session(session, config, candidate=candidate, baseline=baseline, rubber_stamp=args.rubber_stamp)
+        result = validate_session(
+            session, config, candidate=candidate, baseline=baseline, rubber_stamp=args.rubber_stamp
+        )
         if args.output:
             from wit_tui.engine.core.atomic import atomic_write
 
@@ -384,8 +468,11 @@ def _internal_error(exc: BaseException) -> int:
     import traceback
 
     traceback.print_exception(exc, file=sys.stderr)
-    print(f"wit-tui: error: internal error ({type(exc).__name__}: {exc}). This is a bug in wit-tui; "
-          "please report it with the traceback above.", file=sys.stderr)
+    print(
+        f"wit-tui: error: internal error ({type(exc).__name__}: {exc}). This is a bug in wit-tui; "
+        "please report it with the traceback above.",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL
 
 
@@ -406,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # `wit-tui report | head`
         try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
+            sys.stdout = open(os.devnull, "w")
         except OSError:
             pass
         return EXIT_OK

@@ -1,8 +1,8 @@
 """The analysis engine: pure Python/numpy/pandas, no Textual, usable from a notebook.
 
-    from wit_tui.engine import open_session, model_performance
-    s = open_session(model="model.skops", data="data.csv", label="y")
-    model_performance(s, 0, threshold=0.4).binary.f1
+from wit_tui.engine import open_session, model_performance
+s = open_session(model="model.skops", data="data.csv", label="y")
+model_performance(s, 0, threshold=0.4).binary.f1
 """
 
 from __future__ import annotations
@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from wit_tui.engine.demo import load_demo
+from wit_tui.engine.analysis.performance import ModelPerformance, model_performance, threshold_index
+from wit_tui.engine.analysis.stats import dataset_stats, histogram
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel, load_data, load_model
+from wit_tui.engine.demo import load_demo
 from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
-from wit_tui.engine.analysis.performance import ModelPerformance, model_performance, threshold_index
 from wit_tui.engine.report import Report, build_report
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import Slicing, slice_by
-from wit_tui.engine.analysis.stats import dataset_stats, histogram
 from wit_tui.engine.validation.run import ValidationConfig, ValidationResult, load_config, validate_session
 
 
@@ -43,13 +43,32 @@ def open_session(
     from wit_tui.engine.session.autosave import file_identity
 
     source = [["data", *file_identity(data)], *(["model", *file_identity(p)] for p in paths)]
-    return Session(frame, models, label=label, features=features, positive=positive, name=Path(data).name,
-                   source=source)
+    return Session(
+        frame, models, label=label, features=features, positive=positive, name=Path(data).name, source=source
+    )
 
 
 __all__ = [
-    "BinaryMetrics", "LoadedModel", "ModelPerformance", "Report", "Session", "Slicing", "ThresholdIndex",
-    "ValidationConfig", "ValidationResult", "WitError", "build_report", "dataset_stats", "histogram", "load_config",
-    "load_data", "load_demo", "load_model", "model_performance", "open_session", "slice_by", "threshold_index",
+    "BinaryMetrics",
+    "LoadedModel",
+    "ModelPerformance",
+    "Report",
+    "Session",
+    "Slicing",
+    "ThresholdIndex",
+    "ValidationConfig",
+    "ValidationResult",
+    "WitError",
+    "build_report",
+    "dataset_stats",
+    "histogram",
+    "load_config",
+    "load_data",
+    "load_demo",
+    "load_model",
+    "model_performance",
+    "open_session",
+    "slice_by",
+    "threshold_index",
     "validate_session",
 ]

@@ -85,8 +85,15 @@ def load_demo(name: str = "adult", progress: Callable[[str], None] | None = None
     from wit_tui.sample_models.recipes import RECIPE_VERSION
 
     source = [["demo", name, RECIPE_VERSION, sklearn.__version__]]
-    return Session(data.test, models, label=data.label, features=data.features, positive=data.positive,
-                   name=f"{name} demo", source=source)
+    return Session(
+        data.test,
+        models,
+        label=data.label,
+        features=data.features,
+        positive=data.positive,
+        name=f"{name} demo",
+        source=source,
+    )
 
 
 __all__ = ["DEMO_NAMES", "cache_dir", "demo_models_cached", "load_demo"]

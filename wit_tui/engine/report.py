@@ -19,12 +19,12 @@ from typing import Any
 import numpy as np
 
 from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
-from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.analysis.performance import labelled_mask, model_performance
-from wit_tui.engine.session.session import Session
-from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics, session_slice_metrics
-from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, check_slice_count, overall, slice_by
 from wit_tui.engine.analysis.stats import FeatureStats, dataset_stats
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics, session_slice_metrics
+from wit_tui.engine.session.session import Session
+from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, check_slice_count, overall, slice_by
 
 SCHEMA_VERSION = 1
 
@@ -72,8 +72,10 @@ class ModelSummary:
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "metrics": self.metrics, "undefined": self.undefined}
         if self.confusion_matrix:
-            out["confusion_matrix"] = {"labels": list(self.confusion_labels),
-                                       "matrix": [list(r) for r in self.confusion_matrix]}
+            out["confusion_matrix"] = {
+                "labels": list(self.confusion_labels),
+                "matrix": [list(r) for r in self.confusion_matrix],
+            }
         if self.per_class:
             out["per_class"] = self.per_class
         return out
@@ -91,8 +93,13 @@ class SliceRow:
     undefined: dict[str, dict[str, str]]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"slice": self.slice, "slice_key": {f: v for f, v in self.slice_key}, "row_count": self.row_count,
-                "metrics": self.metrics, "undefined": self.undefined}
+        return {
+            "slice": self.slice,
+            "slice_key": {f: v for f, v in self.slice_key},
+            "row_count": self.row_count,
+            "metrics": self.metrics,
+            "undefined": self.undefined,
+        }
 
 
 @dataclass(frozen=True)
@@ -104,8 +111,13 @@ class SliceTable:
     rows: tuple[SliceRow, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"features": list(self.features), "buckets": self.buckets, "kinds": self.kinds,
-                "edges": {f: list(e) for f, e in self.edges.items()}, "slices": [r.to_dict() for r in self.rows]}
+        return {
+            "features": list(self.features),
+            "buckets": self.buckets,
+            "kinds": self.kinds,
+            "edges": {f: list(e) for f, e in self.edges.items()},
+            "slices": [r.to_dict() for r in self.rows],
+        }
 
 
 @dataclass(frozen=True)
@@ -123,16 +135,18 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         from wit_tui import __version__
 
-        return _clean({
-            "schema_version": self.schema_version,
-            "tool": {"name": "wit-tui", "version": __version__},
-            "dataset": self.dataset,
-            "task": self.task,
-            "models": [m.to_dict() for m in self.models],
-            "slices": None if self.slices is None else self.slices.to_dict(),
-            "feature_statistics": [asdict(f) for f in self.feature_statistics],
-            "warnings": list(self.warnings),
-        })
+        return _clean(
+            {
+                "schema_version": self.schema_version,
+                "tool": {"name": "wit-tui", "version": __version__},
+                "dataset": self.dataset,
+                "task": self.task,
+                "models": [m.to_dict() for m in self.models],
+                "slices": None if self.slices is None else self.slices.to_dict(),
+                "feature_statistics": [asdict(f) for f in self.feature_statistics],
+                "warnings": list(self.warnings),
+            }
+        )
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False, ensure_ascii=False, default=str)
@@ -146,64 +160,110 @@ def _summary(session: Session, i: int, threshold: float | None) -> ModelSummary:
     if perf.binary is not None:
         cm = perf.binary.confusion_matrix
         negative = [c for c in session.task.classes if c != session.task.positive][0]
-        return ModelSummary(name, metrics, undefined, (str(negative), str(session.task.positive)),
-                            tuple(tuple(int(v) for v in r) for r in cm))
+        return ModelSummary(
+            name,
+            metrics,
+            undefined,
+            (str(negative), str(session.task.positive)),
+            tuple(tuple(int(v) for v in r) for r in cm),
+        )
     if perf.multiclass is not None:
         m = perf.multiclass
-        per_class = {str(lab): {"precision": float(m.precision[j]), "recall": float(m.recall[j]),
-                                "f1": float(m.f1[j]), "support": int(m.support[j])} for j, lab in enumerate(m.labels)}
-        return ModelSummary(name, metrics, undefined, tuple(str(c) for c in m.labels),
-                            tuple(tuple(int(v) for v in r) for r in m.confusion_matrix), per_class)
+        per_class = {
+            str(lab): {
+                "precision": float(m.precision[j]),
+                "recall": float(m.recall[j]),
+                "f1": float(m.f1[j]),
+                "support": int(m.support[j]),
+            }
+            for j, lab in enumerate(m.labels)
+        }
+        return ModelSummary(
+            name,
+            metrics,
+            undefined,
+            tuple(str(c) for c in m.labels),
+            tuple(tuple(int(v) for v in r) for r in m.confusion_matrix),
+            per_class,
+        )
     return ModelSummary(name, metrics, undefined)
 
 
 def build_report(
-    session: Session, *, threshold: float | None = None, slice_features: Sequence[str] = (),
+    session: Session,
+    *,
+    threshold: float | None = None,
+    slice_features: Sequence[str] = (),
     buckets: int = DEFAULT_BUCKETS,
 ) -> Report:
     """The report's data for every model of ``session``; binary metrics at ``threshold`` (default: the task's)."""
     task = session.task
     if threshold is not None and task.kind != "binary":
-        raise WitError(f"--threshold applies to binary classifiers, but the task is {task.kind}.", "Leave --threshold out.")
+        raise WitError(
+            f"--threshold applies to binary classifiers, but the task is {task.kind}.", "Leave --threshold out."
+        )
     if threshold is not None and not math.isfinite(threshold):
         raise WitError(f"--threshold must be a finite number, not {threshold}.", "Pass e.g. --threshold 0.4.")
     if len(slice_features) > 2:
-        raise WitError(f"--slice takes one feature or two (a cross), not {len(slice_features)}.", "Pass --slice A or --slice A,B.")
+        raise WitError(
+            f"--slice takes one feature or two (a cross), not {len(slice_features)}.", "Pass --slice A or --slice A,B."
+        )
     if not 1 <= buckets <= 1000:
         raise WitError(f"--buckets must be from 1 to 1000, not {buckets}.", "Pass e.g. --buckets 4.")
     t = (task.default_threshold if threshold is None else float(threshold)) if task.kind == "binary" else None
     n_labelled = int(labelled_mask(session).sum()) if session.has_label else 0
     if session.has_label and n_labelled == 0:
-        raise WitError(f"No row has a value in the label column {session.label!r}.", "Pick the column that holds the ground truth.")
-    dataset = {"name": session.name, "n_rows": session.n_rows, "n_labelled": n_labelled, "label": session.label,
-               "features": list(session.features)}
-    task_info = {"kind": task.kind, "classes": [str(c) for c in task.classes] if task.classes else [],
-                 "positive": None if task.positive is None else str(task.positive),
-                 "score_method": task.score_method, "threshold": t,
-                 "metrics": list(TASK_METRICS[task.kind]) if session.has_label else []}
-    models = tuple(_summary(session, i, t) for i in range(len(session.models))) if session.has_label else tuple(
-        ModelSummary(m.name, {}, {}) for m in session.models)
+        raise WitError(
+            f"No row has a value in the label column {session.label!r}.", "Pick the column that holds the ground truth."
+        )
+    dataset = {
+        "name": session.name,
+        "n_rows": session.n_rows,
+        "n_labelled": n_labelled,
+        "label": session.label,
+        "features": list(session.features),
+    }
+    task_info = {
+        "kind": task.kind,
+        "classes": [str(c) for c in task.classes] if task.classes else [],
+        "positive": None if task.positive is None else str(task.positive),
+        "score_method": task.score_method,
+        "threshold": t,
+        "metrics": list(TASK_METRICS[task.kind]) if session.has_label else [],
+    }
+    models = (
+        tuple(_summary(session, i, t) for i in range(len(session.models)))
+        if session.has_label
+        else tuple(ModelSummary(m.name, {}, {}) for m in session.models)
+    )
     table = None
     if slice_features:
         slicing = slice_by(session.data, slice_features, buckets)
         check_slice_count(slicing, f"--slice {','.join(slice_features)}")
-        per_model = [session_slice_metrics(session, i, slicing.codes, slicing.n_slices, t)
-                     for i in range(len(session.models))] if session.has_label else []
+        per_model = (
+            [session_slice_metrics(session, i, slicing.codes, slicing.n_slices, t) for i in range(len(session.models))]
+            if session.has_label
+            else []
+        )
         rows = []
         for k in range(slicing.n_slices):
             metrics, undefined = {}, {}
             for m, sm in zip(session.models, per_model, strict=False):
                 metrics[m.name], undefined[m.name] = _metric_dicts(sm, k)
-            rows.append(SliceRow(slicing.name(k), slicing.keys[k], slicing.labels[k], int(slicing.counts[k]),
-                                 metrics, undefined))
+            rows.append(
+                SliceRow(
+                    slicing.name(k), slicing.keys[k], slicing.labels[k], int(slicing.counts[k]), metrics, undefined
+                )
+            )
         table = SliceTable(tuple(slicing.features), buckets, dict(slicing.kinds), dict(slicing.edges), tuple(rows))
     warnings = list(session.warnings) + scoring_warnings(session) + scoring_notes(session)
     if not session.has_label:
         warnings.append("No label column was given, so there are no metrics: pass --label COLUMN.")
     elif n_labelled < session.n_rows:
         warnings.append(f"{session.n_rows - n_labelled:,} rows have no label and are left out of every metric.")
-    return Report(dataset, task_info, models, table, tuple(dataset_stats(session.data, list(session.features))),
-                  tuple(warnings))
+    return Report(
+        dataset, task_info, models, table, tuple(dataset_stats(session.data, list(session.features))), tuple(warnings)
+    )
 
 
 __all__ = ["ModelSummary", "Report", "SCHEMA_VERSION", "SliceRow", "SliceTable", "build_report"]

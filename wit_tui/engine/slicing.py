@@ -48,8 +48,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.core.errors import WitError
 
 DEFAULT_BUCKETS = 4
 MAX_SLICES = 1000  # a slicing with more slices is almost surely an ID column: refuse it with a clear message
@@ -141,13 +141,16 @@ def equal_width_edges(values: np.ndarray, buckets: int) -> np.ndarray:
 def check_buckets(buckets: int) -> int:
     """The bucket count as a whole number from 1 to 1000, or a WitError saying so."""
     if isinstance(buckets, bool) or not isinstance(buckets, (int, np.integer)) or not 1 <= buckets <= 1000:
-        raise WitError(f"The number of buckets must be a whole number from 1 to 1000, not {buckets!r}.",
-                       "Give e.g. 4 (quartiles) or 10 (deciles).")
+        raise WitError(
+            f"The number of buckets must be a whole number from 1 to 1000, not {buckets!r}.",
+            "Give e.g. 4 (quartiles) or 10 (deciles).",
+        )
     return int(buckets)
 
 
-def feature_slices(series: pd.Series, buckets: int = DEFAULT_BUCKETS, name: str | None = None, *,
-                   equal_width: bool = False) -> FeatureSlices:
+def feature_slices(
+    series: pd.Series, buckets: int = DEFAULT_BUCKETS, name: str | None = None, *, equal_width: bool = False
+) -> FeatureSlices:
     """Encode one column as slice codes (see the module docstring for the rules)."""
     if buckets < 1:
         raise WitError(f"The number of buckets must be at least 1, not {buckets}.", "Pass --buckets 2 or more.")
@@ -280,8 +283,12 @@ def cross(parts: Sequence[FeatureSlices], rows: np.ndarray | None = None) -> Sli
 
 
 def slice_by(
-    frame: pd.DataFrame, features: Sequence[str], buckets: int = DEFAULT_BUCKETS, rows: np.ndarray | None = None,
-    *, equal_width: bool = False,
+    frame: pd.DataFrame,
+    features: Sequence[str],
+    buckets: int = DEFAULT_BUCKETS,
+    rows: np.ndarray | None = None,
+    *,
+    equal_width: bool = False,
 ) -> Slicing:
     """Slices of ``frame`` by ``features`` (none = Overall), counting only ``rows`` (a boolean mask) if given;
     numeric features in ``buckets`` quantile buckets, or equal-width ones with ``equal_width=True``."""
@@ -338,8 +345,10 @@ def spec_slicing(
     fixed = dict(feature_values)
     both = sorted(set(feature_keys) & set(fixed))
     if both:
-        raise WitError(f"A slicing spec names {', '.join(both)} in both feature_keys and feature_values.",
-                       "TFMA forbids this: keep it in one of them.")
+        raise WitError(
+            f"A slicing spec names {', '.join(both)} in both feature_keys and feature_values.",
+            "TFMA forbids this: keep it in one of them.",
+        )
     absent = [f for f in [*feature_keys, *fixed] if f not in frame.columns]
     if absent:
         return overall(len(frame), np.zeros(len(frame), bool)), f"the data has no column {', '.join(map(repr, absent))}"
@@ -350,8 +359,11 @@ def spec_slicing(
     for f, v in fixed.items():
         mask, key_value, label = value_mask(frame[f], v, buckets)
         keep &= mask
-        parts.append(FeatureSlices(f, "value", np.zeros(len(frame), np.int64), (label,), (key_value,),
-                                   np.array([int(mask.sum())])))
+        parts.append(
+            FeatureSlices(
+                f, "value", np.zeros(len(frame), np.int64), (label,), (key_value,), np.array([int(mask.sum())])
+            )
+        )
         if not keep.any():
             return overall(len(frame), keep), "no row has " + " and ".join(f"{g} = {w!r}" for g, w in fixed.items())
     parts += [feature_slices(frame[f], buckets, f) for f in feature_keys]
@@ -376,11 +388,30 @@ def group_rows(codes: np.ndarray, n_slices: int) -> list[np.ndarray]:
     counts = np.bincount(codes[codes >= 0], minlength=n_slices)
     start = int(np.count_nonzero(codes < 0))
     bounds = start + np.r_[0, np.cumsum(counts)]
-    return [order[bounds[k]:bounds[k + 1]] for k in range(n_slices)]
+    return [order[bounds[k] : bounds[k + 1]] for k in range(n_slices)]
 
 
 __all__ = [
-    "DEFAULT_BUCKETS", "FeatureSlices", "MAX_SLICES", "MISSING_LABEL", "OVERALL", "SliceKey", "Slicing", "bucket_labels",
-    "check_buckets", "check_columns", "equal_width_edges", "check_slice_count", "cross", "feature_slices", "format_edge", "group_rows", "overall", "quantile_edges",
-    "slice_by", "slice_name", "spec_slicing", "value_mask",
+    "DEFAULT_BUCKETS",
+    "FeatureSlices",
+    "MAX_SLICES",
+    "MISSING_LABEL",
+    "OVERALL",
+    "SliceKey",
+    "Slicing",
+    "bucket_labels",
+    "check_buckets",
+    "check_columns",
+    "equal_width_edges",
+    "check_slice_count",
+    "cross",
+    "feature_slices",
+    "format_edge",
+    "group_rows",
+    "overall",
+    "quantile_edges",
+    "slice_by",
+    "slice_name",
+    "spec_slicing",
+    "value_mask",
 ]

@@ -18,15 +18,33 @@ SMALL_SLICE = 30
 
 #: The columns of the slice table, per task (the JSON has every metric).
 SLICE_COLUMNS = {
-    "binary": ("example_count", "base_rate", "selection_rate", "accuracy", "precision", "recall", "fpr", "fnr", "f1", "auc"),
+    "binary": (
+        "example_count",
+        "base_rate",
+        "selection_rate",
+        "accuracy",
+        "precision",
+        "recall",
+        "fpr",
+        "fnr",
+        "f1",
+        "auc",
+    ),
     "multiclass": ("example_count", "accuracy", "macro_f1", "weighted_f1"),
     "regression": ("example_count", "mae", "rmse", "r2"),
 }
 
 
 #: Short column headers of the slice table (the legend under it gives the full metric names).
-SHORT = {"example_count": "n", "base_rate": "base", "selection_rate": "pos.rate", "accuracy": "acc",
-         "precision": "prec", "macro_f1": "macro_f1", "weighted_f1": "wtd_f1"}
+SHORT = {
+    "example_count": "n",
+    "base_rate": "base",
+    "selection_rate": "pos.rate",
+    "accuracy": "acc",
+    "precision": "prec",
+    "macro_f1": "macro_f1",
+    "weighted_f1": "wtd_f1",
+}
 
 
 def _legend(columns: Sequence[str]) -> str:
@@ -54,12 +72,17 @@ def _slice_label(row, features: Sequence[str]) -> str:
     """A slice's label with its values in the order the features were asked for (``--slice sex,race`` gives
     ``Female × White``), matching the table's title; the slice key itself is sorted by feature, as TFMA's."""
     by_feature = dict(zip((f for f, _ in row.slice_key), row.labels, strict=True))
-    return " × ".join(by_feature.get(f, "") for f in features) if set(by_feature) == set(features) else " × ".join(row.labels)
+    return (
+        " × ".join(by_feature.get(f, "") for f in features)
+        if set(by_feature) == set(features)
+        else " × ".join(row.labels)
+    )
 
 
 # ---------------------------------------------------------------------------
 # report: rich
 # ---------------------------------------------------------------------------
+
 
 def _heading(report: Report) -> str:
     d, t = report.dataset, report.task
@@ -86,8 +109,9 @@ def report_renderables(report: Report, session=None, *, plots: bool = False, wid
         out.append(Text(""))
     metric_names = report.task["metrics"]
     if metric_names:
-        table = Table(title="Performance", title_justify="left", title_style="bold", header_style="bold", box=None,
-                      padding=(0, 2))
+        table = Table(
+            title="Performance", title_justify="left", title_style="bold", header_style="bold", box=None, padding=(0, 2)
+        )
         table.add_column("metric")
         for m in report.models:
             table.add_column(_plain(m.name), justify="right")
@@ -103,8 +127,13 @@ def report_renderables(report: Report, session=None, *, plots: bool = False, wid
             if not m.confusion_matrix:
                 continue
             n = sum(sum(r) for r in m.confusion_matrix) or 1
-            cm = Table(title=_plain(f"{m.name}: confusion matrix"), title_justify="left",
-                       header_style="bold", box=None, padding=(0, 2))
+            cm = Table(
+                title=_plain(f"{m.name}: confusion matrix"),
+                title_justify="left",
+                header_style="bold",
+                box=None,
+                padding=(0, 2),
+            )
             cm.add_column("true \\ predicted", no_wrap=True)
             for lab in m.confusion_labels:
                 cm.add_column(_plain(lab), justify="right", no_wrap=True)
@@ -170,26 +199,53 @@ def _feature_tables(report: Report) -> list:
     categorical = [f for f in report.feature_statistics if f.kind != "numeric"]
     out: list = []
     if numeric:
-        t = Table(title="Numeric features", title_justify="left", title_style="bold", header_style="bold", box=None,
-                  padding=(0, 1))
+        t = Table(
+            title="Numeric features",
+            title_justify="left",
+            title_style="bold",
+            header_style="bold",
+            box=None,
+            padding=(0, 1),
+        )
         t.add_column("feature", no_wrap=True, overflow="ellipsis", max_width=30)
         for c in ("count", "missing", "mean", "std", "min", "median", "max", "unique"):
             t.add_column(c, justify="right", no_wrap=True)
         for f in numeric:
-            t.add_row(_plain(f.name), f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", _stat(f.mean), _stat(f.std),
-                      _stat(f.min), _stat(f.median), _stat(f.max), f"{f.unique:,}")
+            t.add_row(
+                _plain(f.name),
+                f"{f.count:,}",
+                f"{f.missing:,} ({f.missing_pct:.1f}%)",
+                _stat(f.mean),
+                _stat(f.std),
+                _stat(f.min),
+                _stat(f.median),
+                _stat(f.max),
+                f"{f.unique:,}",
+            )
         out += [t, Text("")]
     if categorical:
-        t = Table(title="Categorical features", title_justify="left", title_style="bold", header_style="bold",
-                  box=None, padding=(0, 1))
+        t = Table(
+            title="Categorical features",
+            title_justify="left",
+            title_style="bold",
+            header_style="bold",
+            box=None,
+            padding=(0, 1),
+        )
         t.add_column("feature", no_wrap=True, overflow="ellipsis", max_width=30)
         for c in ("count", "missing", "unique"):
             t.add_column(c, justify="right", no_wrap=True)
         t.add_column("top", no_wrap=True, overflow="ellipsis", max_width=30)
         t.add_column("freq", justify="right", no_wrap=True)
         for f in categorical:
-            t.add_row(_plain(f.name), f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", f"{f.unique:,}",
-                      _plain("" if f.top is None else f.top), f"{f.freq:,}" if f.top is not None else "")
+            t.add_row(
+                _plain(f.name),
+                f"{f.count:,}",
+                f"{f.missing:,} ({f.missing_pct:.1f}%)",
+                f"{f.unique:,}",
+                _plain("" if f.top is None else f.top),
+                f"{f.freq:,}" if f.top is not None else "",
+            )
         out += [t, Text("")]
     return out
 
@@ -217,8 +273,13 @@ def _plots(report: Report, session, width: int) -> list:
             roc = threshold_index(session, i).roc_curve
             n = len(roc.fpr)
             idx = np.unique(np.r_[np.linspace(0, n - 1, min(n, 400)).astype(int), n - 1])
-            plt.plot(roc.fpr[idx].tolist(), roc.tpr[idx].tolist(), label=f"{m.name} (AUC {_cell(m.metrics.get('auc'))})",
-                     marker="braille", color=colors[i % 2])
+            plt.plot(
+                roc.fpr[idx].tolist(),
+                roc.tpr[idx].tolist(),
+                label=f"{m.name} (AUC {_cell(m.metrics.get('auc'))})",
+                marker="braille",
+                color=colors[i % 2],
+            )
             fpr, tpr = m.metrics.get("fpr"), m.metrics.get("recall")
             if fpr is not None and tpr is not None:
                 plt.scatter([fpr], [tpr], marker="●", color=colors[i % 2])
@@ -235,7 +296,8 @@ def _plots(report: Report, session, width: int) -> list:
         else:
             values = scores.score[mask]
             title = f"{m.name}: {session.task.score_label} of " + (
-                f"the positive class {session.task.positive}" if kind == "binary" else "the predicted class")
+                f"the positive class {session.task.positive}" if kind == "binary" else "the predicted class"
+            )
         counts, edges = np.histogram(values[np.isfinite(values)], bins=20)
         centers = ((edges[:-1] + edges[1:]) / 2).tolist()
         plt.title(title)
@@ -253,8 +315,9 @@ def report_text(report: Report, *, width: int = 120) -> str:
 
     from rich.console import Console
 
-    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False, record=True,
-                      highlight=False)
+    console = Console(
+        file=io.StringIO(), width=width, color_system=None, force_terminal=False, record=True, highlight=False
+    )
     for r in report_renderables(report):
         console.print(r)
     return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
@@ -264,14 +327,17 @@ def report_text(report: Report, *, width: int = 120) -> str:
 # report: Markdown
 # ---------------------------------------------------------------------------
 
+
 def _md(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
 def _md_table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
     right = right if right is not None else set(range(1, len(header)))
-    lines = ["| " + " | ".join(_md(h) for h in header) + " |",
-             "|" + "|".join("---:" if j in right else "---" for j in range(len(header))) + "|"]
+    lines = [
+        "| " + " | ".join(_md(h) for h in header) + " |",
+        "|" + "|".join("---:" if j in right else "---" for j in range(len(header))) + "|",
+    ]
     lines += ["| " + " | ".join(_md(c) for c in r) + " |" for r in rows]
     return lines
 
@@ -279,7 +345,9 @@ def _md_table(header: list[str], rows: list[list[str]], right: set[int] | None =
 def report_markdown(report: Report) -> str:
     d, t = report.dataset, report.task
     lines = [f"# wit-tui report: {_md(d['name'])}", ""]
-    lines.append(f"- rows: {d['n_rows']:,}" + (f" ({d['n_labelled']:,} labelled; label `{d['label']}`)" if d["label"] else ""))
+    lines.append(
+        f"- rows: {d['n_rows']:,}" + (f" ({d['n_labelled']:,} labelled; label `{d['label']}`)" if d["label"] else "")
+    )
     lines.append(f"- models: {', '.join('`' + m.name + '`' for m in report.models)}")
     task = f"- task: {t['kind']}"
     if t["kind"] == "binary":
@@ -291,8 +359,10 @@ def report_markdown(report: Report) -> str:
         lines.append("")
     if t["metrics"]:
         lines += ["## Performance", ""]
-        lines += _md_table(["metric", *(m.name for m in report.models)],
-                           [[n, *(_cell(m.metrics.get(n)) for m in report.models)] for n in t["metrics"]])
+        lines += _md_table(
+            ["metric", *(m.name for m in report.models)],
+            [[n, *(_cell(m.metrics.get(n)) for m in report.models)] for n in t["metrics"]],
+        )
         lines.append("")
         for m in report.models:
             for name, why in m.undefined.items():
@@ -300,20 +370,27 @@ def report_markdown(report: Report) -> str:
         for m in report.models:
             if m.confusion_matrix:
                 lines += ["", f"### Confusion matrix: {_md(m.name)} (rows true, columns predicted)", ""]
-                lines += _md_table(["true \\ predicted", *m.confusion_labels],
-                                   [[lab, *(f"{v:,}" for v in row)] for lab, row in zip(m.confusion_labels, m.confusion_matrix, strict=True)])
+                lines += _md_table(
+                    ["true \\ predicted", *m.confusion_labels],
+                    [
+                        [lab, *(f"{v:,}" for v in row)]
+                        for lab, row in zip(m.confusion_labels, m.confusion_matrix, strict=True)
+                    ],
+                )
         lines.append("")
     if report.slices is not None:
         st = report.slices
         lines += [f"## Slices by {' × '.join(st.features)}", ""]
         for f, es in st.edges.items():
-            lines.append(f"- `{f}`: {st.buckets} quantile buckets (as `pd.qcut`), edges {', '.join(f'{e:g}' for e in es)}")
+            lines.append(
+                f"- `{f}`: {st.buckets} quantile buckets (as `pd.qcut`), edges {', '.join(f'{e:g}' for e in es)}"
+            )
         if st.edges:
             lines.append("")
         columns = SLICE_COLUMNS[t["kind"]] if t["metrics"] else ()
         show_rows = not columns or d["n_labelled"] < d["n_rows"]
         small = False
-        for model in ([m.name for m in report.models] if columns else [None]):
+        for model in [m.name for m in report.models] if columns else [None]:
             if model:
                 lines += [f"### {_md(model)}", ""]
             rows = []
@@ -323,7 +400,9 @@ def report_markdown(report: Report) -> str:
                 if model and (vals.get("example_count") or 0) < SMALL_SLICE:
                     label += " \\*"
                     small = True
-                rows.append([label, *([f"{row.row_count:,}"] if show_rows else []), *(_cell(vals.get(c)) for c in columns)])
+                rows.append(
+                    [label, *([f"{row.row_count:,}"] if show_rows else []), *(_cell(vals.get(c)) for c in columns)]
+                )
             lines += _md_table(["slice", *(["rows"] if show_rows else []), *columns], rows)
             lines.append("")
         if small:
@@ -332,16 +411,41 @@ def report_markdown(report: Report) -> str:
     categorical = [f for f in report.feature_statistics if f.kind != "numeric"]
     if numeric:
         lines += ["## Numeric features", ""]
-        lines += _md_table(["feature", "count", "missing", "mean", "std", "min", "median", "max", "unique"],
-                           [[f.name, f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", _stat(f.mean), _stat(f.std),
-                             _stat(f.min), _stat(f.median), _stat(f.max), f"{f.unique:,}"] for f in numeric])
+        lines += _md_table(
+            ["feature", "count", "missing", "mean", "std", "min", "median", "max", "unique"],
+            [
+                [
+                    f.name,
+                    f"{f.count:,}",
+                    f"{f.missing:,} ({f.missing_pct:.1f}%)",
+                    _stat(f.mean),
+                    _stat(f.std),
+                    _stat(f.min),
+                    _stat(f.median),
+                    _stat(f.max),
+                    f"{f.unique:,}",
+                ]
+                for f in numeric
+            ],
+        )
         lines.append("")
     if categorical:
         lines += ["## Categorical features", ""]
-        lines += _md_table(["feature", "count", "missing", "unique", "top", "freq"],
-                           [[f.name, f"{f.count:,}", f"{f.missing:,} ({f.missing_pct:.1f}%)", f"{f.unique:,}",
-                             "" if f.top is None else str(f.top), f"{f.freq:,}" if f.top is not None else ""]
-                            for f in categorical], right={1, 2, 3, 5})
+        lines += _md_table(
+            ["feature", "count", "missing", "unique", "top", "freq"],
+            [
+                [
+                    f.name,
+                    f"{f.count:,}",
+                    f"{f.missing:,} ({f.missing_pct:.1f}%)",
+                    f"{f.unique:,}",
+                    "" if f.top is None else str(f.top),
+                    f"{f.freq:,}" if f.top is not None else "",
+                ]
+                for f in categorical
+            ],
+            right={1, 2, 3, 5},
+        )
         lines.append("")
     return "\n".join(lines) + "\n"
 
@@ -349,6 +453,7 @@ def report_markdown(report: Report) -> str:
 # ---------------------------------------------------------------------------
 # validation
 # ---------------------------------------------------------------------------
+
 
 def validation_renderables(result: ValidationResult, *, config: str = "") -> list:
     """Every check as a table, then the failures with their reasons, missing slices, notes and the verdict."""
@@ -381,9 +486,15 @@ def validation_renderables(result: ValidationResult, *, config: str = "") -> lis
             if c.kind == "cross_slice":
                 metric += " difference"
                 rule = f"b-c {rule}"  # baseline slice minus comparison slice
-            t.add_row(_plain(c.slice), _plain(metric), _plain(model), _plain(rule), fmt(c.value),
-                      fmt(c.baseline_value) if c.kind == "change" else "",
-                      Text("PASS", style="green") if c.ok else Text("FAIL", style="bold red"))
+            t.add_row(
+                _plain(c.slice),
+                _plain(metric),
+                _plain(model),
+                _plain(rule),
+                fmt(c.value),
+                fmt(c.baseline_value) if c.kind == "change" else "",
+                Text("PASS", style="green") if c.ok else Text("FAIL", style="bold red"),
+            )
         out += [t, Text("")]
     failures = [c for s in result.metric_validations_per_slice for c in s.failures]
     if failures:
@@ -405,8 +516,13 @@ def validation_renderables(result: ValidationResult, *, config: str = "") -> lis
     for n in result.notes:
         out.append(Text(f"note: {n}", style="yellow"))
     if result.missing_thresholds:
-        out.append(Text("The config has no thresholds, so nothing was validated; pass --rubber-stamp to accept that "
-                        "on a first run.", style="bold red"))
+        out.append(
+            Text(
+                "The config has no thresholds, so nothing was validated; pass --rubber-stamp to accept that "
+                "on a first run.",
+                style="bold red",
+            )
+        )
     out.append(verdict(result))
     return out
 

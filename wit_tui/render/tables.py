@@ -67,8 +67,9 @@ def show(value: float | None, kind: str) -> str:
     return num(value)
 
 
-def compare_table(names: Sequence[str], rows: Sequence[tuple[str, Sequence[float | None], str]],
-                  first: str = "metric") -> Table:
+def compare_table(
+    names: Sequence[str], rows: Sequence[tuple[str, Sequence[float | None], str]], first: str = "metric"
+) -> Table:
     """Rows ``(label, value per model, kind)`` with kind in num / pct / int / thr / cost; Δ when two models."""
     table = Table(box=None, padding=(0, 2), header_style="bold")
     table.add_column(first, no_wrap=True)
@@ -76,20 +77,31 @@ def compare_table(names: Sequence[str], rows: Sequence[tuple[str, Sequence[float
         table.add_column(name, justify="right", no_wrap=True)
     two = len(names) == 2
     if two:
-        table.add_column(f"Δ {names[1]}−{names[0]}" if len(names[0]) + len(names[1]) < 14 else "Δ (2nd − 1st)",
-                         justify="right", no_wrap=True)
+        table.add_column(
+            f"Δ {names[1]}−{names[0]}" if len(names[0]) + len(names[1]) < 14 else "Δ (2nd − 1st)",
+            justify="right",
+            no_wrap=True,
+        )
     for label, values, kind in rows:
         cells = [show(v, kind) for v in values]
         if two:
             a, b = values
             d = None if a is None or b is None or kind == "thr" else float(b) - float(a)
-            cells.append(signed(d, kind="int" if kind == "int" else ("pct" if kind == "pct" else ("cost" if kind == "cost" else "num"))))
+            cells.append(
+                signed(
+                    d,
+                    kind="int"
+                    if kind == "int"
+                    else ("pct" if kind == "pct" else ("cost" if kind == "cost" else "num")),
+                )
+            )
         table.add_row(label, *cells)
     return table
 
 
-def confusion_table(title: str, counts: Sequence[int], labels: tuple[str, str] = ("negative", "positive"),
-                    signed_cells: bool = False) -> Table:
+def confusion_table(
+    title: str, counts: Sequence[int], labels: tuple[str, str] = ("negative", "positive"), signed_cells: bool = False
+) -> Table:
     """A 2×2 confusion matrix (``tn, fp, fn, tp``): counts, each as a share of all rows (or signed differences)."""
     tn, fp, fn, tp = (int(v) for v in counts)
     n = (tn + fp + fn + tp) or 1
@@ -119,42 +131,66 @@ def multiclass_confusion(title: str, labels: Sequence[str], cm: np.ndarray, norm
         if normalized is None:
             cells = [Text(signed(int(cm[r, c]), kind="int")) for c in range(len(labels))]
         else:
-            cells = [Text.assemble(f"{int(cm[r, c]):,} ", (f"{100 * normalized[r, c]:.0f}%", "dim"))
-                     for c in range(len(labels))]
+            cells = [
+                Text.assemble(f"{int(cm[r, c]):,} ", (f"{100 * normalized[r, c]:.0f}%", "dim"))
+                for c in range(len(labels))
+            ]
         t.add_row(str(lab)[:14], *cells)
     return t
 
 
-def per_class_table(title: str, labels: Sequence[str], precision, recall, f1, support, auc,
-                    signed_values: bool = False) -> Table:
+def per_class_table(
+    title: str, labels: Sequence[str], precision, recall, f1, support, auc, signed_values: bool = False
+) -> Table:
     t = Table(title=title, title_justify="left", box=None, padding=(0, 2), header_style="bold")
     for name in ("class", "precision", "recall", "F1", "support", "OvR AUC"):
         t.add_column(name, justify="left" if name == "class" else "right", no_wrap=True)
     for j, lab in enumerate(labels):
         if signed_values:
-            t.add_row(str(lab)[:16], signed(precision[j]), signed(recall[j]), signed(f1[j]), signed(support[j], kind="int"),
-                      signed(auc[j]))
+            t.add_row(
+                str(lab)[:16],
+                signed(precision[j]),
+                signed(recall[j]),
+                signed(f1[j]),
+                signed(support[j], kind="int"),
+                signed(auc[j]),
+            )
         else:
             t.add_row(str(lab)[:16], num(precision[j]), num(recall[j]), num(f1[j]), f"{int(support[j]):,}", num(auc[j]))
     return t
 
 
-def fairness_tables(names: Sequence[str], summaries: Sequence, rate_labels: dict[str, str],
-                    gap_labels: dict[str, str]) -> Group:
+def fairness_tables(
+    names: Sequence[str], summaries: Sequence, rate_labels: dict[str, str], gap_labels: dict[str, str]
+) -> Group:
     """The MetricFrame summary: per model, each rate overall, group min / max, difference and ratio (between
     groups and to overall); then the named gaps for every model with Δ."""
     parts: list = []
     gap_rows = [(gap_labels[g], [s.gaps[g] for s in summaries], "num") for g in gap_labels]
     parts.append(compare_table(names, gap_rows, first="fairness gap (between groups)"))
     for name, s in zip(names, summaries, strict=True):
-        t = Table(title=f"{name}: MetricFrame by group (Fairlearn)", title_justify="left", box=None,
-                  padding=(0, 1), pad_edge=False, header_style="bold")
+        t = Table(
+            title=f"{name}: MetricFrame by group (Fairlearn)",
+            title_justify="left",
+            box=None,
+            padding=(0, 1),
+            pad_edge=False,
+            header_style="bold",
+        )
         for col in ("rate", "overall", "min", "max", "diff", "ratio", "diff→all", "ratio→all"):
             t.add_column(col, justify="left" if col == "rate" else "right", no_wrap=True)
         for metric, label in rate_labels.items():
             f = s.frames[metric]
-            t.add_row(label, num(f.overall), num(f.group_min()), num(f.group_max()), num(f.difference()),
-                      num(f.ratio()), num(f.difference("to_overall")), num(f.ratio("to_overall")))
+            t.add_row(
+                label,
+                num(f.overall),
+                num(f.group_min()),
+                num(f.group_max()),
+                num(f.difference()),
+                num(f.ratio()),
+                num(f.difference("to_overall")),
+                num(f.ratio("to_overall")),
+            )
         parts += [Text(""), t]
     return Group(*parts)
 
@@ -185,23 +221,78 @@ def _layout_key(renderable) -> tuple:
     if isinstance(renderable, str):  # markup or emoji codes could change the width: then the exact string
         return ("s", _shape(renderable)) if "[" not in renderable and ":" not in renderable else ("m", renderable)
     if isinstance(renderable, Text):
-        return ("T", _shape(renderable.plain), renderable.justify, renderable.overflow, renderable.no_wrap,
-                renderable.end, renderable.tab_size)
+        return (
+            "T",
+            _shape(renderable.plain),
+            renderable.justify,
+            renderable.overflow,
+            renderable.no_wrap,
+            renderable.end,
+            renderable.tab_size,
+        )
     if isinstance(renderable, Group):
         return ("G", renderable.fit, *(_layout_key(r) for r in renderable.renderables))
     if isinstance(renderable, Columns):
-        return ("C", renderable.width, renderable.padding, renderable.expand, renderable.equal,
-                renderable.column_first, renderable.right_to_left, renderable.align,
-                _layout_key(renderable.title or ""), *(_layout_key(r) for r in renderable.renderables))
+        return (
+            "C",
+            renderable.width,
+            renderable.padding,
+            renderable.expand,
+            renderable.equal,
+            renderable.column_first,
+            renderable.right_to_left,
+            renderable.align,
+            _layout_key(renderable.title or ""),
+            *(_layout_key(r) for r in renderable.renderables),
+        )
     if isinstance(renderable, Table):
         t = renderable
-        columns = tuple((_layout_key(c.header), _layout_key(c.footer), c.overflow, c.width, c.min_width, c.max_width,
-                         c.ratio, c.no_wrap, *(_layout_key(cell) for cell in c._cells)) for c in t.columns)
-        return ("Tb", _layout_key(t.title or ""), _layout_key(t.caption or ""), t.width, t.min_width, id(t.box),
-                t.safe_box, t.padding, t.pad_edge, t.expand, t.show_header, t.show_footer, t.show_edge, t.show_lines,
-                t.leading, t.collapse_padding, tuple(r.end_section for r in t.rows), columns)
+        columns = tuple(
+            (
+                _layout_key(c.header),
+                _layout_key(c.footer),
+                c.overflow,
+                c.width,
+                c.min_width,
+                c.max_width,
+                c.ratio,
+                c.no_wrap,
+                *(_layout_key(cell) for cell in c._cells),
+            )
+            for c in t.columns
+        )
+        return (
+            "Tb",
+            _layout_key(t.title or ""),
+            _layout_key(t.caption or ""),
+            t.width,
+            t.min_width,
+            id(t.box),
+            t.safe_box,
+            t.padding,
+            t.pad_edge,
+            t.expand,
+            t.show_header,
+            t.show_footer,
+            t.show_edge,
+            t.show_lines,
+            t.leading,
+            t.collapse_padding,
+            tuple(r.end_section for r in t.rows),
+            columns,
+        )
     raise _Unknown
 
 
-__all__ = ["compare_table", "confusion_table", "fairness_tables", "layout_key", "multiclass_confusion", "num",
-           "per_class_table", "show", "signed", "thr"]
+__all__ = [
+    "compare_table",
+    "confusion_table",
+    "fairness_tables",
+    "layout_key",
+    "multiclass_confusion",
+    "num",
+    "per_class_table",
+    "show",
+    "signed",
+    "thr",
+]

@@ -18,21 +18,47 @@ from pathlib import Path
 import pandas as pd
 
 COLUMNS = [
-    "age", "workclass", "fnlwgt", "education", "education_num", "marital_status",
-    "occupation", "relationship", "race", "sex", "capital_gain", "capital_loss",
-    "hours_per_week", "native_country", "income",
+    "age",
+    "workclass",
+    "fnlwgt",
+    "education",
+    "education_num",
+    "marital_status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "capital_gain",
+    "capital_loss",
+    "hours_per_week",
+    "native_country",
+    "income",
 ]
 CATEGORICAL = [
-    "workclass", "education", "marital_status", "occupation", "relationship",
-    "race", "sex", "native_country", "income", "split",
+    "workclass",
+    "education",
+    "marital_status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "native_country",
+    "income",
+    "split",
 ]
 
 
 def read_raw(path: Path, split: str) -> pd.DataFrame:
     skip = 1 if split == "test" else 0
     df = pd.read_csv(
-        path, header=None, names=COLUMNS, sep=",", skipinitialspace=True,
-        na_values=["?"], skiprows=skip, skip_blank_lines=True,
+        path,
+        header=None,
+        names=COLUMNS,
+        sep=",",
+        skipinitialspace=True,
+        na_values=["?"],
+        skiprows=skip,
+        skip_blank_lines=True,
     )
     df = df.dropna(how="all")
     df["income"] = df["income"].str.rstrip(".")

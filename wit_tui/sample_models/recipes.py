@@ -24,7 +24,14 @@ RECIPE_VERSION = 1  # bump when a recipe changes, so cached models are retrained
 
 ADULT_NUMERIC = ["age", "fnlwgt", "education_num", "capital_gain", "capital_loss", "hours_per_week"]
 ADULT_CATEGORICAL = [
-    "workclass", "education", "marital_status", "occupation", "relationship", "race", "sex", "native_country",
+    "workclass",
+    "education",
+    "marital_status",
+    "occupation",
+    "relationship",
+    "race",
+    "sex",
+    "native_country",
 ]
 
 
@@ -48,8 +55,15 @@ def adult_data() -> DemoData:
     features = [c for c in frame.columns if c not in ("income", "split")]
     train = frame[frame["split"] == "train"].drop(columns="split").reset_index(drop=True)
     test = frame[frame["split"] == "test"].drop(columns="split").reset_index(drop=True)
-    return DemoData("adult", train, test, "income", ">50K", features,
-                    "UCI Adult census income, test split (16,281 people): is income > 50K?")
+    return DemoData(
+        "adult",
+        train,
+        test,
+        "income",
+        ">50K",
+        features,
+        "UCI Adult census income, test split (16,281 people): is income > 50K?",
+    )
 
 
 def _adult_prep_onehot() -> ColumnTransformer:
@@ -64,8 +78,11 @@ def _adult_prep_onehot() -> ColumnTransformer:
 def _ordinal_then_numeric(categorical: list[str], numeric: list[str]) -> ColumnTransformer:
     return ColumnTransformer(
         [
-            ("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
-                                   encoded_missing_value=np.nan), categorical),
+            (
+                "cat",
+                OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan, encoded_missing_value=np.nan),
+                categorical,
+            ),
             ("num", "passthrough", numeric),
         ]
     )
@@ -79,8 +96,12 @@ def adult_models() -> dict[str, Any]:
         "hgb": Pipeline(
             [
                 ("prep", _ordinal_then_numeric(ADULT_CATEGORICAL, ADULT_NUMERIC)),
-                ("clf", HistGradientBoostingClassifier(
-                    categorical_features=[True] * n_cat + [False] * len(ADULT_NUMERIC), random_state=0)),
+                (
+                    "clf",
+                    HistGradientBoostingClassifier(
+                        categorical_features=[True] * n_cat + [False] * len(ADULT_NUMERIC), random_state=0
+                    ),
+                ),
             ]
         ),
     }
@@ -96,8 +117,15 @@ def wine_data() -> DemoData:
     frame = frame.drop(columns="target")
     train, test = train_test_split(frame, test_size=0.4, random_state=0, stratify=frame["cultivar"])
     features = list(bunch.feature_names)
-    return DemoData("wine", train.reset_index(drop=True), test.reset_index(drop=True), "cultivar", None, features,
-                    "Wine recognition (sklearn), test split: which of 3 cultivars?")
+    return DemoData(
+        "wine",
+        train.reset_index(drop=True),
+        test.reset_index(drop=True),
+        "cultivar",
+        None,
+        features,
+        "Wine recognition (sklearn), test split: which of 3 cultivars?",
+    )
 
 
 def wine_models() -> dict[str, Any]:
@@ -114,8 +142,15 @@ def diabetes_data() -> DemoData:
     bunch = load_diabetes(as_frame=True, scaled=False)
     frame = bunch.frame.rename(columns={"target": "progression"})
     train, test = train_test_split(frame, test_size=0.3, random_state=0)
-    return DemoData("diabetes", train.reset_index(drop=True), test.reset_index(drop=True), "progression", None,
-                    list(bunch.feature_names), "Diabetes (sklearn), test split: disease progression after one year.")
+    return DemoData(
+        "diabetes",
+        train.reset_index(drop=True),
+        test.reset_index(drop=True),
+        "progression",
+        None,
+        list(bunch.feature_names),
+        "Diabetes (sklearn), test split: disease progression after one year.",
+    )
 
 
 def diabetes_models() -> dict[str, Any]:

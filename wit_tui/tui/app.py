@@ -12,17 +12,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from wit_tui.engine.session import autosave
 from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
-from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.analysis.performance import threshold_index
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.session import autosave
 from wit_tui.engine.session.session import Session
+from wit_tui.tui.dialogs.confirm import ConfirmScreen
+from wit_tui.tui.dialogs.help import HelpScreen
 from wit_tui.tui.views.base import SessionView
 from wit_tui.tui.views.datapoints.view import DatapointView
 from wit_tui.tui.views.features.view import FeaturesView
-from wit_tui.tui.dialogs.help import HelpScreen
 from wit_tui.tui.views.performance.view import PerformanceView, ThresholdsChanged
-from wit_tui.tui.dialogs.confirm import ConfirmScreen
 
 VIEWS: tuple[tuple[str, type[SessionView]], ...] = (
     ("datapoints", DatapointView),
@@ -34,8 +34,11 @@ VIEWS: tuple[tuple[str, type[SessionView]], ...] = (
 def describe_session(session: Session) -> str:
     """Header line: dataset, rows, model(s), task."""
     task = session.task
-    kind = {"binary": f"binary (positive: {task.positive})", "multiclass": f"multi-class ({len(task.classes)} classes)",
-            "regression": "regression"}[task.kind]
+    kind = {
+        "binary": f"binary (positive: {task.positive})",
+        "multiclass": f"multi-class ({len(task.classes)} classes)",
+        "regression": "regression",
+    }[task.kind]
     if task.score_method == "decision_function":
         kind += ", decision_function scores"
     models = " vs ".join(session.model_names)
@@ -94,7 +97,9 @@ class WitApp(App):
 
     def on_mount(self) -> None:
         self.sub_title = describe_session(self.session)
-        self.query_one("#loading", Static).update(f"Scoring {self.session.n_rows:,} rows with {', '.join(self.session.model_names)}…")
+        self.query_one("#loading", Static).update(
+            f"Scoring {self.session.n_rows:,} rows with {', '.join(self.session.model_names)}…"
+        )
         notes = [*self.session.warnings, *(w for m in self.session.models for w in m.warnings)]
         for warning in notes:
             self.notify(warning, severity="warning", timeout=10)
@@ -142,9 +147,13 @@ class WitApp(App):
                 self.notify(f"Not restored; the autosave was kept as {aside}.", title="Autosave", timeout=10)
             self._attach_autosave(path)
 
-        self.push_screen(ConfirmScreen(
-            f"wit-tui was closed with unsaved work on these files: {snapshot.describe()}.\n"
-            "Restore it?  (n sets it aside, it is not deleted)"), answer)
+        self.push_screen(
+            ConfirmScreen(
+                f"wit-tui was closed with unsaved work on these files: {snapshot.describe()}.\n"
+                "Restore it?  (n sets it aside, it is not deleted)"
+            ),
+            answer,
+        )
 
     def on_unmount(self) -> None:
         if self._autosave_now in self.session.listeners:
@@ -264,8 +273,9 @@ class WitApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for key, view_cls in VIEWS:
-            yield SystemCommand(f"Go to {view_cls.TITLE.split(' ', 1)[1]}", view_cls.HELP,
-                                lambda key=key: self.action_show_view(key))
+            yield SystemCommand(
+                f"Go to {view_cls.TITLE.split(' ', 1)[1]}", view_cls.HELP, lambda key=key: self.action_show_view(key)
+            )
         yield SystemCommand("Help: keys", "Every key of every view", self.action_help)
 
 

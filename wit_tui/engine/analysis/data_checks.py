@@ -49,8 +49,10 @@ def constant_label(session: Session) -> str | None:
     values = pd.Series(session.y).dropna().unique()
     if len(values) != 1:
         return None
-    return (f"The label column {session.label!r} has a single value ({values[0]}): AUC, average precision and the "
-            "rates of the missing class are undefined, and shown as such.")
+    return (
+        f"The label column {session.label!r} has a single value ({values[0]}): AUC, average precision and the "
+        "rates of the missing class are undefined, and shown as such."
+    )
 
 
 def unused_columns(session: Session) -> str | None:
@@ -58,8 +60,10 @@ def unused_columns(session: Session) -> str | None:
     unused = [str(c) for c in session.data.columns if c not in used and c != session.label]
     if not unused:
         return None
-    return (f"{len(unused)} column(s) are not used by any model and are ignored by them: {_names(unused)}. "
-            "They are still shown and can be sliced by.")
+    return (
+        f"{len(unused)} column(s) are not used by any model and are ignored by them: {_names(unused)}. "
+        "They are still shown and can be sliced by."
+    )
 
 
 def text_in_numbers(series: pd.Series) -> tuple[int, list[int], list[str]] | None:
@@ -89,8 +93,10 @@ def stray_text(session: Session) -> list[str]:
             continue
         n, rows, values = found
         shown = ", ".join(f"row {r}: {v!r}" for r, v in zip(rows, values, strict=True))
-        out.append(f"Column {c!r} holds numbers but {n:,} value(s) are text ({shown}"
-                   f"{' …' if n > len(rows) else ''}); a model that wants numbers cannot score those rows.")
+        out.append(
+            f"Column {c!r} holds numbers but {n:,} value(s) are text ({shown}"
+            f"{' …' if n > len(rows) else ''}); a model that wants numbers cannot score those rows."
+        )
     return out
 
 
@@ -125,8 +131,10 @@ def nonfinite_features(session: Session) -> str | None:
         what = [f"{missing:,} missing"] if missing else []
         what += [f"{inf:,} ±inf"] if inf else []
         parts.append(f"{c} ({', '.join(what)})")
-    return (f"{int(mask.sum()):,} of {session.n_rows:,} rows have missing or infinite values in columns the models "
-            f"use: {_names(parts, 5)}. Whether each model accepts them is said once it has scored the data.")
+    return (
+        f"{int(mask.sum()):,} of {session.n_rows:,} rows have missing or infinite values in columns the models "
+        f"use: {_names(parts, 5)}. Whether each model accepts them is said once it has scored the data."
+    )
 
 
 def input_warnings(session: Session) -> list[str]:
@@ -138,8 +146,10 @@ def input_warnings(session: Session) -> list[str]:
 def failed_rows_message(model: str, scores: Scores) -> str:
     """One sentence on rows a model raised on: which ones, why, and what that means for the numbers."""
     rows = ", ".join(str(r) for r in scores.failed[:5]) + (" …" if len(scores.failed) > 5 else "")
-    return (f"{model} raised on {len(scores.failed):,} row(s) ({rows}): {scores.error.rstrip('.')}. They have no prediction "
-            "and are left out of every metric; the other rows are scored.")
+    return (
+        f"{model} raised on {len(scores.failed):,} row(s) ({rows}): {scores.error.rstrip('.')}. They have no prediction "
+        "and are left out of every metric; the other rows are scored."
+    )
 
 
 def scoring_warnings(session: Session) -> list[str]:
@@ -162,11 +172,23 @@ def scoring_notes(session: Session) -> list[str]:
     n = int(mask.sum())
     if not n:
         return []
-    return [f"{m.name} scored all {n:,} rows with missing or infinite values (it accepts them)."
-            for i, m in enumerate(session.models) if not len(session.scores(i).failed)]
+    return [
+        f"{m.name} scored all {n:,} rows with missing or infinite values (it accepts them)."
+        for i, m in enumerate(session.models)
+        if not len(session.scores(i).failed)
+    ]
 
 
 __all__ = [
-    "constant_label", "failed_rows_message", "input_warnings", "model_input_columns", "nonfinite_features",
-    "nonfinite_rows", "scoring_notes", "scoring_warnings", "stray_text", "text_in_numbers", "unused_columns",
+    "constant_label",
+    "failed_rows_message",
+    "input_warnings",
+    "model_input_columns",
+    "nonfinite_features",
+    "nonfinite_rows",
+    "scoring_notes",
+    "scoring_warnings",
+    "stray_text",
+    "text_in_numbers",
+    "unused_columns",
 ]

@@ -51,9 +51,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.stats import SplitHistogram, category_counts, histogram, is_numeric, split_histogram
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import IsCancelled, Progress, check_cancelled
-from wit_tui.engine.analysis.stats import SplitHistogram, category_counts, histogram, is_numeric, split_histogram
 
 PSI_BINS = 10
 PSI_EPSILON = 1e-4
@@ -128,7 +128,9 @@ def psi(reference_counts: Sequence[float], current_counts: Sequence[float], epsi
     r = _shares(np.asarray(reference_counts), "reference")
     c = _shares(np.asarray(current_counts), "current")
     if len(r) != len(c):
-        raise WitError(f"The reference has {len(r)} bins and the current data {len(c)}.", "Count both over the same bins.")
+        raise WitError(
+            f"The reference has {len(r)} bins and the current data {len(c)}.", "Count both over the same bins."
+        )
     r = np.maximum(r, epsilon)
     c = np.maximum(c, epsilon)
     return float(np.sum((c - r) * np.log(c / r)))
@@ -202,9 +204,21 @@ def numeric_drift(reference: np.ndarray, current: np.ndarray, name: str) -> Feat
         if ref_ok[0] == ref_ok[-1]:
             note = "a single value in the reference"
     value = psi(r_counts, c_counts)
-    return FeatureDrift(name, "numeric", len(ref), len(cur), value, psi_band(value), js_distance(r_counts, c_counts),
-                        ks_statistic=ks_stat, ks_pvalue=ks_p, bins=labels, reference_counts=r_counts,
-                        current_counts=c_counts, note=note)
+    return FeatureDrift(
+        name,
+        "numeric",
+        len(ref),
+        len(cur),
+        value,
+        psi_band(value),
+        js_distance(r_counts, c_counts),
+        ks_statistic=ks_stat,
+        ks_pvalue=ks_p,
+        bins=labels,
+        reference_counts=r_counts,
+        current_counts=c_counts,
+        note=note,
+    )
 
 
 def _text_counts(series: pd.Series) -> tuple[dict[str, int], int]:
@@ -223,7 +237,9 @@ def categorical_drift(reference: pd.Series, current: pd.Series, name: str) -> Fe
 
     r_map, r_missing = _text_counts(reference)
     c_map, c_missing = _text_counts(current)
-    keys = sorted(r_map, key=lambda k: -r_map[k]) + sorted((k for k in c_map if k not in r_map), key=lambda k: -c_map[k])
+    keys = sorted(r_map, key=lambda k: -r_map[k]) + sorted(
+        (k for k in c_map if k not in r_map), key=lambda k: -c_map[k]
+    )
     r_counts = np.array([r_map.get(k, 0) for k in keys], dtype=np.int64)
     c_counts = np.array([c_map.get(k, 0) for k in keys], dtype=np.int64)
     labels = tuple(keys)
@@ -243,36 +259,58 @@ def categorical_drift(reference: pd.Series, current: pd.Series, name: str) -> Fe
         note = (note + "; " if note else "") + f"{len(new)} value(s) new in the current data"
     chi = chi2_contingency(np.vstack([r_counts, c_counts]))
     value = psi(r_counts, c_counts)
-    return FeatureDrift(name, "categorical", n_ref, n_cur, value, psi_band(value), js_distance(r_counts, c_counts),
-                        chi2=float(chi.statistic), chi2_pvalue=float(chi.pvalue), chi2_dof=int(chi.dof), bins=labels,
-                        reference_counts=r_counts, current_counts=c_counts, note=note)
+    return FeatureDrift(
+        name,
+        "categorical",
+        n_ref,
+        n_cur,
+        value,
+        psi_band(value),
+        js_distance(r_counts, c_counts),
+        chi2=float(chi.statistic),
+        chi2_pvalue=float(chi.pvalue),
+        chi2_dof=int(chi.dof),
+        bins=labels,
+        reference_counts=r_counts,
+        current_counts=c_counts,
+        note=note,
+    )
 
 
 def column_drift(reference: pd.Series, current: pd.Series, name: str | None = None) -> FeatureDrift:
     """Drift of one column: numeric when both sides are numeric, otherwise compared as categories (text)."""
     name = str(reference.name if name is None else name)
     if is_numeric(reference) and is_numeric(current):
-        return numeric_drift(reference.to_numpy(dtype=np.float64, na_value=np.nan),
-                             current.to_numpy(dtype=np.float64, na_value=np.nan), name)
+        return numeric_drift(
+            reference.to_numpy(dtype=np.float64, na_value=np.nan),
+            current.to_numpy(dtype=np.float64, na_value=np.nan),
+            name,
+        )
     d = categorical_drift(reference, current, name)
     if is_numeric(reference) != is_numeric(current):
-        kinds = "numeric in the reference, text in the current data" if is_numeric(reference) else \
-            "text in the reference, numeric in the current data"
+        kinds = (
+            "numeric in the reference, text in the current data"
+            if is_numeric(reference)
+            else "text in the reference, numeric in the current data"
+        )
         d = FeatureDrift(**{**d.__dict__, "note": (d.note + "; " if d.note else "") + f"{kinds}: compared as text"})
     return d
 
 
 # -- datasets -----------------------------------------------------------------
-def common_columns(reference: pd.DataFrame, columns: Sequence[str],
-                   what: str = "reference data") -> tuple[list[str], list[str]]:
+def common_columns(
+    reference: pd.DataFrame, columns: Sequence[str], what: str = "reference data"
+) -> tuple[list[str], list[str]]:
     """(columns the reference has, columns it lacks); a WitError when it has none of them."""
     present = [c for c in columns if c in reference.columns]
     missing = [c for c in columns if c not in reference.columns]
     if not present:
         cols = ", ".join(map(str, list(reference.columns)[:15])) + (" …" if reference.shape[1] > 15 else "")
-        raise WitError(f"The {what} has none of the feature columns ({', '.join(list(columns)[:8])}"
-                       f"{' …' if len(columns) > 8 else ''}); its columns are: {cols}.",
-                       "Give a reference file with the same column names as the data (e.g. the training data).")
+        raise WitError(
+            f"The {what} has none of the feature columns ({', '.join(list(columns)[:8])}"
+            f"{' …' if len(columns) > 8 else ''}); its columns are: {cols}.",
+            "Give a reference file with the same column names as the data (e.g. the training data).",
+        )
     return present, missing
 
 
@@ -301,8 +339,10 @@ def split_by_value(frame: pd.DataFrame, column: str, value: Any) -> tuple[np.nda
     mask, _key, label = value_mask(frame[column], value)
     n = int(mask.sum())
     if n == 0 or n == len(frame):
-        raise WitError(f"{column} = {label} matches {'no' if n == 0 else 'every'} row, so there is nothing to compare.",
-                       "Pick a value that splits the data in two.")
+        raise WitError(
+            f"{column} = {label} matches {'no' if n == 0 else 'every'} row, so there is nothing to compare.",
+            "Pick a value that splits the data in two.",
+        )
     return mask, f"{column} = {label}"
 
 
@@ -336,8 +376,16 @@ def dataset_drift(
         preds.append(column_drift(reference_predictions[m], current_predictions[m], f"prediction: {m}"))
         if progress:
             progress(len(present) + k + 1, total)
-    return DriftReport(reference_name, current_name, len(reference), len(current), tuple(out), tuple(preds),
-                       tuple(missing), tuple(notes))
+    return DriftReport(
+        reference_name,
+        current_name,
+        len(reference),
+        len(current),
+        tuple(out),
+        tuple(preds),
+        tuple(missing),
+        tuple(notes),
+    )
 
 
 def compare_histogram(reference: pd.Series, current: pd.Series, bins: int = 20, top: int = 15) -> SplitHistogram:
@@ -359,7 +407,23 @@ def prediction_series(score: np.ndarray, label: np.ndarray, kind: str) -> pd.Ser
 
 
 __all__ = [
-    "DriftReport", "FeatureDrift", "MISSING_BIN", "PSI_BANDS", "PSI_BINS", "PSI_EPSILON", "categorical_drift",
-    "column_drift", "common_columns", "compare_histogram", "dataset_drift", "decile_cuts", "js_distance", "load_reference",
-    "numeric_drift", "prediction_series", "psi", "psi_band", "split_by_value",
+    "DriftReport",
+    "FeatureDrift",
+    "MISSING_BIN",
+    "PSI_BANDS",
+    "PSI_BINS",
+    "PSI_EPSILON",
+    "categorical_drift",
+    "column_drift",
+    "common_columns",
+    "compare_histogram",
+    "dataset_drift",
+    "decile_cuts",
+    "js_distance",
+    "load_reference",
+    "numeric_drift",
+    "prediction_series",
+    "psi",
+    "psi_band",
+    "split_by_value",
 ]

@@ -113,8 +113,10 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
     if task.kind == "binary":
         pos = task.positive if positive is None else _match(positive, task.classes)
         if pos is None:
-            raise WitError(f"{positive!r} is not a class of the model: {', '.join(map(str, task.classes))}.",
-                           "Pick one of the model's classes.")
+            raise WitError(
+                f"{positive!r} is not a class of the model: {', '.join(map(str, task.classes))}.",
+                "Pick one of the model's classes.",
+            )
     else:
         pos = None
     key = ("ground_truth", label, "" if pos is None else str(pos))
@@ -124,8 +126,10 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
     is_default = label == session.label and (pos is None or pos == task.positive)
     column = session.data[label]
     if column.isna().all():
-        raise WitError(f"The column {label!r} is empty (all missing), so it cannot be the ground truth.",
-                       "Pick the column that holds the true answers.")
+        raise WitError(
+            f"The column {label!r} is empty (all missing), so it cannot be the ground truth.",
+            "Pick the column that holds the true answers.",
+        )
     unknown: tuple[str, ...] = ()
     if is_default and session.y is not None:
         y = session.y
@@ -133,15 +137,18 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
         y = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64)
         bad = int(np.isnan(y).sum() - column.isna().sum())
         if bad:
-            raise WitError(f"The column {label!r} has {bad:,} non-numeric values, but the model is a regressor.",
-                           "Pick a numeric column as the ground truth.")
+            raise WitError(
+                f"The column {label!r} has {bad:,} non-numeric values, but the model is a regressor.",
+                "Pick a numeric column as the ground truth.",
+            )
     else:
         y, unknown = _classify(column, task.classes)
         present = column.notna().to_numpy()
         if not any(v in task.classes for v in pd.unique(y[present])):
             raise WitError(
                 f"The column {label!r} holds none of the model's classes ({', '.join(map(str, task.classes))}).",
-                "Pick the column whose values are the classes the model predicts.")
+                "Pick the column whose values are the classes the model predicts.",
+            )
     if task.kind == "regression":
         labelled = ~np.isnan(np.asarray(y, dtype=np.float64))
     else:
@@ -152,8 +159,18 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
             y_positive = session.y_positive
         else:
             y_positive = np.asarray(y == pos, dtype=bool)
-    truth = GroundTruth(label, task.kind, tuple(task.classes), pos, y, labelled, y_positive,
-                        flipped=task.kind == "binary" and pos != task.positive, default=is_default, unknown=unknown)
+    truth = GroundTruth(
+        label,
+        task.kind,
+        tuple(task.classes),
+        pos,
+        y,
+        labelled,
+        y_positive,
+        flipped=task.kind == "binary" and pos != task.positive,
+        default=is_default,
+        unknown=unknown,
+    )
     session.cache[key] = truth
     return truth
 

@@ -103,15 +103,18 @@ def check_sample_size(size: Any, available: int) -> int:
     try:
         n = int(text)
     except (TypeError, ValueError):
-        raise WitError(f"The sample size {size!r} is not a whole number.",
-                       f"Give a number from 1 to {available:,}.") from None
+        raise WitError(
+            f"The sample size {size!r} is not a whole number.", f"Give a number from 1 to {available:,}."
+        ) from None
     if not isinstance(text, str) and n != text:
         raise WitError(f"The sample size {size!r} is not a whole number.", f"Give a number from 1 to {available:,}.")
     if n < 1:
         raise WitError(f"The sample size must be at least 1, not {n:,}.", f"Give a number from 1 to {available:,}.")
     if n > available:
-        raise WitError(f"The sample size {n:,} is larger than the {available:,} rows available.",
-                       f"Give a number from 1 to {available:,}.")
+        raise WitError(
+            f"The sample size {n:,} is larger than the {available:,} rows available.",
+            f"Give a number from 1 to {available:,}.",
+        )
     return n
 
 
@@ -119,8 +122,9 @@ def check_repeats(repeats: Any) -> int:
     try:
         r = int(repeats)
     except (TypeError, ValueError):
-        raise WitError(f"The number of repeats {repeats!r} is not a whole number.",
-                       "Give a number from 1 to 100.") from None
+        raise WitError(
+            f"The number of repeats {repeats!r} is not a whole number.", "Give a number from 1 to 100."
+        ) from None
     if not 1 <= r <= 100:
         raise WitError(f"The number of repeats must be between 1 and 100, not {r}.", "5 is the usual choice.")
     return r
@@ -135,8 +139,9 @@ def sample_rows(available: np.ndarray, size: int, random_state: int) -> np.ndarr
     return np.sort(rng.choice(np.asarray(available), size=size, replace=False))
 
 
-def _counting_scorer(estimator: Any, scoring: str, total: int, progress: Progress | None,
-                     is_cancelled: IsCancelled | None) -> Callable:
+def _counting_scorer(
+    estimator: Any, scoring: str, total: int, progress: Progress | None, is_cancelled: IsCancelled | None
+) -> Callable:
     """sklearn's scorer for ``scoring``, reporting each call to ``progress`` and stopping when cancelled."""
     from sklearn.metrics import check_scoring
 
@@ -180,12 +185,18 @@ def permutation_importances(
             baseline.append(float(value))
         return value
 
-    result = permutation_importance(estimator, X, y, scoring=score, n_repeats=n_repeats,
-                                    random_state=random_state, n_jobs=None)
+    result = permutation_importance(
+        estimator, X, y, scoring=score, n_repeats=n_repeats, random_state=random_state, n_jobs=None
+    )
     if names is None:
         names = tuple(str(c) for c in X.columns) if hasattr(X, "columns") else tuple(f"x{j}" for j in range(n_cols))
-    return Importance(tuple(names), np.asarray(result.importances_mean), np.asarray(result.importances_std),
-                      np.asarray(result.importances), baseline[0])
+    return Importance(
+        tuple(names),
+        np.asarray(result.importances_mean),
+        np.asarray(result.importances_std),
+        np.asarray(result.importances),
+        baseline[0],
+    )
 
 
 def engineered_view(estimator: Any, X: pd.DataFrame) -> tuple[Any, np.ndarray, tuple[str, ...]] | str:
@@ -201,8 +212,10 @@ def engineered_view(estimator: Any, X: pd.DataFrame) -> tuple[Any, np.ndarray, t
         return f"The pipeline's transformers failed on the sample ({_first_line(exc)})."
     n, p = Z.shape
     if n * p * 8 > MAX_DENSE_BYTES:
-        return (f"The engineered matrix ({n:,} × {p:,}) is too large to permute column by column here; "
-                "use a smaller sample.")
+        return (
+            f"The engineered matrix ({n:,} × {p:,}) is too large to permute column by column here; "
+            "use a smaller sample."
+        )
     Z = Z.toarray() if hasattr(Z, "toarray") else np.asarray(Z)
     if Z.dtype != object:
         Z = Z.astype(np.float64, copy=False)
@@ -221,8 +234,9 @@ def own_importance(final: Any, names: tuple[str, ...]) -> OwnImportance | None:
     if fi is not None:
         values = np.asarray(fi, dtype=np.float64).reshape(-1)
         if len(values) == len(names):
-            return OwnImportance(names, values, "feature_importances_",
-                                 "feature_importances_ (impurity-based, training data)")
+            return OwnImportance(
+                names, values, "feature_importances_", "feature_importances_ (impurity-based, training data)"
+            )
     coef = getattr(final, "coef_", None)
     if coef is not None:
         coef = np.asarray(coef, dtype=np.float64)
@@ -267,8 +281,10 @@ def model_importance(
     y = _plain(y)
     scoring, label = scoring_for(task)
     if scoring == "roc_auc" and len(pd.unique(np.asarray(y, dtype=object))) < 2:
-        raise WitError(f"The sample holds a single class, so {label} is undefined.",
-                       "Use a larger sample (or data with both classes).")
+        raise WitError(
+            f"The sample holds a single class, so {label} is undefined.",
+            "Use a larger sample (or data with both classes).",
+        )
     view = engineered_view(estimator, X) if engineered else "Not computed."
     n_raw = X.shape[1]
     n_eng = view[1].shape[1] if isinstance(view, tuple) else 0
@@ -280,21 +296,42 @@ def model_importance(
             progress(offset + done, total)
 
     try:
-        raw = permutation_importances(estimator, X, y, scoring=scoring, n_repeats=n_repeats,
-                                      random_state=random_state, progress=tick, is_cancelled=is_cancelled)
+        raw = permutation_importances(
+            estimator,
+            X,
+            y,
+            scoring=scoring,
+            n_repeats=n_repeats,
+            random_state=random_state,
+            progress=tick,
+            is_cancelled=is_cancelled,
+        )
     except Exception as exc:  # the model failing on its own input; Cancelled is a BaseException and passes
-        raise WitError(f"Permutation importance failed for {model} ({_first_line(exc)}).",
-                       "Check that the model can score these rows.") from exc
+        raise WitError(
+            f"Permutation importance failed for {model} ({_first_line(exc)}).",
+            "Check that the model can score these rows.",
+        ) from exc
     offset = 1 + n_raw * n_repeats
     eng, own, note = None, None, ""
     if isinstance(view, tuple):
         final, Z, names = view
         try:
-            eng = permutation_importances(final, Z, y, scoring=scoring, n_repeats=n_repeats, random_state=random_state,
-                                          names=names, progress=tick, is_cancelled=is_cancelled)
-            note = ("Engineered: the sample is transformed once by the pipeline's steps before the last; each "
-                    "column of that matrix (named by get_feature_names_out) is permuted and scored with the final "
-                    f"estimator {type(final).__name__} alone.")
+            eng = permutation_importances(
+                final,
+                Z,
+                y,
+                scoring=scoring,
+                n_repeats=n_repeats,
+                random_state=random_state,
+                names=names,
+                progress=tick,
+                is_cancelled=is_cancelled,
+            )
+            note = (
+                "Engineered: the sample is transformed once by the pipeline's steps before the last; each "
+                "column of that matrix (named by get_feature_names_out) is permuted and scored with the final "
+                f"estimator {type(final).__name__} alone."
+            )
         except Exception as exc:
             note = f"Engineered importance failed ({_first_line(exc)})."
         own = own_importance(final, names)
@@ -305,7 +342,18 @@ def model_importance(
 
 
 __all__ = [
-    "Cancelled", "DEFAULT_REPEATS", "DEFAULT_SAMPLE", "Importance", "ModelImportance", "OwnImportance",
-    "check_repeats", "check_sample_size", "engineered_view", "model_importance", "own_importance",
-    "permutation_importances", "sample_rows", "scoring_for",
+    "Cancelled",
+    "DEFAULT_REPEATS",
+    "DEFAULT_SAMPLE",
+    "Importance",
+    "ModelImportance",
+    "OwnImportance",
+    "check_repeats",
+    "check_sample_size",
+    "engineered_view",
+    "model_importance",
+    "own_importance",
+    "permutation_importances",
+    "sample_rows",
+    "scoring_for",
 ]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.analysis.ground_truth import GroundTruth, ground_truth, model_scores
+from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.metrics.binary import (
     BinaryMetrics,
     MulticlassMetrics,
@@ -22,8 +22,8 @@ from wit_tui.engine.metrics.binary import (
     multiclass_metrics,
     regression_metrics,
 )
-from wit_tui.engine.session.session import Session
 from wit_tui.engine.metrics.slice_index import SliceIndex
+from wit_tui.engine.session.session import Session
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,9 @@ class ModelPerformance:
 def labelled_mask(session: Session) -> np.ndarray:
     """Rows that have ground truth (missing labels are left out of every metric)."""
     if session.y is None:
-        raise WitError("There is no label column, so there is nothing to evaluate.", "Pass --label COLUMN to see performance.")
+        raise WitError(
+            "There is no label column, so there is nothing to evaluate.", "Pass --label COLUMN to see performance."
+        )
     return np.asarray(~pd.isna(session.y), dtype=bool)
 
 
@@ -81,7 +83,9 @@ def class_index(session: Session, truth: GroundTruth, i: int, c: int) -> Thresho
     if cached is None:
         proba = session.scores(i).proba
         if proba is None:
-            raise WitError("The model gives no per-class scores.", "One-vs-rest curves need predict_proba or decision_function.")
+            raise WitError(
+                "The model gives no per-class scores.", "One-vs-rest curves need predict_proba or decision_function."
+            )
         mask = truth.labelled
         cached = ThresholdIndex(proba[mask, c], truth.y[mask] == truth.classes[c])
         session.cache[key] = cached
@@ -109,7 +113,9 @@ def slice_indexes(session: Session, truth: GroundTruth, codes: np.ndarray, n_sli
     return out
 
 
-def truth_performance(session: Session, truth: GroundTruth, i: int = 0, threshold: float | None = None) -> ModelPerformance:
+def truth_performance(
+    session: Session, truth: GroundTruth, i: int = 0, threshold: float | None = None
+) -> ModelPerformance:
     """Performance of model ``i`` against ``truth``; binary metrics at ``threshold`` (default: the task's)."""
     mask = truth.labelled
     n_eval = int(mask.sum())
@@ -117,14 +123,20 @@ def truth_performance(session: Session, truth: GroundTruth, i: int = 0, threshol
     kind = session.task.kind
     common = {"model": name, "kind": kind, "n_evaluated": n_eval, "n_unlabelled": int(len(mask) - n_eval)}
     if n_eval == 0:
-        raise WitError(f"No row has a value in the label column {truth.label!r}.", "Pick the column that holds the ground truth.")
+        raise WitError(
+            f"No row has a value in the label column {truth.label!r}.", "Pick the column that holds the ground truth."
+        )
     scores = session.scores(i)
     if kind == "binary":
         idx = truth_index(session, truth, i)
         t = session.task.default_threshold if threshold is None else float(threshold)
-        return ModelPerformance(**common, binary=idx.at(t), roc_auc=idx.roc_auc, average_precision=idx.average_precision)
+        return ModelPerformance(
+            **common, binary=idx.at(t), roc_auc=idx.roc_auc, average_precision=idx.average_precision
+        )
     if kind == "multiclass":
-        return ModelPerformance(**common, multiclass=multiclass_metrics(truth.y[mask], scores.label[mask], session.task.classes))
+        return ModelPerformance(
+            **common, multiclass=multiclass_metrics(truth.y[mask], scores.label[mask], session.task.classes)
+        )
     return ModelPerformance(**common, regression=regression_metrics(truth.y[mask], scores.score[mask]))
 
 
@@ -134,5 +146,13 @@ def model_performance(session: Session, i: int = 0, threshold: float | None = No
     return truth_performance(session, ground_truth(session), i, threshold)
 
 
-__all__ = ["ModelPerformance", "class_index", "labelled_mask", "model_performance", "slice_indexes", "threshold_index",
-           "truth_index", "truth_performance"]
+__all__ = [
+    "ModelPerformance",
+    "class_index",
+    "labelled_mask",
+    "model_performance",
+    "slice_indexes",
+    "threshold_index",
+    "truth_index",
+    "truth_performance",
+]

@@ -123,8 +123,9 @@ def non_uniformity(counts: np.ndarray) -> float:
     return float(min(1.0, max(0.0, 1.0 - _entropy(counts) / np.log(k))))
 
 
-def _flags(kind: str, n: int, count: int, missing_pct: float, unique: int, zeros_pct: float,
-           non_finite: int) -> tuple[str, ...]:
+def _flags(
+    kind: str, n: int, count: int, missing_pct: float, unique: int, zeros_pct: float, non_finite: int
+) -> tuple[str, ...]:
     flags = []
     if n and count == 0:
         return ("all missing",)
@@ -193,9 +194,19 @@ def _numeric_profile(series: pd.Series, name: str, bins: int) -> tuple[FeatureSt
         nu = float("nan")
         hist = Histogram(np.zeros(0, np.int64), np.zeros(1), missing=n)
     stats = FeatureStats(
-        name, "numeric", count, missing, missing_pct,
-        mean=mean, std=std, min=float(valid[0]), median=median, max=float(valid[-1]), zeros_pct=zeros_pct,
-        unique=unique, non_uniformity=nu,
+        name,
+        "numeric",
+        count,
+        missing,
+        missing_pct,
+        mean=mean,
+        std=std,
+        min=float(valid[0]),
+        median=median,
+        max=float(valid[-1]),
+        zeros_pct=zeros_pct,
+        unique=unique,
+        non_uniformity=nu,
         flags=_flags("numeric", n, count, missing_pct, unique, zeros_pct, non_finite),
     )
     return stats, hist
@@ -243,7 +254,14 @@ def _categorical_profile(series: pd.Series, name: str, top: int) -> tuple[Featur
     else:
         order, top_value, freq = present, None, 0
     stats = FeatureStats(
-        name, "categorical", count, missing, missing_pct, unique=unique, top=top_value, freq=freq,
+        name,
+        "categorical",
+        count,
+        missing,
+        missing_pct,
+        unique=unique,
+        top=top_value,
+        freq=freq,
         entropy=_entropy(counts[present], np.log2) if unique else float("nan"),
         non_uniformity=non_uniformity(counts[present]),
         flags=_flags("categorical", n, count, missing_pct, unique, float("nan"), 0),
@@ -263,8 +281,9 @@ def _check_bins(bins: int) -> None:
         raise WitError(f"A histogram needs at least 1 bin, not {bins!r}.", "Pass bins=1 or more.")
 
 
-def feature_profile(series: pd.Series, name: str | None = None, bins: int = DEFAULT_BINS,
-                    top: int = DEFAULT_TOP) -> tuple[FeatureStats, Histogram]:
+def feature_profile(
+    series: pd.Series, name: str | None = None, bins: int = DEFAULT_BINS, top: int = DEFAULT_TOP
+) -> tuple[FeatureStats, Histogram]:
     """The statistics and the histogram of one column, from one pass over it."""
     _check_bins(bins)
     name = str(series.name if name is None else name)
@@ -277,9 +296,15 @@ def feature_stats(series: pd.Series, name: str | None = None) -> FeatureStats:
     return feature_profile(series, name)[0]
 
 
-def dataset_profile(frame: pd.DataFrame, columns: Sequence[str], bins: int = DEFAULT_BINS,
-                    top: int = DEFAULT_TOP, *, progress: Progress | None = None,
-                    is_cancelled: IsCancelled | None = None) -> DatasetProfile:
+def dataset_profile(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    bins: int = DEFAULT_BINS,
+    top: int = DEFAULT_TOP,
+    *,
+    progress: Progress | None = None,
+    is_cancelled: IsCancelled | None = None,
+) -> DatasetProfile:
     """Every column's statistics and histogram: the whole Features table in one pass per column."""
     stats, hists = [], {}
     for k, c in enumerate(columns):
@@ -410,8 +435,20 @@ def edited_frame(rows: Sequence[dict[str, Any]], like: pd.DataFrame, columns: Se
 
 
 __all__ = [
-    "DatasetProfile", "FeatureStats", "Histogram", "SplitHistogram", "bin_index", "dataset_profile", "dataset_stats",
-    "category_counts", "edited_frame", "feature_profile", "feature_stats", "histogram", "is_numeric", "non_uniformity",
+    "DatasetProfile",
+    "FeatureStats",
+    "Histogram",
+    "SplitHistogram",
+    "bin_index",
+    "dataset_profile",
+    "dataset_stats",
+    "category_counts",
+    "edited_frame",
+    "feature_profile",
+    "feature_stats",
+    "histogram",
+    "is_numeric",
+    "non_uniformity",
     "split_groups",
     "split_histogram",
 ]

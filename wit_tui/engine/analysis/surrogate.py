@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.analysis.stats import is_numeric
 
 MIN_DEPTH, MAX_DEPTH, DEFAULT_DEPTH = 1, 8, 3
 DEFAULT_ROWS = 20_000  # plenty for a tree of depth ≤ 8, and fast
@@ -96,13 +96,17 @@ class Surrogate:
         return self.rules.replace("|   ", "│ ").replace("|--- ", "├ ")
 
     def header(self) -> str:
-        text = (f"{self.model}: depth-{self.depth} decision tree, {self.n_leaves} leaves, mimicking {self.target}.\n"
-                f"Fidelity ({self.fidelity_name} against {self.model}'s predictions, not the label) on "
-                f"{self.n_test:,} held-out rows: {self.fidelity:.4f} (on its {self.n_train:,} training rows: "
-                f"{self.fidelity_train:.4f}).")
+        text = (
+            f"{self.model}: depth-{self.depth} decision tree, {self.n_leaves} leaves, mimicking {self.target}.\n"
+            f"Fidelity ({self.fidelity_name} against {self.model}'s predictions, not the label) on "
+            f"{self.n_test:,} held-out rows: {self.fidelity:.4f} (on its {self.n_train:,} training rows: "
+            f"{self.fidelity_train:.4f})."
+        )
         if self.kind == "classifier":
-            text += ("\nA leaf reads: the class it predicts (the share of its training rows the model gave that "
-                     "class, of how many).")
+            text += (
+                "\nA leaf reads: the class it predicts (the share of its training rows the model gave that "
+                "class, of how many)."
+            )
         return text
 
 
@@ -110,10 +114,14 @@ def check_depth(depth: Any) -> int:
     try:
         d = int(depth)
     except (TypeError, ValueError):
-        raise WitError(f"The tree depth {depth!r} is not a whole number.", f"Pick {MIN_DEPTH} to {MAX_DEPTH}.") from None
+        raise WitError(
+            f"The tree depth {depth!r} is not a whole number.", f"Pick {MIN_DEPTH} to {MAX_DEPTH}."
+        ) from None
     if not MIN_DEPTH <= d <= MAX_DEPTH:
-        raise WitError(f"The tree depth must be between {MIN_DEPTH} and {MAX_DEPTH}, not {d}.",
-                       "A shallow tree is the point: its rules stay readable.")
+        raise WitError(
+            f"The tree depth must be between {MIN_DEPTH} and {MAX_DEPTH}, not {d}.",
+            "A shallow tree is the point: its rules stay readable.",
+        )
     return d
 
 
@@ -175,8 +183,9 @@ def fit_surrogate(
         _, class_counts = np.unique(y, return_counts=True)
         if len(class_counts) > 1 and class_counts.min() >= 2:
             stratify = y
-    train_rows, test_rows = train_test_split(np.arange(n), test_size=test_size, random_state=random_state,
-                                             stratify=stratify)
+    train_rows, test_rows = train_test_split(
+        np.arange(n), test_size=test_size, random_state=random_state, stratify=stratify
+    )
     X_train, X_test, y_train, y_test = X[train_rows], X[test_rows], y[train_rows], y[test_rows]
     if classification:
         tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_train, y_train)
@@ -188,10 +197,25 @@ def fit_surrogate(
         fidelity = float(r2_score(y_test, tree.predict(X_test)))
         fidelity_train = float(r2_score(y_train, tree.predict(X_train)))
         name, kind = "R²", "regressor"
-    rules = export_text(tree, feature_names=list(encoding.names), decimals=2, max_depth=depth,
-                        show_weights=classification)
-    return Surrogate(model, kind, depth, fidelity, name, fidelity_train, len(y_train), len(y_test),
-                     int(tree.get_n_leaves()), _readable(rules, encoding), target, tree, encoding, np.sort(test_rows))
+    rules = export_text(
+        tree, feature_names=list(encoding.names), decimals=2, max_depth=depth, show_weights=classification
+    )
+    return Surrogate(
+        model,
+        kind,
+        depth,
+        fidelity,
+        name,
+        fidelity_train,
+        len(y_train),
+        len(y_test),
+        int(tree.get_n_leaves()),
+        _readable(rules, encoding),
+        target,
+        tree,
+        encoding,
+        np.sort(test_rows),
+    )
 
 
 def rules_text(surrogates: Sequence[Surrogate], dataset: str = "") -> str:
@@ -210,6 +234,14 @@ def export_rules(surrogates: Sequence[Surrogate], path: str | Path, dataset: str
 
 
 __all__ = [
-    "DEFAULT_DEPTH", "MAX_DEPTH", "MIN_DEPTH", "Surrogate", "SurrogateEncoding", "check_depth", "export_rules",
-    "fit_surrogate", "rules_text", "surrogate_encoding",
+    "DEFAULT_DEPTH",
+    "MAX_DEPTH",
+    "MIN_DEPTH",
+    "Surrogate",
+    "SurrogateEncoding",
+    "check_depth",
+    "export_rules",
+    "fit_surrogate",
+    "rules_text",
+    "surrogate_encoding",
 ]

@@ -92,8 +92,9 @@ class Outcomes:
         return 1.0 - bad_mean if self.metric in COMPLEMENT else bad_mean
 
 
-def binary_outcomes(metric: str, y_positive: np.ndarray, score: np.ndarray, threshold: float | np.ndarray,
-                    probabilities: bool = True) -> Outcomes:
+def binary_outcomes(
+    metric: str, y_positive: np.ndarray, score: np.ndarray, threshold: float | np.ndarray, probabilities: bool = True
+) -> Outcomes:
     """Per-row outcomes of a binary model at ``threshold`` (one for every row, or one per row)."""
     y = np.asarray(y_positive, dtype=bool)
     score = np.asarray(score, dtype=np.float64)
@@ -108,23 +109,32 @@ def binary_outcomes(metric: str, y_positive: np.ndarray, score: np.ndarray, thre
         return Outcomes(metric, ~y, pred.astype(np.float64))
     if metric in ("log_loss", "brier_score"):
         if not probabilities:
-            raise WitError(f"{metric} needs probabilities, but the scores are decision_function margins.",
-                           "Pick accuracy, precision, recall, fpr or fnr.")
+            raise WitError(
+                f"{metric} needs probabilities, but the scores are decision_function margins.",
+                "Pick accuracy, precision, recall, fpr or fnr.",
+            )
         p = np.clip(score, np.finfo(np.float64).eps, 1 - np.finfo(np.float64).eps)
         if metric == "log_loss":
             bad = -np.where(y, np.log(p), np.log1p(-p))
         else:
             bad = (score - y) ** 2
         return Outcomes(metric, ~np.isnan(score), np.nan_to_num(bad))
-    raise WitError(f"{metric!r} is not a metric for worst slices of a binary model.",
-                   f"Pick one of: {', '.join(TASK_WORST_METRICS['binary'])}.")
+    raise WitError(
+        f"{metric!r} is not a metric for worst slices of a binary model.",
+        f"Pick one of: {', '.join(TASK_WORST_METRICS['binary'])}.",
+    )
 
 
-def multiclass_outcomes(metric: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
-                        classes: Sequence) -> Outcomes:
+def multiclass_outcomes(
+    metric: str, y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, classes: Sequence
+) -> Outcomes:
     """Per-row outcomes of a multi-class model (argmax predictions; log loss from the class probabilities)."""
     if metric == "accuracy":
-        return Outcomes(metric, np.ones(len(y), bool), (np.asarray(pred, dtype=object) != np.asarray(y, dtype=object)).astype(np.float64))
+        return Outcomes(
+            metric,
+            np.ones(len(y), bool),
+            (np.asarray(pred, dtype=object) != np.asarray(y, dtype=object)).astype(np.float64),
+        )
     if metric == "log_loss":
         if proba is None:
             raise WitError("log_loss needs class probabilities.", "Pick accuracy.")
@@ -136,8 +146,10 @@ def multiclass_outcomes(metric: str, y: np.ndarray, pred: np.ndarray, proba: np.
         # sklearn's log_loss clips at machine epsilon
         p = np.clip(p, np.finfo(np.float64).eps, 1.0)
         return Outcomes(metric, known, np.nan_to_num(-np.log(p)))
-    raise WitError(f"{metric!r} is not a metric for worst slices of a multi-class model.",
-                   f"Pick one of: {', '.join(TASK_WORST_METRICS['multiclass'])}.")
+    raise WitError(
+        f"{metric!r} is not a metric for worst slices of a multi-class model.",
+        f"Pick one of: {', '.join(TASK_WORST_METRICS['multiclass'])}.",
+    )
 
 
 def regression_outcomes(metric: str, y: np.ndarray, pred: np.ndarray) -> Outcomes:
@@ -233,7 +245,9 @@ def _welch_tests(s1, ss1, n1, s2, ss2, n2, alpha_each: float):
         v2 = np.maximum(ss2 - n2 * m2 * m2, 0.0) / np.maximum(n2 - 1, 1)
         a, b = v1 / n1, v2 / n2
         se = np.sqrt(a + b)
-        dof = (a + b) ** 2 / (np.where(n1 > 1, a * a / np.maximum(n1 - 1, 1), 0) + np.where(n2 > 1, b * b / np.maximum(n2 - 1, 1), 0))
+        dof = (a + b) ** 2 / (
+            np.where(n1 > 1, a * a / np.maximum(n1 - 1, 1), 0) + np.where(n2 > 1, b * b / np.maximum(n2 - 1, 1), 0)
+        )
         dof = np.where(np.isfinite(dof) & (dof > 0), dof, 1.0)
         d = m1 - m2
         tstat = np.where(se > 0, d / se, np.where(d > 0, np.inf, 0.0))
@@ -265,7 +279,7 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
 @dataclass
 class _Stats:
     n_rows: np.ndarray
-    n: np.ndarray      # per model
+    n: np.ndarray  # per model
     s: np.ndarray
     ss: np.ndarray
 
@@ -348,8 +362,10 @@ def rank_slices(
         t = testable
         if kind == "proportion":
             d[t], lo[t], hi[t], p[t] = _proportion_tests(s1[t], n1[t], s2[t], n2[t], alpha_each)
-            test = ("two-proportion z-test (one-sided, pooled); Newcombe–Wilson intervals, "
-                    f"Bonferroni-simultaneous over {n_tested:,} slices")
+            test = (
+                "two-proportion z-test (one-sided, pooled); Newcombe–Wilson intervals, "
+                f"Bonferroni-simultaneous over {n_tested:,} slices"
+            )
         else:
             d[t], lo[t], hi[t], p[t] = _welch_tests(s1[t], ss1[t], n1[t], s2[t], ss2[t], n2[t], alpha_each)
             test = f"Welch t-test (one-sided); Welch intervals, Bonferroni-simultaneous over {n_tested:,} slices"
@@ -359,23 +375,43 @@ def rank_slices(
     q[testable] = benjamini_hochberg(p[testable])
     o = outcomes[m]
     with np.errstate(invalid="ignore", divide="ignore"):
-        values = [np.where(n[i] > 0, outcomes[i].value(s[i] / np.where(n[i] > 0, n[i], 1)), np.nan) for i in range(n_models)]
+        values = [
+            np.where(n[i] > 0, outcomes[i].value(s[i] / np.where(n[i] > 0, n[i], 1)), np.nan) for i in range(n_models)
+        ]
         rest = np.where(n2 > 0, o.value(s2 / np.where(n2 > 0, n2, 1)), np.nan)
     findings = []
     for k in np.flatnonzero(testable):
-        findings.append(SliceFinding(
-            slice=slice_name(rows_keys[k], rows_labels[k]), key=rows_keys[k], labels=rows_labels[k],
-            n_rows=int(n_rows[k]), n=int(n1[k]), values=tuple(float(v[k]) for v in values), rest=float(rest[k]),
-            worse_by=float(d[k]), ci_low=float(lo[k]), ci_high=float(hi[k]), p_value=float(p[k]),
-            q_value=float(q[k]), small=bool(n_rows[k] < SMALL_SLICE),
-        ))
+        findings.append(
+            SliceFinding(
+                slice=slice_name(rows_keys[k], rows_labels[k]),
+                key=rows_keys[k],
+                labels=rows_labels[k],
+                n_rows=int(n_rows[k]),
+                n=int(n1[k]),
+                values=tuple(float(v[k]) for v in values),
+                rest=float(rest[k]),
+                worse_by=float(d[k]),
+                ci_low=float(lo[k]),
+                ci_high=float(hi[k]),
+                p_value=float(p[k]),
+                q_value=float(q[k]),
+                small=bool(n_rows[k] < SMALL_SLICE),
+            )
+        )
     findings.sort(key=lambda f: (f.small, -f.ci_low if math.isfinite(f.ci_low) else math.inf, -f.worse_by, f.slice))
-    return WorstSlices(metric, model, tuple(findings), n_tested, 1 - alpha, test, crosses, tuple(notes),
-                       WORST_METRICS[metric][1])
+    return WorstSlices(
+        metric, model, tuple(findings), n_tested, 1 - alpha, test, crosses, tuple(notes), WORST_METRICS[metric][1]
+    )
 
 
-def feature_parts(frame: pd.DataFrame, features: Sequence[str], buckets: int = DEFAULT_BUCKETS, *,
-                  equal_width: bool = False, rows: np.ndarray | None = None) -> tuple[list[FeatureSlices], list[str]]:
+def feature_parts(
+    frame: pd.DataFrame,
+    features: Sequence[str],
+    buckets: int = DEFAULT_BUCKETS,
+    *,
+    equal_width: bool = False,
+    rows: np.ndarray | None = None,
+) -> tuple[list[FeatureSlices], list[str]]:
     """Each feature's slices (buckets from the whole column, as everywhere), restricted to ``rows`` (a boolean
     mask; default all); identifier-like and single-valued features are skipped, with a note."""
     from dataclasses import replace
@@ -396,9 +432,18 @@ def feature_parts(frame: pd.DataFrame, features: Sequence[str], buckets: int = D
 
 
 def session_worst_slices(
-    session, truth, metric: str, *, thresholds: Sequence[float] | None = None, model: int = 0,
-    features: Sequence[str] | None = None, buckets: int = DEFAULT_BUCKETS, equal_width: bool = False,
-    crosses: bool = False, alpha: float = 0.05, progress: Progress | None = None,
+    session,
+    truth,
+    metric: str,
+    *,
+    thresholds: Sequence[float] | None = None,
+    model: int = 0,
+    features: Sequence[str] | None = None,
+    buckets: int = DEFAULT_BUCKETS,
+    equal_width: bool = False,
+    crosses: bool = False,
+    alpha: float = 0.05,
+    progress: Progress | None = None,
     is_cancelled: IsCancelled | None = None,
 ) -> WorstSlices:
     """Worst slices of the session's labelled rows against ``truth`` for every model, ranked for ``model``.
@@ -409,8 +454,10 @@ def session_worst_slices(
 
     task = session.task
     if metric not in TASK_WORST_METRICS[task.kind]:
-        raise WitError(f"{metric!r} is not a worst-slice metric of a {task.kind} task.",
-                       f"Pick one of: {', '.join(TASK_WORST_METRICS[task.kind])}.")
+        raise WitError(
+            f"{metric!r} is not a worst-slice metric of a {task.kind} task.",
+            f"Pick one of: {', '.join(TASK_WORST_METRICS[task.kind])}.",
+        )
     mask = truth.labelled
     features = list(session.features if features is None else features)
     features = [f for f in features if f != truth.label]
@@ -422,19 +469,47 @@ def session_worst_slices(
             t = task.default_threshold if thresholds is None else thresholds[i]
             if np.ndim(t) == 1:  # one threshold per data row (per-slice thresholds)
                 t = np.asarray(t, dtype=np.float64)[mask]
-            outcomes.append(binary_outcomes(metric, truth.y_positive[mask], model_scores(session, truth, i)[mask], t,
-                                            task.score_method == "predict_proba"))
+            outcomes.append(
+                binary_outcomes(
+                    metric,
+                    truth.y_positive[mask],
+                    model_scores(session, truth, i)[mask],
+                    t,
+                    task.score_method == "predict_proba",
+                )
+            )
         elif task.kind == "multiclass":
             proba = sc.proba[mask] if (sc.proba is not None and task.score_method == "predict_proba") else None
             outcomes.append(multiclass_outcomes(metric, truth.y[mask], sc.label[mask], proba, task.classes))
         else:
             outcomes.append(regression_outcomes(metric, truth.y[mask], sc.score[mask]))
-    return rank_slices(parts, outcomes, model=model, crosses=crosses, alpha=alpha, progress=progress,
-                       is_cancelled=is_cancelled, skipped=skipped)
+    return rank_slices(
+        parts,
+        outcomes,
+        model=model,
+        crosses=crosses,
+        alpha=alpha,
+        progress=progress,
+        is_cancelled=is_cancelled,
+        skipped=skipped,
+    )
 
 
 __all__ = [
-    "COMPLEMENT", "Outcomes", "SMALL_SLICE", "SliceFinding", "TASK_WORST_METRICS", "WORST_METRICS", "WorstSlices",
-    "benjamini_hochberg", "binary_outcomes", "feature_parts", "multiclass_outcomes", "newcombe", "rank_slices",
-    "regression_outcomes", "session_worst_slices", "wilson",
+    "COMPLEMENT",
+    "Outcomes",
+    "SMALL_SLICE",
+    "SliceFinding",
+    "TASK_WORST_METRICS",
+    "WORST_METRICS",
+    "WorstSlices",
+    "benjamini_hochberg",
+    "binary_outcomes",
+    "feature_parts",
+    "multiclass_outcomes",
+    "newcombe",
+    "rank_slices",
+    "regression_outcomes",
+    "session_worst_slices",
+    "wilson",
 ]

@@ -55,8 +55,10 @@ def atomic_write(
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
-        raise WitError(f"Cannot write the {what} {path}: {exc.strerror or exc}.",
-                       "Check the folder's permissions and free space, or pick another path.") from exc
+        raise WitError(
+            f"Cannot write the {what} {path}: {exc.strerror or exc}.",
+            "Check the folder's permissions and free space, or pick another path.",
+        ) from exc
     finally:
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)

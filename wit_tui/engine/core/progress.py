@@ -13,7 +13,7 @@ Progress = Callable[[int, int], None]
 IsCancelled = Callable[[], bool]
 
 
-class Cancelled(BaseException):  # noqa: N818 - it is a signal, not an error
+class Cancelled(BaseException):
     """The user cancelled a long computation."""
 
 

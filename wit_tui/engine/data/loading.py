@@ -50,7 +50,9 @@ def _check_file(path: Path, what: str) -> None:
         with path.open("rb") as fh:
             fh.read(1)
     except OSError as exc:
-        raise WitError(f"The {what} file {path} cannot be read: {exc.strerror or exc}.", "Check its permissions.") from exc
+        raise WitError(
+            f"The {what} file {path} cannot be read: {exc.strerror or exc}.", "Check its permissions."
+        ) from exc
 
 
 def load_data(path: str | Path) -> pd.DataFrame:
@@ -248,7 +250,6 @@ def _load_skops(path: Path, trust: bool) -> Any:
             f"The skops file {path} could not be loaded ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}).",
             "Save it again with skops.io.dump(model, path) using the installed scikit-learn.",
         ) from exc
-
 
 
 __all__ = ["LoadedModel", "WitError", "load_data", "load_model", "TRUST_HINT"]

@@ -71,7 +71,9 @@ def _score_chunk(estimator: Any, X: pd.DataFrame, task: TaskInfo) -> tuple[np.nd
     return onehot.max(axis=1), onehot
 
 
-def labels_from(score: np.ndarray, proba: np.ndarray | None, task: TaskInfo, threshold: float | None = None) -> np.ndarray:
+def labels_from(
+    score: np.ndarray, proba: np.ndarray | None, task: TaskInfo, threshold: float | None = None
+) -> np.ndarray:
     """Predicted labels: thresholded (binary), argmax (multi-class) or the prediction (regression).
 
     A row without a score (the model raised on it) gets the label None.
@@ -162,8 +164,13 @@ def score_frame(
     if task.kind == "multiclass":
         proba = np.concatenate([p[1] for p in parts]) if parts else np.empty((0, len(task.classes)))
     failed_arr = np.array(sorted(failed), dtype=np.int64)
-    return Scores(score=score, label=labels_from(score, proba, task), proba=proba, failed=failed_arr,
-                  error=errors[0] if errors else "")
+    return Scores(
+        score=score,
+        label=labels_from(score, proba, task),
+        proba=proba,
+        failed=failed_arr,
+        error=errors[0] if errors else "",
+    )
 
 
 __all__ = ["Scores", "score_frame", "labels_from"]

@@ -85,7 +85,10 @@ def detect_task(estimator: Any, positive: Any = None, *, model_name: str = "mode
             raise WitError(f"The classifier {model_name} has no classes_.", "Fit it before saving it.")
         cls = tuple(np.asarray(classes).tolist())
         if len(cls) < 2:
-            raise WitError(f"The classifier {model_name} was fitted on a single class {cls}.", "Fit it on data with at least two classes.")
+            raise WitError(
+                f"The classifier {model_name} was fitted on a single class {cls}.",
+                "Fit it on data with at least two classes.",
+            )
         if _has(estimator, "predict_proba"):
             method: ScoreMethod = "predict_proba"
         elif _has(estimator, "decision_function"):
@@ -126,7 +129,9 @@ def merge_tasks(tasks: list[TaskInfo], names: list[str]) -> TaskInfo:
     """Two models can be compared only when they answer the same question."""
     first = tasks[0]
     for task, name in zip(tasks[1:], names[1:], strict=True):
-        if task.kind != first.kind or (first.is_classification and set(map(str, task.classes)) != set(map(str, first.classes))):
+        if task.kind != first.kind or (
+            first.is_classification and set(map(str, task.classes)) != set(map(str, first.classes))
+        ):
             raise WitError(
                 f"The models do not answer the same question: {names[0]} is {first.kind} {list(first.classes) or ''}, "
                 f"{name} is {task.kind} {list(task.classes) or ''}.",

@@ -78,7 +78,13 @@ class BinaryMetrics:
 
     def as_dict(self) -> dict[str, float]:
         names = ("accuracy", "precision", "recall", "f1", "fpr", "fnr", "selection_rate")
-        out: dict[str, float] = {"threshold": self.threshold, "tp": self.tp, "fp": self.fp, "tn": self.tn, "fn": self.fn}
+        out: dict[str, float] = {
+            "threshold": self.threshold,
+            "tp": self.tp,
+            "fp": self.fp,
+            "tn": self.tn,
+            "fn": self.fn,
+        }
         out.update({k: getattr(self, k) for k in names})
         return out
 
@@ -132,7 +138,9 @@ class ThresholdIndex:
         self.n_neg = self.n - self.n_pos
 
     @classmethod
-    def from_sorted(cls, sorted_scores: np.ndarray, pos_sorted: np.ndarray, cum_pos: np.ndarray | None = None) -> ThresholdIndex:
+    def from_sorted(
+        cls, sorted_scores: np.ndarray, pos_sorted: np.ndarray, cum_pos: np.ndarray | None = None
+    ) -> ThresholdIndex:
         """An index over scores already sorted ascending (no second sort): a slice of a
         :class:`~wit_tui.engine.metrics.slice_index.SliceIndex`. ``cum_pos`` may be given (it must start at 0)."""
         index = cls.__new__(cls)
@@ -252,7 +260,10 @@ def multiclass_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[Any
         f1_macro=float(f1_score(y_true, y_pred, labels=lab, average="macro", zero_division=0.0)),
         f1_weighted=float(f1_score(y_true, y_pred, labels=lab, average="weighted", zero_division=0.0)),
         confusion_matrix=confusion_matrix(y_true, y_pred, labels=lab),
-        precision=p, recall=r, f1=f, support=s,
+        precision=p,
+        recall=r,
+        f1=f,
+        support=s,
     )
 
 
@@ -287,6 +298,12 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> RegressionMetr
 
 
 __all__ = [
-    "BinaryMetrics", "ThresholdIndex", "RocCurve", "PrecisionRecallCurve",
-    "MulticlassMetrics", "multiclass_metrics", "RegressionMetrics", "regression_metrics",
+    "BinaryMetrics",
+    "ThresholdIndex",
+    "RocCurve",
+    "PrecisionRecallCurve",
+    "MulticlassMetrics",
+    "multiclass_metrics",
+    "RegressionMetrics",
+    "regression_metrics",
 ]

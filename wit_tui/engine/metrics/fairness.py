@@ -118,7 +118,11 @@ def binary_metric_frame(metric: str, y_true: np.ndarray, y_pred: np.ndarray, sen
     codes, names = _encode(sensitive_features)
     groups = confusion_by_group(y_true, y_pred, codes, len(names))
     whole = confusion_by_group(y_true, y_pred, np.where(codes >= 0, 0, -1), 1)[0]
-    return MetricFrame(metric, float(getattr(whole, metric)), {n: float(getattr(g, metric)) for n, g in zip(names, groups, strict=True)})
+    return MetricFrame(
+        metric,
+        float(getattr(whole, metric)),
+        {n: float(getattr(g, metric)) for n, g in zip(names, groups, strict=True)},
+    )
 
 
 def demographic_parity_difference(y_true, y_pred, *, sensitive_features, method: Method = "between_groups") -> float:
@@ -130,15 +134,27 @@ def demographic_parity_ratio(y_true, y_pred, *, sensitive_features, method: Meth
     return binary_metric_frame("selection_rate", y_true, y_pred, sensitive_features).ratio(method)
 
 
-def equalized_odds_difference(y_true, y_pred, *, sensitive_features, method: Method = "between_groups",
-                              agg: Literal["worst_case", "mean"] = "worst_case") -> float:
+def equalized_odds_difference(
+    y_true,
+    y_pred,
+    *,
+    sensitive_features,
+    method: Method = "between_groups",
+    agg: Literal["worst_case", "mean"] = "worst_case",
+) -> float:
     """The larger (``worst_case``) or the mean of the TPR and FPR differences, as Fairlearn."""
     d = [binary_metric_frame(m, y_true, y_pred, sensitive_features).difference(method) for m in ("recall", "fpr")]
     return float(max(d)) if agg == "worst_case" else float(np.mean(d))
 
 
-def equalized_odds_ratio(y_true, y_pred, *, sensitive_features, method: Method = "between_groups",
-                         agg: Literal["worst_case", "mean"] = "worst_case") -> float:
+def equalized_odds_ratio(
+    y_true,
+    y_pred,
+    *,
+    sensitive_features,
+    method: Method = "between_groups",
+    agg: Literal["worst_case", "mean"] = "worst_case",
+) -> float:
     r = [binary_metric_frame(m, y_true, y_pred, sensitive_features).ratio(method) for m in ("recall", "fpr")]
     return float(min(r)) if agg == "worst_case" else float(np.mean(r))
 
@@ -147,8 +163,12 @@ def equalized_odds_ratio(y_true, y_pred, *, sensitive_features, method: Method =
 #: the rates the fairness summary shows, as Fairlearn's MetricFrame would compute them from y_pred
 SUMMARY_RATES = ("selection_rate", "recall", "fpr", "fnr", "accuracy", "precision")
 SUMMARY_GAPS = (
-    "demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference", "equalized_odds_ratio",
-    "equal_opportunity_difference", "equal_opportunity_ratio",
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equalized_odds_ratio",
+    "equal_opportunity_difference",
+    "equal_opportunity_ratio",
 )
 
 
@@ -176,8 +196,12 @@ def fairness_summary(confusion: np.ndarray, groups: Sequence[str]) -> FairnessSu
     tn, fp, fn, tp = (int(v) for v in confusion.sum(axis=0))
     whole = BinaryMetrics(float("nan"), tp=tp, fp=fp, tn=tn, fn=fn)
     names = [str(g) for g in groups]
-    frames = {m: MetricFrame(m, float(getattr(whole, m)), {n: float(getattr(g, m)) for n, g in zip(names, per_group, strict=True)})
-              for m in SUMMARY_RATES}
+    frames = {
+        m: MetricFrame(
+            m, float(getattr(whole, m)), {n: float(getattr(g, m)) for n, g in zip(names, per_group, strict=True)}
+        )
+        for m in SUMMARY_RATES
+    }
     gaps = {}
     for name in SUMMARY_GAPS:
         metrics, agg = NAMED_GAPS[name]
@@ -187,6 +211,7 @@ def fairness_summary(confusion: np.ndarray, groups: Sequence[str]) -> FairnessSu
 
 
 # -- gaps over engine slice metrics (validation and the report) ------------
+
 
 def parse_gap(name: str) -> tuple[tuple[str, ...], str] | None:
     """``(underlying metrics, "difference"|"ratio")`` of a gap name, or None if ``name`` is not a gap."""
@@ -214,8 +239,14 @@ class Gap:
     frames: tuple[MetricFrame, ...]
 
 
-def gap(name: str, groups: SliceMetrics, whole: SliceMetrics, names: Sequence[str], method: Method = "between_groups",
-        by: str = "") -> Gap:
+def gap(
+    name: str,
+    groups: SliceMetrics,
+    whole: SliceMetrics,
+    names: Sequence[str],
+    method: Method = "between_groups",
+    by: str = "",
+) -> Gap:
     """A named gap (or ``<metric>_difference`` / ``_ratio``) across ``groups``.
 
     Stricter than Fairlearn for CI: the gap is not computable (NaN, with the
@@ -245,8 +276,21 @@ def gap(name: str, groups: SliceMetrics, whole: SliceMetrics, names: Sequence[st
 
 
 __all__ = [
-    "FairnessSummary", "Gap", "METHODS", "MetricFrame", "NAMED_GAPS", "SUMMARY_GAPS", "SUMMARY_RATES",
-    "binary_metric_frame", "confusion_by_group", "fairness_summary",
-    "demographic_parity_difference", "demographic_parity_ratio", "equalized_odds_difference", "equalized_odds_ratio",
-    "frame_from_slices", "gap", "parse_gap",
+    "FairnessSummary",
+    "Gap",
+    "METHODS",
+    "MetricFrame",
+    "NAMED_GAPS",
+    "SUMMARY_GAPS",
+    "SUMMARY_RATES",
+    "binary_metric_frame",
+    "confusion_by_group",
+    "fairness_summary",
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equalized_odds_ratio",
+    "frame_from_slices",
+    "gap",
+    "parse_gap",
 ]

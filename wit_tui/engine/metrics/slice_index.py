@@ -30,8 +30,19 @@ from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex, multicl
 from wit_tui.engine.slicing import group_rows
 
 BINARY_METRICS = (
-    "example_count", "base_rate", "selection_rate", "accuracy", "precision", "recall", "f1", "fpr", "fnr",
-    "auc", "average_precision", "log_loss", "brier_score",
+    "example_count",
+    "base_rate",
+    "selection_rate",
+    "accuracy",
+    "precision",
+    "recall",
+    "f1",
+    "fpr",
+    "fnr",
+    "auc",
+    "average_precision",
+    "log_loss",
+    "brier_score",
 )
 MULTICLASS_METRICS = ("example_count", "accuracy", "macro_f1", "weighted_f1", "log_loss")
 REGRESSION_METRICS = ("example_count", "mae", "rmse", "r2")
@@ -96,8 +107,13 @@ class SliceMetrics:
         return None if self.undefined[name][k] else self.value(name, k)
 
 
-def _pack(kind: str, threshold: float | None, names: Sequence[str], rows: list[dict[str, tuple[float, str]]],
-          confusion: np.ndarray | None = None) -> SliceMetrics:
+def _pack(
+    kind: str,
+    threshold: float | None,
+    names: Sequence[str],
+    rows: list[dict[str, tuple[float, str]]],
+    confusion: np.ndarray | None = None,
+) -> SliceMetrics:
     values = {n: np.array([r[n][0] for r in rows], dtype=np.float64) for n in names}
     undefined = {n: tuple(r[n][1] for r in rows) for n in names}
     return SliceMetrics(kind, threshold, tuple(names), values, undefined, confusion)
@@ -115,13 +131,22 @@ class SliceIndex:
     slice's :class:`ThresholdIndex` (curves, AUC) without sorting again.
     """
 
-    def __init__(self, score: np.ndarray, y_positive: np.ndarray, codes: np.ndarray, n_slices: int,
-                 *, order: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        score: np.ndarray,
+        y_positive: np.ndarray,
+        codes: np.ndarray,
+        n_slices: int,
+        *,
+        order: np.ndarray | None = None,
+    ) -> None:
         score = np.asarray(score, dtype=np.float64)
         y_positive = np.asarray(y_positive, dtype=bool)
         codes = np.asarray(codes, dtype=np.int64)
         if not score.shape == y_positive.shape == codes.shape:
-            raise ValueError(f"score, y_positive and codes differ in shape: {score.shape}, {y_positive.shape}, {codes.shape}")
+            raise ValueError(
+                f"score, y_positive and codes differ in shape: {score.shape}, {y_positive.shape}, {codes.shape}"
+            )
         if order is None:
             order = np.argsort(score, kind="stable")
         small = np.int16 if n_slices < 2**15 - 1 else np.int32 if n_slices < 2**31 - 1 else np.int64
@@ -137,7 +162,9 @@ class SliceIndex:
         self.cum_pos = np.zeros(len(self.rows) + 1, dtype=np.int64)
         np.cumsum(self._pos_sorted, out=self.cum_pos[1:])
         kept = codes[codes >= 0]
-        self.counts = np.bincount(kept, minlength=n_slices).astype(np.int64) if len(kept) else np.zeros(n_slices, np.int64)
+        self.counts = (
+            np.bincount(kept, minlength=n_slices).astype(np.int64) if len(kept) else np.zeros(n_slices, np.int64)
+        )
         #: slice k occupies positions bounds[k]:bounds[k+1] of the sorted arrays
         self.bounds = np.r_[0, np.cumsum(self.counts)].astype(np.int64)
         self.n_pos = self.cum_pos[self.bounds[1:]] - self.cum_pos[self.bounds[:-1]]
@@ -150,7 +177,7 @@ class SliceIndex:
         below = np.empty(self.n_slices, dtype=np.int64)
         scores, bounds = self.sorted_scores, self.bounds
         for k in range(self.n_slices):
-            below[k] = np.searchsorted(scores[bounds[k]:bounds[k + 1]], t[k], side="left")
+            below[k] = np.searchsorted(scores[bounds[k] : bounds[k + 1]], t[k], side="left")
         return below
 
     def counts_at(self, thresholds: float | Sequence[float] | np.ndarray) -> np.ndarray:
@@ -175,8 +202,9 @@ class SliceIndex:
         cached = self._indexes.get(k)
         if cached is None:
             a, b = int(self.bounds[k]), int(self.bounds[k + 1])
-            cached = ThresholdIndex.from_sorted(self.sorted_scores[a:b], self._pos_sorted[a:b],
-                                                self.cum_pos[a:b + 1] - self.cum_pos[a])
+            cached = ThresholdIndex.from_sorted(
+                self.sorted_scores[a:b], self._pos_sorted[a:b], self.cum_pos[a : b + 1] - self.cum_pos[a]
+            )
             self._indexes[k] = cached
         return cached
 
@@ -218,9 +246,15 @@ def binary_rates(counts: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def binary_slice_metrics(
-    y_positive: np.ndarray, score: np.ndarray, codes: np.ndarray, n_slices: int,
+    y_positive: np.ndarray,
+    score: np.ndarray,
+    codes: np.ndarray,
+    n_slices: int,
     threshold: float | Sequence[float] | np.ndarray,
-    *, probabilities: bool = True, index: SliceIndex | None = None, losses: bool = True,
+    *,
+    probabilities: bool = True,
+    index: SliceIndex | None = None,
+    losses: bool = True,
 ) -> SliceMetrics:
     """Binary metrics per slice at ``threshold`` (predicted positive when ``score >= threshold``); one threshold
     for every slice, or one per slice.
@@ -253,7 +287,9 @@ def binary_slice_metrics(
             continue
         sub = index.index(k)
         no_pos = "no positive labels" if n_pos == 0 else ""
-        one_class = f"only one class ({n_pos:,} positive and {n_neg:,} negative labels)" if not (n_pos and n_neg) else ""
+        one_class = (
+            f"only one class ({n_pos:,} positive and {n_neg:,} negative labels)" if not (n_pos and n_neg) else ""
+        )
         not_proba = "" if probabilities else "the scores are decision_function margins, not probabilities"
         r = {
             "example_count": (float(n), ""),
@@ -277,14 +313,23 @@ def binary_slice_metrics(
         else:
             r["log_loss"] = r["brier_score"] = (float("nan"), not_proba)
         rows.append(r)
-    t_out = float(per_slice[0]) if np.ndim(threshold) == 0 and n_slices else (
-        float(threshold) if np.ndim(threshold) == 0 else tuple(float(v) for v in per_slice))
+    t_out = (
+        float(per_slice[0])
+        if np.ndim(threshold) == 0 and n_slices
+        else (float(threshold) if np.ndim(threshold) == 0 else tuple(float(v) for v in per_slice))
+    )
     return _pack("binary", t_out, BINARY_METRICS, rows, confusion)
 
 
 def multiclass_slice_metrics(
-    y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None, classes: Sequence[Any], codes: np.ndarray,
-    n_slices: int, *, probabilities: bool = True,
+    y: np.ndarray,
+    pred: np.ndarray,
+    proba: np.ndarray | None,
+    classes: Sequence[Any],
+    codes: np.ndarray,
+    n_slices: int,
+    *,
+    probabilities: bool = True,
 ) -> SliceMetrics:
     """Accuracy, macro / weighted F1 (over the classes present in the slice, as sklearn's default) and log loss
     (over all the model's classes) per slice. On every row this is exactly the screen's numbers."""
@@ -301,8 +346,12 @@ def multiclass_slice_metrics(
         # without labels=: a class absent from a slice would otherwise count as an F1 of 0.
         seen = set(y[idx].tolist()) | set(pred[idx].tolist())
         m = multiclass_metrics(y[idx], pred[idx], tuple(c for c in classes if c in seen) or tuple(classes))
-        r = {"example_count": (float(len(idx)), ""), "accuracy": (m.accuracy, ""),
-             "macro_f1": (m.f1_macro, ""), "weighted_f1": (m.f1_weighted, "")}
+        r = {
+            "example_count": (float(len(idx)), ""),
+            "accuracy": (m.accuracy, ""),
+            "macro_f1": (m.f1_macro, ""),
+            "weighted_f1": (m.f1_weighted, ""),
+        }
         if probabilities and proba is not None:
             try:
                 r["log_loss"] = (float(log_loss(y[idx], proba[idx], labels=list(classes))), "")
@@ -320,8 +369,9 @@ OVR_METRICS = ("example_count", "base_rate", "selection_rate", "precision", "rec
 REGRESSION_EXTRAS = ("mean_label", "mean_error")
 
 
-def ovr_slice_metrics(y_is_class: np.ndarray, pred_is_class: np.ndarray, class_score: np.ndarray | None,
-                      codes: np.ndarray, n_slices: int) -> SliceMetrics:
+def ovr_slice_metrics(
+    y_is_class: np.ndarray, pred_is_class: np.ndarray, class_score: np.ndarray | None, codes: np.ndarray, n_slices: int
+) -> SliceMetrics:
     """One class against the rest, per slice: the class's share of labels (base rate) and of predictions
     (argmax), precision, recall and F1 of "predicted this class" (sklearn's ``zero_division=0``), and the ROC AUC
     of the class's score (its probability column) — what the What-If Tool never offered for multi-class."""
@@ -345,8 +395,10 @@ def ovr_slice_metrics(y_is_class: np.ndarray, pred_is_class: np.ndarray, class_s
             rows.append(r)
             continue
         no_pos = "no label of this class" if tp + fn == 0 else ""
-        r = {name: (float(rates[name][k]), "") for name in ("example_count", "base_rate", "selection_rate", "precision",
-                                                             "recall", "f1")}
+        r = {
+            name: (float(rates[name][k]), "")
+            for name in ("example_count", "base_rate", "selection_rate", "precision", "recall", "f1")
+        }
         if tp + fp == 0:
             r["precision"] = (0.0, "the class is never predicted")
         r["recall"] = (r["recall"][0], no_pos)
@@ -356,8 +408,9 @@ def ovr_slice_metrics(y_is_class: np.ndarray, pred_is_class: np.ndarray, class_s
     return _pack("ovr", None, OVR_METRICS, rows, counts)
 
 
-def regression_slice_metrics(y: np.ndarray, pred: np.ndarray, codes: np.ndarray, n_slices: int,
-                             *, extras: bool = False) -> SliceMetrics:
+def regression_slice_metrics(
+    y: np.ndarray, pred: np.ndarray, codes: np.ndarray, n_slices: int, *, extras: bool = False
+) -> SliceMetrics:
     """MAE, RMSE and R² per slice (``extras``: also the mean label and the mean error, prediction − label)."""
     y = np.asarray(y, dtype=np.float64)
     pred = np.asarray(pred, dtype=np.float64)
@@ -376,8 +429,7 @@ def regression_slice_metrics(y: np.ndarray, pred: np.ndarray, codes: np.ndarray,
             r2_reason = "the label is constant on this slice, so R² is undefined"
         else:
             r2_reason = ""
-        r = {"example_count": (float(len(idx)), ""), "mae": (m.mae, ""), "rmse": (m.rmse, ""),
-             "r2": (m.r2, r2_reason)}
+        r = {"example_count": (float(len(idx)), ""), "mae": (m.mae, ""), "rmse": (m.rmse, ""), "r2": (m.r2, r2_reason)}
         if extras:
             r["mean_label"] = (float(np.mean(y[idx])), "")
             r["mean_error"] = (m.mean_error, "")
@@ -385,9 +437,18 @@ def regression_slice_metrics(y: np.ndarray, pred: np.ndarray, codes: np.ndarray,
     return _pack("regression", None, names, rows)
 
 
-def session_slice_metrics(session, i: int, codes: np.ndarray, n_slices: int, threshold: float | None = None,
-                          *, truth=None, index: SliceIndex | None = None, losses: bool = True,
-                          extras: bool = False) -> SliceMetrics:
+def session_slice_metrics(
+    session,
+    i: int,
+    codes: np.ndarray,
+    n_slices: int,
+    threshold: float | None = None,
+    *,
+    truth=None,
+    index: SliceIndex | None = None,
+    losses: bool = True,
+    extras: bool = False,
+) -> SliceMetrics:
     """Model ``i``'s metrics on each slice of the labelled rows (unlabelled rows are left out).
 
     ``truth`` is a :class:`~wit_tui.engine.analysis.ground_truth.GroundTruth` (default:
@@ -407,17 +468,45 @@ def session_slice_metrics(session, i: int, codes: np.ndarray, n_slices: int, thr
         score = model_scores(session, truth, i)
         # rows the model raised on (NaN score) are left out, as in the overall metrics
         codes_l = np.where(np.isnan(score[mask]), -1, codes[mask])
-        return binary_slice_metrics(truth.y_positive[mask], score[mask], codes_l, n_slices, t,
-                                    probabilities=task.score_method == "predict_proba", index=index, losses=losses)
+        return binary_slice_metrics(
+            truth.y_positive[mask],
+            score[mask],
+            codes_l,
+            n_slices,
+            t,
+            probabilities=task.score_method == "predict_proba",
+            index=index,
+            losses=losses,
+        )
     y = truth.y
     if task.kind == "multiclass":
-        return multiclass_slice_metrics(y, scores.label, scores.proba, task.classes, codes, n_slices,
-                                        probabilities=task.score_method == "predict_proba")
+        return multiclass_slice_metrics(
+            y,
+            scores.label,
+            scores.proba,
+            task.classes,
+            codes,
+            n_slices,
+            probabilities=task.score_method == "predict_proba",
+        )
     return regression_slice_metrics(np.where(mask, y, 0.0), scores.score, codes, n_slices, extras=extras)
 
 
 __all__ = [
-    "BINARY_METRICS", "DESCRIPTIONS", "LOWER_IS_BETTER", "MULTICLASS_METRICS", "OVR_METRICS", "REGRESSION_EXTRAS",
-    "REGRESSION_METRICS", "SliceIndex", "SliceMetrics", "TASK_METRICS", "binary_rates", "binary_slice_metrics",
-    "multiclass_slice_metrics", "ovr_slice_metrics", "regression_slice_metrics", "session_slice_metrics",
+    "BINARY_METRICS",
+    "DESCRIPTIONS",
+    "LOWER_IS_BETTER",
+    "MULTICLASS_METRICS",
+    "OVR_METRICS",
+    "REGRESSION_EXTRAS",
+    "REGRESSION_METRICS",
+    "SliceIndex",
+    "SliceMetrics",
+    "TASK_METRICS",
+    "binary_rates",
+    "binary_slice_metrics",
+    "multiclass_slice_metrics",
+    "ovr_slice_metrics",
+    "regression_slice_metrics",
+    "session_slice_metrics",
 ]

@@ -51,8 +51,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
 from wit_tui.engine.core.progress import IsCancelled, check_cancelled
+from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
 from wit_tui.engine.metrics.slice_index import SliceIndex
 
 STRATEGIES: dict[str, str] = {
@@ -107,8 +107,10 @@ def check_cost_ratio(ratio: float) -> float:
     except (TypeError, ValueError):
         raise WitError(f"The cost ratio must be a number, not {ratio!r}.", "Type e.g. 1, 2.5 or 0.25.") from None
     if not math.isfinite(r) or r <= 0:
-        raise WitError(f"The cost ratio FP:FN must be a number above 0, not {_shown(ratio)}.",
-                       "1 = a false positive costs as much as a false negative; 4 = four times as much; 0.25 = a quarter.")
+        raise WitError(
+            f"The cost ratio FP:FN must be a number above 0, not {_shown(ratio)}.",
+            "1 = a false positive costs as much as a false negative; 4 = four times as much; 0.25 = a quarter.",
+        )
     return r
 
 
@@ -118,8 +120,10 @@ def check_tolerance(tolerance: float) -> float:
     except (TypeError, ValueError):
         raise WitError(f"The fairness tolerance must be a number, not {tolerance!r}.", "Type e.g. 0.01.") from None
     if not math.isfinite(t) or not 0 <= t <= 1:
-        raise WitError(f"The fairness tolerance must be from 0 to 1, not {_shown(tolerance)}.",
-                       "It is the largest gap allowed between the slices' rates, e.g. 0.01 (one point).")
+        raise WitError(
+            f"The fairness tolerance must be from 0 to 1, not {_shown(tolerance)}.",
+            "It is the largest gap allowed between the slices' rates, e.g. 0.01 (one point).",
+        )
     return t
 
 
@@ -137,8 +141,9 @@ def check_threshold(threshold: float, probabilities: bool) -> float:
     lo, hi = threshold_range(probabilities)
     if math.isnan(t) or (probabilities and not lo <= t <= hi) or (not probabilities and t == -math.inf):
         if probabilities:
-            raise WitError(f"The threshold must be from 0 to 1 for probability scores, not {_shown(threshold)}.",
-                           "Type e.g. 0.5.")
+            raise WitError(
+                f"The threshold must be from 0 to 1 for probability scores, not {_shown(threshold)}.", "Type e.g. 0.5."
+            )
         raise WitError(f"The threshold must be a number, not {_shown(threshold)}.", "Type e.g. 0.")
     return t
 
@@ -192,8 +197,13 @@ def operating_points(index: ThresholdIndex, upper: float = math.inf) -> Operatin
         below = np.r_[below, finite]
     fn = index.cum_pos[below]
     tn = below - fn
-    return OperatingPoints(thr.astype(np.float64), (index.n_pos - fn).astype(np.int64),
-                           (index.n_neg - tn).astype(np.int64), index.n_pos, index.n_neg)
+    return OperatingPoints(
+        thr.astype(np.float64),
+        (index.n_pos - fn).astype(np.int64),
+        (index.n_neg - tn).astype(np.int64),
+        index.n_pos,
+        index.n_neg,
+    )
 
 
 def _argmin_highest(values: np.ndarray) -> int:
@@ -271,10 +281,10 @@ class _Slice:
     """One constrained slice: its cheapest point per achievable rate numerator q (dense over 0..D)."""
 
     D: int
-    q: np.ndarray         # achievable numerators, increasing
-    best: np.ndarray      # dense (D + 1,) cheapest cost at each numerator (inf where none)
-    point: np.ndarray     # dense (D + 1,) the point achieving it (highest threshold among equal costs), -1 if none
-    thr: np.ndarray       # dense (D + 1,) that point's threshold (-inf if none)
+    q: np.ndarray  # achievable numerators, increasing
+    best: np.ndarray  # dense (D + 1,) cheapest cost at each numerator (inf where none)
+    point: np.ndarray  # dense (D + 1,) the point achieving it (highest threshold among equal costs), -1 if none
+    thr: np.ndarray  # dense (D + 1,) that point's threshold (-inf if none)
 
 
 def _prepare(pts: OperatingPoints, rate: str, ratio: float) -> _Slice:
@@ -307,7 +317,7 @@ def _sliding_min(a: np.ndarray, w: int) -> np.ndarray:
     b = np.concatenate([a, np.full(pad, np.inf)]).reshape(-1, w)
     prefix = np.minimum.accumulate(b, axis=1).ravel()
     suffix = np.minimum.accumulate(b[:, ::-1], axis=1)[:, ::-1].ravel()
-    return np.minimum(suffix[: n - w + 1], prefix[w - 1: n])
+    return np.minimum(suffix[: n - w + 1], prefix[w - 1 : n])
 
 
 def _windows(Lq: np.ndarray, LD: np.ndarray, D: int, tol: float) -> tuple[np.ndarray, np.ndarray]:
@@ -347,7 +357,7 @@ def _window_min(s: _Slice, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 def _choose(s: _Slice, lo: int, hi: int) -> int:
     """The numerator chosen in [lo, hi]: the cheapest, ties to the highest threshold."""
-    window = s.best[lo: hi + 1]
+    window = s.best[lo : hi + 1]
     m = float(window.min())
     ties = np.flatnonzero(window <= m + _TIE * max(1.0, abs(m)))
     return int(lo + ties[np.argmax(s.thr[lo + ties])])
@@ -402,8 +412,10 @@ def _constrained(slices: list[_Slice], tol: float, is_cancelled: IsCancelled | N
     for li in tied:
         qs = [_choose(s, int(b[0][li]), min(int(b[1][li]), s.D)) for s, b in zip(slices, bounds, strict=True)]
         rates = [q / s.D for q, s in zip(qs, slices, strict=True)]
-        key = (max(rates) - min(rates), -sum(float(s.thr[q]) if np.isfinite(s.thr[q]) else 1e300
-                                              for q, s in zip(qs, slices, strict=True)))
+        key = (
+            max(rates) - min(rates),
+            -sum(float(s.thr[q]) if np.isfinite(s.thr[q]) else 1e300 for q, s in zip(qs, slices, strict=True)),
+        )
         if best_key is None or key < best_key:
             best_key, best_q = key, qs
     return best_q, tol
@@ -468,8 +480,10 @@ def optimise(
             j = _argmin_highest(pts[k].cost(ratio))
             thresholds[k] = pts[k].thresholds[j]
         if left_out:
-            note = (f"{len(left_out)} slice(s) with no positive label have no TPR: they are left out of the "
-                    "constraint and get their own cost-optimal threshold.")
+            note = (
+                f"{len(left_out)} slice(s) with no positive label have no TPR: they are left out of the "
+                "constraint and get their own cost-optimal threshold."
+            )
         prepared = [_prepare(pts[k], rate, ratio) for k in constrained]
         rate_values = np.full(K, np.nan)
         if prepared:
@@ -478,8 +492,10 @@ def optimise(
                 smallest = _smallest_gap(prepared)
                 tol_used = smallest + 1e-12
                 qs, _ = _constrained(prepared, tol_used, is_cancelled)
-                note = (f"No thresholds bring the {rate} gap within {tolerance:g}; the smallest gap any thresholds "
-                        f"reach is {smallest:.4g}, used instead. " + note).strip()
+                note = (
+                    f"No thresholds bring the {rate} gap within {tolerance:g}; the smallest gap any thresholds "
+                    f"reach is {smallest:.4g}, used instead. " + note
+                ).strip()
             for k, s, q in zip(constrained, prepared, qs, strict=True):
                 thresholds[k] = pts[k].thresholds[s.point[q]]
                 rate_values[k] = q / s.D
@@ -489,9 +505,18 @@ def optimise(
     confusion = index.counts_at(thresholds)
     slice_costs = tuple(float(cost(c[1], c[2], ratio)) for c in confusion)
     return StrategyResult(
-        strategy=strategy, cost_ratio=ratio, thresholds=tuple(float(t) for t in thresholds), threshold=single_t,
-        cost=float(sum(slice_costs)), slice_costs=slice_costs, confusion=confusion, rate=rate, rates=rates, gap=gap,
-        tolerance=tol_used if rate else None, note=note,
+        strategy=strategy,
+        cost_ratio=ratio,
+        thresholds=tuple(float(t) for t in thresholds),
+        threshold=single_t,
+        cost=float(sum(slice_costs)),
+        slice_costs=slice_costs,
+        confusion=confusion,
+        rate=rate,
+        rates=rates,
+        gap=gap,
+        tolerance=tol_used if rate else None,
+        note=note,
     )
 
 
@@ -509,7 +534,21 @@ def constrained_rates(confusion: np.ndarray, rate: str) -> np.ndarray:
 
 
 __all__ = [
-    "CONSTRAINED", "CostOptimum", "DEFAULT_TOLERANCE", "OperatingPoints", "STRATEGIES", "STRATEGY_HELP",
-    "StrategyResult", "check_cost_ratio", "check_threshold", "check_tolerance", "constrained_rates", "cost",
-    "cost_optimal_threshold", "operating_points", "optimise", "parse_number", "threshold_range",
+    "CONSTRAINED",
+    "CostOptimum",
+    "DEFAULT_TOLERANCE",
+    "OperatingPoints",
+    "STRATEGIES",
+    "STRATEGY_HELP",
+    "StrategyResult",
+    "check_cost_ratio",
+    "check_threshold",
+    "check_tolerance",
+    "constrained_rates",
+    "cost",
+    "cost_optimal_threshold",
+    "operating_points",
+    "optimise",
+    "parse_number",
+    "threshold_range",
 ]

@@ -110,13 +110,21 @@ def _record(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _run_json(run: Run) -> dict[str, Any]:
-    return {"number": run.number, "change": run.change, "scores": list(run.scores),
-            "probas": [None if p is None else list(p) for p in run.probas]}
+    return {
+        "number": run.number,
+        "change": run.change,
+        "scores": list(run.scores),
+        "probas": [None if p is None else list(p) for p in run.probas],
+    }
 
 
 def _run(obj: dict[str, Any]) -> Run:
-    return Run(int(obj["number"]), str(obj["change"]), tuple(float(v) for v in obj["scores"]),
-               tuple(None if p is None else tuple(float(v) for v in p) for p in obj["probas"]))
+    return Run(
+        int(obj["number"]),
+        str(obj["change"]),
+        tuple(float(v) for v in obj["scores"]),
+        tuple(None if p is None else tuple(float(v) for v in p) for p in obj["probas"]),
+    )
 
 
 def payload(session: Session) -> dict[str, Any]:
@@ -125,7 +133,7 @@ def payload(session: Session) -> dict[str, Any]:
     return {
         "format": "wit-tui-autosave",
         "version": FORMAT_VERSION,
-        "saved_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "dataset": session.name,
         "n_rows": session.n_rows,
         "columns": [str(c) for c in session.data.columns],
@@ -172,8 +180,10 @@ def write(session: Session, path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WitError(f"Cannot create the autosave folder {path.parent}: {exc.strerror or exc}.",
-                       "Set WIT_TUI_DATA_DIR to a folder you can write to.") from exc
+        raise WitError(
+            f"Cannot create the autosave folder {path.parent}: {exc.strerror or exc}.",
+            "Set WIT_TUI_DATA_DIR to a folder you can write to.",
+        ) from exc
     text = json.dumps(payload(session), ensure_ascii=False)
     # no fsync: the file must survive a killed process (the OS has the bytes), and a keystroke must stay fast
     atomic_write(path, text, fsync=False, what="autosave")
@@ -190,8 +200,9 @@ def find(session: Session) -> Snapshot | None:
             raise ValueError("not an autosave of this version")
         n_edited, n_added = len(data["edits"]), len(data["added"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise WitError(f"The autosave {path} cannot be read ({exc}).",
-                       "It was left as it is; move it away to stop this message.") from exc
+        raise WitError(
+            f"The autosave {path} cannot be read ({exc}).", "It was left as it is; move it away to stop this message."
+        ) from exc
     if not n_edited and not n_added:
         return None
     return Snapshot(path, str(data.get("saved_at", "")), n_edited, n_added, data)
@@ -211,8 +222,9 @@ def restore(session: Session, snapshot: Snapshot) -> int:
         raise WitError("There are already edits in this session.", "Restore only into a freshly opened session.")
     columns = [str(c) for c in session.data.columns]
     if data.get("n_rows") != session.n_rows or data.get("columns") != columns:
-        raise WitError(f"The autosave {snapshot.path} was made on other data ({data.get('n_rows')} rows).",
-                       "It was left as it is.")
+        raise WitError(
+            f"The autosave {snapshot.path} was made on other data ({data.get('n_rows')} rows).", "It was left as it is."
+        )
     by_name = {str(c): c for c in session.data.columns}
     try:
         edits: dict[int, dict[str, Any]] = {}
@@ -225,7 +237,9 @@ def restore(session: Session, snapshot: Snapshot) -> int:
         origin = {int(k): str(v) for k, v in data.get("origin", {}).items()}
         history = {int(k): [_run(r) for r in runs] for k, runs in data.get("history", {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise WitError(f"The autosave {snapshot.path} does not fit this data ({exc}).", "It was left as it is.") from exc
+        raise WitError(
+            f"The autosave {snapshot.path} does not fit this data ({exc}).", "It was left as it is."
+        ) from exc
     ov = session.overlay
     ov.edits, ov.added, ov.origin, ov.history = edits, added, origin, history
     ids = session.changed_ids()
@@ -235,8 +249,14 @@ def restore(session: Session, snapshot: Snapshot) -> int:
         ov.edits, ov.added, ov.origin, ov.history = {}, [], {}, {}
         raise
     for k, i in enumerate(ids):
-        ov.current[i] = [Scores(score=s.score[k:k + 1], label=s.label[k:k + 1],
-                                proba=None if s.proba is None else s.proba[k:k + 1]) for s in batch]
+        ov.current[i] = [
+            Scores(
+                score=s.score[k : k + 1],
+                label=s.label[k : k + 1],
+                proba=None if s.proba is None else s.proba[k : k + 1],
+            )
+            for s in batch
+        ]
     ov.saved = bool(data.get("saved_to_csv", False))
     return len(ids)
 
@@ -247,8 +267,9 @@ def discard(snapshot: Snapshot) -> Path:
     try:
         os.replace(snapshot.path, target)
     except OSError as exc:
-        raise WitError(f"Cannot move the autosave {snapshot.path} aside: {exc.strerror or exc}.",
-                       "Delete it by hand.") from exc
+        raise WitError(
+            f"Cannot move the autosave {snapshot.path} aside: {exc.strerror or exc}.", "Delete it by hand."
+        ) from exc
     return target
 
 
@@ -274,6 +295,16 @@ class Autosaver:
 
 
 __all__ = [
-    "Autosaver", "FORMAT_VERSION", "Snapshot", "autosave_dir", "autosave_path", "discard", "file_identity", "find",
-    "payload", "restore", "session_key", "write",
+    "Autosaver",
+    "FORMAT_VERSION",
+    "Snapshot",
+    "autosave_dir",
+    "autosave_path",
+    "discard",
+    "file_identity",
+    "find",
+    "payload",
+    "restore",
+    "session_key",
+    "write",
 ]

@@ -23,9 +23,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.session.session import Run, Session
-from wit_tui.engine.analysis.stats import is_numeric
 
 MISSING_WORDS = frozenset({"", "?", "na", "n/a", "nan", "none", "null", "missing"})
 
@@ -70,7 +70,7 @@ def nice_step(std: float, integer: bool) -> float:
         return 1.0
     target = std / 10.0
     exp = math.floor(math.log10(target))
-    base = 10.0 ** exp
+    base = 10.0**exp
     step = max(m * base for m in (1, 2, 5) if m * base <= target * (1 + 1e-12))
     if integer:
         return float(max(1, round(step)))
@@ -116,8 +116,15 @@ def _build_spec(series: pd.Series, name: str) -> FeatureSpec:
         integer = series.dtype.kind in "iu" or bool(np.all(finite == np.round(finite)))
         std = float(finite.std(ddof=1)) if len(finite) > 1 else math.nan
         return FeatureSpec(
-            name, "numeric", integer=integer, low=float(finite.min()), high=float(finite.max()),
-            median=float(np.median(finite)), std=std, step=nice_step(std, integer), missing=missing,
+            name,
+            "numeric",
+            integer=integer,
+            low=float(finite.min()),
+            high=float(finite.max()),
+            median=float(np.median(finite)),
+            std=std,
+            step=nice_step(std, integer),
+            missing=missing,
         )
     cats, counts = _categories(series)
     return FeatureSpec(name, "categorical", categories=cats, counts=counts, missing=int(series.isna().sum()))
@@ -153,8 +160,10 @@ def parse_value(spec: FeatureSpec, text: str) -> Any:
         try:
             value = float(cleaned)
         except ValueError:
-            raise WitError(f"{raw!r} is not a number; {spec.name} is numeric.",
-                           "Type a number such as 42 or 3.5 (empty or ? makes it missing).") from None
+            raise WitError(
+                f"{raw!r} is not a number; {spec.name} is numeric.",
+                "Type a number such as 42 or 3.5 (empty or ? makes it missing).",
+            ) from None
         if not math.isfinite(value):
             raise WitError(f"{raw!r} is not a finite number.", "Type a finite number.")
         if spec.integer and value == int(value):
@@ -167,8 +176,11 @@ def parse_value(spec: FeatureSpec, text: str) -> Any:
     if len(folded) == 1:
         return folded[0]
     close = difflib.get_close_matches(raw, list(by_text), n=3, cutoff=0.5)
-    hint = f"Did you mean {', '.join(close)}?" if close else (
-        f"Seen values: {', '.join(list(by_text)[:8])}{' …' if len(by_text) > 8 else ''}.")
+    hint = (
+        f"Did you mean {', '.join(close)}?"
+        if close
+        else (f"Seen values: {', '.join(list(by_text)[:8])}{' …' if len(by_text) > 8 else ''}.")
+    )
     raise WitError(f"{raw!r} is not a value of {spec.name} in the data.", hint)
 
 
@@ -295,7 +307,23 @@ def _rescore(session: Session, i: int, change: str) -> Run:
 
 
 __all__ = [
-    "Edit", "FeatureSpec", "MISSING_WORDS", "add_point", "apply_edits", "default_record", "delete_point",
-    "duplicate_point", "edit_text", "feature_spec", "feature_specs", "nice_step", "parse_value", "range_note",
-    "revert_feature", "revert_point", "show", "step_feature", "step_value",
+    "Edit",
+    "FeatureSpec",
+    "MISSING_WORDS",
+    "add_point",
+    "apply_edits",
+    "default_record",
+    "delete_point",
+    "duplicate_point",
+    "edit_text",
+    "feature_spec",
+    "feature_specs",
+    "nice_step",
+    "parse_value",
+    "range_note",
+    "revert_feature",
+    "revert_point",
+    "show",
+    "step_feature",
+    "step_value",
 ]

@@ -16,15 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.analysis.data_checks import input_warnings
+from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import Scores, score_frame
@@ -105,11 +104,14 @@ class Session:
         if not models:
             raise WitError("No model was given.", "Pass --model PATH (or run the demo with no arguments).")
         if len(models) > 2:
-            raise WitError(f"{len(models)} models were given; wit-tui compares at most two.", "Pass --model once or twice.")
+            raise WitError(
+                f"{len(models)} models were given; wit-tui compares at most two.", "Pass --model once or twice."
+            )
         if label is not None and label not in data.columns:
             raise WitError(
                 f"The label column {label!r} is not in the data. Columns: {', '.join(map(str, data.columns[:20]))}"
-                + (" …" if len(data.columns) > 20 else "") + ".",
+                + (" …" if len(data.columns) > 20 else "")
+                + ".",
                 "Pass --label with one of those names, or leave it out to browse without ground truth.",
             )
         self.data = data
@@ -122,7 +124,10 @@ class Session:
         else:
             unknown = [f for f in features if f not in data.columns]
             if unknown:
-                raise WitError(f"--features names columns the data lacks: {', '.join(unknown)}.", "Check the names against the data's header.")
+                raise WitError(
+                    f"--features names columns the data lacks: {', '.join(unknown)}.",
+                    "Check the names against the data's header.",
+                )
             if label in features:
                 raise WitError(f"The label {label!r} is also listed as a feature.", "Remove it from --features.")
         self.features = list(features)
@@ -130,7 +135,10 @@ class Session:
         if label is not None:
             for m, cols in zip(self.models, self.model_columns, strict=True):
                 if label in cols:
-                    raise WitError(f"The model {m.name} takes the label {label!r} as an input.", "Check --label: the model should not see the answer.")
+                    raise WitError(
+                        f"The model {m.name} takes the label {label!r} as an input.",
+                        "Check --label: the model should not see the answer.",
+                    )
         tasks = [detect_task(m.estimator, positive, model_name=m.name) for m in self.models]
         self.task: TaskInfo = merge_tasks(tasks, [m.name for m in self.models])
         self.warnings: list[str] = []
@@ -149,12 +157,18 @@ class Session:
     def _ground_truth(self) -> np.ndarray | None:
         col = self.data[self.label]
         if col.isna().all():
-            raise WitError(f"The label column {self.label!r} is empty (all missing).", "Pick the column that holds the ground truth.")
+            raise WitError(
+                f"The label column {self.label!r} is empty (all missing).",
+                "Pick the column that holds the ground truth.",
+            )
         if self.task.kind == "regression":
             y = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
             bad = int(np.isnan(y).sum() - col.isna().sum())
             if bad:
-                raise WitError(f"The label column {self.label!r} has {bad} non-numeric values, but the model is a regressor.", "Check --label.")
+                raise WitError(
+                    f"The label column {self.label!r} has {bad} non-numeric values, but the model is a regressor.",
+                    "Check --label.",
+                )
             return y
         classes = self.task.classes
         by_str = {str(c): c for c in classes}
@@ -200,7 +214,9 @@ class Session:
         cached = self._scores.get(i)
         if cached is None:
             m = self.models[i]
-            cached = score_frame(m.estimator, self.model_input(i), self.task, n_jobs=self.n_jobs, progress=progress, model_name=m.name)
+            cached = score_frame(
+                m.estimator, self.model_input(i), self.task, n_jobs=self.n_jobs, progress=progress, model_name=m.name
+            )
             self._scores[i] = cached
         return cached
 
@@ -336,8 +352,10 @@ class Session:
     def delete(self, i: int) -> None:
         """Remove an added datapoint; later added points move down by one id."""
         if i < self.n_rows:
-            raise WitError(f"Datapoint {i} is from the data and cannot be deleted.",
-                           "Only added points (duplicates and new ones) can be deleted; revert edits with R.")
+            raise WitError(
+                f"Datapoint {i} is from the data and cannot be deleted.",
+                "Only added points (duplicates and new ones) can be deleted; revert edits with R.",
+            )
         self._check_id(i)
         del self.overlay.added[i - self.n_rows]
 
@@ -355,8 +373,8 @@ class Session:
         out = []
         for m in range(len(self.models)):
             sc = self.scores(m)
-            proba = sc.proba[i:i + 1] if sc.proba is not None else None
-            out.append(Scores(score=sc.score[i:i + 1], label=sc.label[i:i + 1], proba=proba))
+            proba = sc.proba[i : i + 1] if sc.proba is not None else None
+            out.append(Scores(score=sc.score[i : i + 1], label=sc.label[i : i + 1], proba=proba))
         return out
 
     def point_scores(self, i: int) -> list[Scores]:
@@ -439,7 +457,8 @@ class Session:
 
 def _run(number: int, change: str, scores: list[Scores]) -> Run:
     return Run(
-        number, change,
+        number,
+        change,
         tuple(float(s.score[0]) for s in scores),
         tuple(None if s.proba is None else tuple(float(v) for v in s.proba[0]) for s in scores),
     )

@@ -66,7 +66,9 @@ class ValueThreshold:
     upper_bound: float | None = None
 
     def to_dict(self) -> dict[str, float]:
-        return {k: v for k, v in (("lower_bound", self.lower_bound), ("upper_bound", self.upper_bound)) if v is not None}
+        return {
+            k: v for k, v in (("lower_bound", self.lower_bound), ("upper_bound", self.upper_bound)) if v is not None
+        }
 
     def describe(self) -> str:
         lo = "-inf" if self.lower_bound is None else _num(self.lower_bound)
@@ -159,7 +161,10 @@ class CrossSlicingSpec:
     slicing_specs: tuple[SlicingSpec, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"baseline_spec": self.baseline_spec.to_dict(), "slicing_specs": [s.to_dict() for s in self.slicing_specs]}
+        return {
+            "baseline_spec": self.baseline_spec.to_dict(),
+            "slicing_specs": [s.to_dict() for s in self.slicing_specs],
+        }
 
     def describe(self) -> str:
         return f"{self.baseline_spec.describe()} vs " + " | ".join(s.describe() for s in self.slicing_specs)
@@ -183,10 +188,12 @@ class ValidationConfig:
         return any(m.change_threshold for m in self.metrics)
 
     def without_change_thresholds(self) -> ValidationConfig:
-        metrics = tuple(MetricSpec(m.name, m.value_threshold, None, m.by, m.method, m.cross_slice_threshold)
-                        for m in self.metrics)
-        return ValidationConfig(metrics, self.slicing_specs, self.threshold, self.buckets, self.source,
-                                self.cross_slicing_specs)
+        metrics = tuple(
+            MetricSpec(m.name, m.value_threshold, None, m.by, m.method, m.cross_slice_threshold) for m in self.metrics
+        )
+        return ValidationConfig(
+            metrics, self.slicing_specs, self.threshold, self.buckets, self.source, self.cross_slicing_specs
+        )
 
 
 def _bad(where: str, what: str, source: str) -> WitError:
@@ -196,8 +203,12 @@ def _bad(where: str, what: str, source: str) -> WitError:
 def _keys(table: dict, allowed: Sequence[str], where: str, source: str) -> None:
     unknown = [k for k in table if k not in allowed]
     if unknown:
-        raise _bad(where, f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                          f"allowed: {', '.join(allowed)}.", source)
+        raise _bad(
+            where,
+            f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(allowed)}.",
+            source,
+        )
 
 
 def _number(value: Any, where: str, source: str) -> float:
@@ -252,12 +263,16 @@ def _cross_slicing_spec(value: Any, where: str, source: str) -> CrossSlicingSpec
     c = _table(value, where, source)
     _keys(c, ("baseline_spec", "slicing_specs"), where, source)
     if "baseline_spec" not in c:
-        raise _bad(where, "needs a baseline_spec, e.g. baseline_spec = { feature_values = { sex = \"Male\" } }.", source)
+        raise _bad(where, 'needs a baseline_spec, e.g. baseline_spec = { feature_values = { sex = "Male" } }.', source)
     base = _slicing_spec(c["baseline_spec"], f"{where}.baseline_spec", source)
     raw = c.get("slicing_specs")
     if not isinstance(raw, list) or not raw:
-        raise _bad(f"{where}.slicing_specs", "needs a list of one or more comparison slicing specs, e.g. "
-                                             "slicing_specs = [ { feature_values = { sex = \"Female\" } } ].", source)
+        raise _bad(
+            f"{where}.slicing_specs",
+            "needs a list of one or more comparison slicing specs, e.g. "
+            'slicing_specs = [ { feature_values = { sex = "Female" } } ].',
+            source,
+        )
     comps = tuple(_slicing_spec(s, f"{where}.slicing_specs[{j + 1}]", source) for j, s in enumerate(raw))
     return CrossSlicingSpec(base, comps)
 
@@ -276,10 +291,12 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConf
     for i, m in enumerate(raw_metrics):
         where = f"metrics[{i + 1}]"
         m = _table(m, where, source)
-        _keys(m, ("name", "value_threshold", "change_threshold", "cross_slice_threshold", "by", "method"), where, source)
+        _keys(
+            m, ("name", "value_threshold", "change_threshold", "cross_slice_threshold", "by", "method"), where, source
+        )
         name = m.get("name")
         if not isinstance(name, str) or not name:
-            raise _bad(where, "needs a name, e.g. name = \"auc\".", source)
+            raise _bad(where, 'needs a name, e.g. name = "auc".', source)
         where = f"metrics[{i + 1}] ({name})"
         vt = ct = xt = None
         if "value_threshold" in m:
@@ -291,27 +308,38 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConf
             _keys(t, ("direction", "absolute", "relative"), f"{where}.change_threshold", source)
             direction = t.get("direction")
             if direction not in DIRECTIONS:
-                raise _bad(f"{where}.change_threshold.direction",
-                           f"must be \"higher_is_better\" or \"lower_is_better\", not {direction!r}.", source)
+                raise _bad(
+                    f"{where}.change_threshold.direction",
+                    f'must be "higher_is_better" or "lower_is_better", not {direction!r}.',
+                    source,
+                )
             ab = None if "absolute" not in t else _number(t["absolute"], f"{where}.change_threshold.absolute", source)
             rel = None if "relative" not in t else _number(t["relative"], f"{where}.change_threshold.relative", source)
             ct = ChangeThreshold(direction, ab, rel)
         by = _strings(m["by"], f"{where}.by", source) if "by" in m else ()
         method = m.get("method", "between_groups")
         if method not in METHODS:
-            raise _bad(f"{where}.method", f"must be \"between_groups\" or \"to_overall\", not {method!r}.", source)
+            raise _bad(f"{where}.method", f'must be "between_groups" or "to_overall", not {method!r}.', source)
         if "method" in m and not by:
-            raise _bad(f"{where}.method", "only applies to fairness gaps, which also need by = \"FEATURE\".", source)
+            raise _bad(f"{where}.method", 'only applies to fairness gaps, which also need by = "FEATURE".', source)
         gap_name = parse_gap(name) is not None
         if gap_name and not by:
-            raise _bad(where, f"{name} is a fairness gap: say which groups it compares with by = \"FEATURE\".", source)
+            raise _bad(where, f'{name} is a fairness gap: say which groups it compares with by = "FEATURE".', source)
         if by and not gap_name:
-            raise _bad(f"{where}.by", f"{name} is not a fairness gap; by only applies to demographic_parity_difference, "
-                                      "equalized_odds_difference, <metric>_difference, <metric>_ratio and the like.", source)
+            raise _bad(
+                f"{where}.by",
+                f"{name} is not a fairness gap; by only applies to demographic_parity_difference, "
+                "equalized_odds_difference, <metric>_difference, <metric>_ratio and the like.",
+                source,
+            )
         if xt is not None and by:
-            raise _bad(f"{where}.cross_slice_threshold", f"{name} is a fairness gap, which has no cross-slice threshold: "
-                                                         "compare slices with a plain metric such as recall or "
-                                                         "selection_rate, or bound the gap with value_threshold.", source)
+            raise _bad(
+                f"{where}.cross_slice_threshold",
+                f"{name} is a fairness gap, which has no cross-slice threshold: "
+                "compare slices with a plain metric such as recall or "
+                "selection_rate, or bound the gap with value_threshold.",
+                source,
+            )
         metrics.append(MetricSpec(name, vt, ct, by, method, xt))
     raw_specs = data.get("slicing_specs", [])
     if not isinstance(raw_specs, list):
@@ -319,15 +347,20 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConf
     specs = [_slicing_spec(s, f"slicing_specs[{i + 1}]", source) for i, s in enumerate(raw_specs)]
     raw_cross = data.get("cross_slicing_specs", [])
     if not isinstance(raw_cross, list):
-        raise _bad("cross_slicing_specs", "must be an array of tables: write each one as [[cross_slicing_specs]].", source)
+        raise _bad(
+            "cross_slicing_specs", "must be an array of tables: write each one as [[cross_slicing_specs]].", source
+        )
     cross_specs = [_cross_slicing_spec(c, f"cross_slicing_specs[{i + 1}]", source) for i, c in enumerate(raw_cross)]
     if not cross_specs:
         for i, m in enumerate(metrics):
             if m.cross_slice_threshold is not None:
-                raise _bad(f"metrics[{i + 1}] ({m.name}).cross_slice_threshold",
-                           "needs [[cross_slicing_specs]] saying which slices to compare, e.g. baseline_spec = "
-                           "{ feature_values = { sex = \"Male\" } } and slicing_specs = "
-                           "[ { feature_values = { sex = \"Female\" } } ].", source)
+                raise _bad(
+                    f"metrics[{i + 1}] ({m.name}).cross_slice_threshold",
+                    "needs [[cross_slicing_specs]] saying which slices to compare, e.g. baseline_spec = "
+                    '{ feature_values = { sex = "Male" } } and slicing_specs = '
+                    '[ { feature_values = { sex = "Female" } } ].',
+                    source,
+                )
     return ValidationConfig(tuple(metrics), tuple(specs), threshold, buckets, source, tuple(cross_specs))
 
 
@@ -357,24 +390,35 @@ def check_config(config: ValidationConfig, kind: str, columns: Sequence[str]) ->
         if m.is_gap and parsed is not None:
             base, _ = parsed
             if m.name in NAMED_GAPS and kind != "binary":
-                raise WitError(f"{config.source}: {m.name} applies to binary classifiers, but the models are {kind}.",
-                               f"Use <metric>_difference / <metric>_ratio with one of: {', '.join(allowed[1:])}.")
+                raise WitError(
+                    f"{config.source}: {m.name} applies to binary classifiers, but the models are {kind}.",
+                    f"Use <metric>_difference / <metric>_ratio with one of: {', '.join(allowed[1:])}.",
+                )
             bad = [b for b in base if b not in allowed or b == "example_count"]
             if bad:
-                raise WitError(f"{config.source}: {m.name}: {bad[0]} is not a {kind} metric, so there is no such gap.",
-                               f"Gaps for {kind} models: {', '.join(gaps + [a + '_difference' for a in allowed[1:]])} "
-                               "(and the _ratio forms).")
+                raise WitError(
+                    f"{config.source}: {m.name}: {bad[0]} is not a {kind} metric, so there is no such gap.",
+                    f"Gaps for {kind} models: {', '.join(gaps + [a + '_difference' for a in allowed[1:]])} "
+                    "(and the _ratio forms).",
+                )
             missing = [b for b in m.by if b not in columns]
             if missing:
-                raise WitError(f"{config.source}: {m.name}: by names columns the data lacks: {', '.join(missing)}.",
-                               f"Columns: {', '.join(list(columns)[:30])}.")
+                raise WitError(
+                    f"{config.source}: {m.name}: by names columns the data lacks: {', '.join(missing)}.",
+                    f"Columns: {', '.join(list(columns)[:30])}.",
+                )
         elif m.name not in allowed:
             known = {n for names in TASK_METRICS.values() for n in names}
             what = f"is not a {kind} metric" if m.name in known else "is not a metric wit-tui knows"
-            raise WitError(f"{config.source}: unknown metric {m.name!r}: it {what}.",
-                           f"Metrics for {kind} models: {', '.join(allowed)}"
-                           + (f"; fairness gaps (with by = \"FEATURE\"): {', '.join(gaps)}, <metric>_difference, <metric>_ratio."
-                              if kind == "binary" else "; gaps: <metric>_difference, <metric>_ratio (with by = \"FEATURE\")."))
+            raise WitError(
+                f"{config.source}: unknown metric {m.name!r}: it {what}.",
+                f"Metrics for {kind} models: {', '.join(allowed)}"
+                + (
+                    f'; fairness gaps (with by = "FEATURE"): {", ".join(gaps)}, <metric>_difference, <metric>_ratio.'
+                    if kind == "binary"
+                    else '; gaps: <metric>_difference, <metric>_ratio (with by = "FEATURE").'
+                ),
+            )
 
 
 # ---------------------------------------------------------------------------
@@ -433,12 +477,16 @@ def check_change(value: float, baseline: float, threshold: ChangeThreshold, metr
             parts.append(f"change {_num(diff, signed=True)} {op} absolute {_num(threshold.absolute, signed=True)}")
         else:
             shown, bound = _nums(diff, threshold.absolute, signed=True)
-            parts.append(f"{metric} changed by {shown} ({_num(v_b)} -> {_num(v_c)}), "
-                         f"{bad_op} absolute {bound} ({threshold.direction})")
+            parts.append(
+                f"{metric} changed by {shown} ({_num(v_b)} -> {_num(v_c)}), "
+                f"{bad_op} absolute {bound} ({threshold.direction})"
+            )
         ok &= bool(passed)
     if threshold.relative is not None:
         if v_b == 0.0:  # TFMA: math.isclose(v_b, 0.0), i.e. exactly zero
-            parts.append(f"relative change undefined: the baseline {metric} is 0, so candidate / baseline divides by zero")
+            parts.append(
+                f"relative change undefined: the baseline {metric} is 0, so candidate / baseline divides by zero"
+            )
             ok = False
         else:
             ratio = v_c / v_b
@@ -449,8 +497,10 @@ def check_change(value: float, baseline: float, threshold: ChangeThreshold, metr
                 parts.append(f"ratio {_num(ratio)} {op} relative {_num(threshold.relative)}")
             else:
                 shown, bound = _nums(ratio, threshold.relative)
-                parts.append(f"{metric} ratio candidate / baseline = {shown} ({_num(v_c)} / {_num(v_b)}), "
-                             f"{bad_op} relative {bound} ({threshold.direction})")
+                parts.append(
+                    f"{metric} ratio candidate / baseline = {shown} ({_num(v_c)} / {_num(v_b)}), "
+                    f"{bad_op} relative {bound} ({threshold.direction})"
+                )
             ok &= bool(passed)
     if not parts:
         parts.append(f"{threshold.direction} with no bound")
@@ -504,8 +554,10 @@ class CrossSliceKey:
         return f"{self.baseline_slice} vs {self.comparison_slice}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"baseline_slice_key": _key_dict(self.baseline_slice_key),
-                "comparison_slice_key": _key_dict(self.comparison_slice_key)}
+        return {
+            "baseline_slice_key": _key_dict(self.baseline_slice_key),
+            "comparison_slice_key": _key_dict(self.comparison_slice_key),
+        }
 
 
 @dataclass(frozen=True)
@@ -539,22 +591,34 @@ class Check:
     def _slice_values(self) -> dict[str, Any]:
         if self.cross_slice_key is None:
             return {}
-        return {"baseline_slice_value": _json_num(self.slice_values[0]),
-                "comparison_slice_value": _json_num(self.slice_values[1])}
+        return {
+            "baseline_slice_value": _json_num(self.slice_values[0]),
+            "comparison_slice_value": _json_num(self.slice_values[1]),
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "slice": self.slice, **self._where(), "kind": self.kind, "metric_key": self.metric_key.to_dict(),
-            "metric_threshold": self.threshold_dict(), "metric_value": _json_num(self.value),
-            "baseline_model_name": self.baseline_model, "baseline_value": _json_num(self.baseline_value),
-            **self._slice_values(), "ok": self.ok, "message": self.message,
+            "slice": self.slice,
+            **self._where(),
+            "kind": self.kind,
+            "metric_key": self.metric_key.to_dict(),
+            "metric_threshold": self.threshold_dict(),
+            "metric_value": _json_num(self.value),
+            "baseline_model_name": self.baseline_model,
+            "baseline_value": _json_num(self.baseline_value),
+            **self._slice_values(),
+            "ok": self.ok,
+            "message": self.message,
         }
 
     def failure_dict(self) -> dict[str, Any]:
         return {
-            "metric_key": self.metric_key.to_dict(), "metric_threshold": self.threshold_dict(),
-            "metric_value": _json_num(self.value), "baseline_value": _json_num(self.baseline_value),
-            **self._slice_values(), "message": self.message,
+            "metric_key": self.metric_key.to_dict(),
+            "metric_threshold": self.threshold_dict(),
+            "metric_value": _json_num(self.value),
+            "baseline_value": _json_num(self.baseline_value),
+            **self._slice_values(),
+            "message": self.message,
         }
 
 
@@ -568,8 +632,11 @@ class MetricsValidationForSlice:
     cross_slice_key: CrossSliceKey | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        where = ({"cross_slice_key": self.cross_slice_key.to_dict()} if self.cross_slice_key is not None
-                 else {"slice_key": _key_dict(self.slice_key)})
+        where = (
+            {"cross_slice_key": self.cross_slice_key.to_dict()}
+            if self.cross_slice_key is not None
+            else {"slice_key": _key_dict(self.slice_key)}
+        )
         return {**where, "slice": self.slice, "failures": [c.failure_dict() for c in self.failures]}
 
 
@@ -663,7 +730,9 @@ def _json_default(obj: Any) -> Any:
 # ---------------------------------------------------------------------------
 
 
-def _gap_value(session, model: int, spec_codes: np.ndarray, k: int, m: MetricSpec, by_parts: dict, threshold, lab) -> tuple[float, str]:
+def _gap_value(
+    session, model: int, spec_codes: np.ndarray, k: int, m: MetricSpec, by_parts: dict, threshold, lab
+) -> tuple[float, str]:
     rows = (spec_codes == k) & lab
     groups = cross(by_parts[m.by], rows)
     whole_codes = np.where(rows, 0, -1)
@@ -674,8 +743,9 @@ def _gap_value(session, model: int, spec_codes: np.ndarray, k: int, m: MetricSpe
     return g.value, g.reason
 
 
-def _cross_check(m: MetricSpec, xkey: CrossSliceKey, model_name: str, base: tuple[float, str],
-                 comp: tuple[float, str]) -> Check:
+def _cross_check(
+    m: MetricSpec, xkey: CrossSliceKey, model_name: str, base: tuple[float, str], comp: tuple[float, str]
+) -> Check:
     """The cross-slice check of ``m`` on one cross slice, from each side's (value, reason not computable)."""
     (v_b, why_b), (v_c, why_c) = base, comp
     diff = None
@@ -687,12 +757,28 @@ def _cross_check(m: MetricSpec, xkey: CrossSliceKey, model_name: str, base: tupl
         diff = float(v_b) - float(v_c)
         ok, msg = check_value(diff, m.cross_slice_threshold, f"{m.name} difference")
         msg += f" ({xkey.baseline_slice} {_num(v_b)} - {xkey.comparison_slice} {_num(v_c)})"
-    return Check(xkey.name, (), MetricKey(m.name, model_name), "cross_slice", m.cross_slice_threshold, diff, None,
-                 None, ok, msg, xkey, (None if why_b else v_b, None if why_c else v_c))
+    return Check(
+        xkey.name,
+        (),
+        MetricKey(m.name, model_name),
+        "cross_slice",
+        m.cross_slice_threshold,
+        diff,
+        None,
+        None,
+        ok,
+        msg,
+        xkey,
+        (None if why_b else v_b, None if why_c else v_c),
+    )
 
 
 def _cross_checks(
-    session, config: ValidationConfig, metrics: Sequence[MetricSpec], candidate: int, threshold: float | None,
+    session,
+    config: ValidationConfig,
+    metrics: Sequence[MetricSpec],
+    candidate: int,
+    threshold: float | None,
     lab: np.ndarray,
 ) -> tuple[list[Check], list[SlicingDetails], list[MissingCrossSlice]]:
     """The cross-slice checks of ``metrics`` on every cross slice of ``config.cross_slicing_specs``, each spec's
@@ -737,9 +823,15 @@ def _cross_checks(
                     seen.add(pair)
                     xkey = CrossSliceKey(pair[0], pair[1], base.name(kb), comp.name(kc))
                     for m in metrics:
-                        checks.append(_cross_check(
-                            m, xkey, cand_name, (sm_base.value(m.name, kb), sm_base.reason(m.name, kb)),
-                            (sm_comp.value(m.name, kc), sm_comp.reason(m.name, kc))))
+                        checks.append(
+                            _cross_check(
+                                m,
+                                xkey,
+                                cand_name,
+                                (sm_base.value(m.name, kb), sm_base.reason(m.name, kb)),
+                                (sm_comp.value(m.name, kc), sm_comp.reason(m.name, kc)),
+                            )
+                        )
         if n_matching == 0 and not reasons:
             reasons.append("every comparison slice is the baseline slice itself")
         details.append(SlicingDetails(cspec, n_matching))
@@ -749,7 +841,12 @@ def _cross_checks(
 
 
 def validate_session(
-    session, config: ValidationConfig, *, candidate: int, baseline: int | None = None, rubber_stamp: bool = False,
+    session,
+    config: ValidationConfig,
+    *,
+    candidate: int,
+    baseline: int | None = None,
+    rubber_stamp: bool = False,
 ) -> ValidationResult:
     """Validate model ``candidate`` of ``session`` (against model ``baseline``) with ``config``.
 
@@ -781,10 +878,17 @@ def validate_session(
         threshold = session.task.default_threshold if config.threshold is None else config.threshold
     elif config.threshold is not None:
         notes.append(f"threshold = {config.threshold:g} ignored: the task is {session.task.kind}, not binary.")
-    common = {"candidate": cand_name, "baseline": base_name, "threshold": threshold, "rubber_stamp": rubber_stamp,
-              "skipped_change_thresholds": skipped}
+    common = {
+        "candidate": cand_name,
+        "baseline": base_name,
+        "threshold": threshold,
+        "rubber_stamp": rubber_stamp,
+        "skipped_change_thresholds": skipped,
+    }
     if not config.has_thresholds:
-        return ValidationResult(validation_ok=rubber_stamp, missing_thresholds=not rubber_stamp, notes=tuple(notes), **common)
+        return ValidationResult(
+            validation_ok=rubber_stamp, missing_thresholds=not rubber_stamp, notes=tuple(notes), **common
+        )
 
     lab = labelled_mask(session)
     from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
@@ -796,8 +900,10 @@ def validate_session(
     cross_metrics = [m for m in config.metrics if m.cross_slice_threshold]
     if not checked_metrics:  # only cross-slice thresholds: the single slices have nothing to check
         if config.slicing_specs:
-            notes.append("The [[slicing_specs]] are not used: no metric has a value or change threshold "
-                         "(cross-slice thresholds apply to the [[cross_slicing_specs]] only).")
+            notes.append(
+                "The [[slicing_specs]] are not used: no metric has a value or change threshold "
+                "(cross-slice thresholds apply to the [[cross_slicing_specs]] only)."
+            )
         specs = ()
     if config.cross_slicing_specs and not cross_metrics:
         notes.append("The [[cross_slicing_specs]] are not used: no metric has a cross_slice_threshold.")
@@ -845,22 +951,40 @@ def validate_session(
                         ok, msg = False, f"{m.name} is not computable on this slice: {why_c}"
                     else:
                         ok, msg = check_value(v_c, m.value_threshold, m.name)
-                    checks.append(Check(name, key, mkey, "value", m.value_threshold, None if why_c else v_c,
-                                        None, None, ok, msg))
+                    checks.append(
+                        Check(name, key, mkey, "value", m.value_threshold, None if why_c else v_c, None, None, ok, msg)
+                    )
                 if m.change_threshold is not None and baseline is not None:
                     v_b, why_b = values[baseline]
                     if why_c:
                         ok, msg = False, f"{m.name} is not computable on this slice for {cand_name}: {why_c}"
                     elif why_b:
-                        ok, msg = False, f"{m.name} is not computable on this slice for the baseline {base_name}: {why_b}"
+                        ok, msg = (
+                            False,
+                            f"{m.name} is not computable on this slice for the baseline {base_name}: {why_b}",
+                        )
                     else:
                         ok, msg = check_change(v_c, v_b, m.change_threshold, m.name)
                     dkey = MetricKey(m.name, cand_name, True, m.by, m.method if m.by else "")
-                    checks.append(Check(name, key, dkey, "change", m.change_threshold, None if why_c else v_c,
-                                        base_name, None if why_b else v_b, ok, msg))
+                    checks.append(
+                        Check(
+                            name,
+                            key,
+                            dkey,
+                            "change",
+                            m.change_threshold,
+                            None if why_c else v_c,
+                            base_name,
+                            None if why_b else v_b,
+                            ok,
+                            msg,
+                        )
+                    )
     if n_not_applicable:
-        notes.append(f"{n_not_applicable} fairness-gap check(s) not applicable: the slice fixes the feature the gap "
-                     "compares across (e.g. a gap by sex on the slice sex:Female).")
+        notes.append(
+            f"{n_not_applicable} fairness-gap check(s) not applicable: the slice fixes the feature the gap "
+            "compares across (e.g. a gap by sex on the slice sex:Female)."
+        )
     missing_cross: list[MissingCrossSlice] = []
     if cross_metrics:
         x_checks, x_details, missing_cross = _cross_checks(session, config, cross_metrics, candidate, threshold, lab)
@@ -873,15 +997,38 @@ def validate_session(
     failures = tuple(MetricsValidationForSlice(k, v[0].slice, tuple(v), x) for (k, x), v in per_slice.items())
     ok = not failures and not missing and not missing_cross
     return ValidationResult(
-        validation_ok=ok, metric_validations_per_slice=failures, missing_slices=tuple(missing),
-        missing_thresholds=False, validation_details=tuple(details), checks=tuple(checks), notes=tuple(notes),
-        missing_cross_slices=tuple(missing_cross), **common,
+        validation_ok=ok,
+        metric_validations_per_slice=failures,
+        missing_slices=tuple(missing),
+        missing_thresholds=False,
+        validation_details=tuple(details),
+        checks=tuple(checks),
+        notes=tuple(notes),
+        missing_cross_slices=tuple(missing_cross),
+        **common,
     )
 
 
 __all__ = [
-    "ChangeThreshold", "Check", "CrossSliceKey", "CrossSlicingSpec", "MetricKey", "MetricSpec",
-    "MetricsValidationForSlice", "MissingCrossSlice", "MissingSlice",
-    "SCHEMA_VERSION", "SlicingDetails", "SlicingSpec", "ValidationConfig", "ValidationResult", "ValueThreshold",
-    "check_change", "check_config", "check_value", "load_config", "parse_config", "validate_session",
+    "ChangeThreshold",
+    "Check",
+    "CrossSliceKey",
+    "CrossSlicingSpec",
+    "MetricKey",
+    "MetricSpec",
+    "MetricsValidationForSlice",
+    "MissingCrossSlice",
+    "MissingSlice",
+    "SCHEMA_VERSION",
+    "SlicingDetails",
+    "SlicingSpec",
+    "ValidationConfig",
+    "ValidationResult",
+    "ValueThreshold",
+    "check_change",
+    "check_config",
+    "check_value",
+    "load_config",
+    "parse_config",
+    "validate_session",
 ]

@@ -64,7 +64,9 @@ class Attribution:
         return [(self.features[j], float(self.weights[j])) for j in order]
 
 
-def _weighted_ridge(z: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float = 0.01) -> tuple[np.ndarray, float, float]:
+def _weighted_ridge(
+    z: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float = 0.01
+) -> tuple[np.ndarray, float, float]:
     """Weighted ridge with an unpenalised intercept: (coef, intercept, weighted R²)."""
     from sklearn.linear_model import Ridge
 
@@ -121,7 +123,7 @@ def local_attributions(
             columns[c] = [x.get(c)] * (n_z * b)
     frame = frame_like(session.data, columns)
     width = 0.75 * np.sqrt(p)
-    w = np.exp(-(p - z.sum(axis=1)) / width ** 2)
+    w = np.exp(-(p - z.sum(axis=1)) / width**2)
     out: list[Attribution] = []
     task = session.task
     own = session.point_scores(i)
@@ -141,8 +143,9 @@ def local_attributions(
             prediction = float(own[m].score[0])
         y = raw.reshape(n_z, b).mean(axis=1)
         coef, intercept, r2 = _weighted_ridge(z, y, w)
-        out.append(Attribution(model.name, m, target, tuple(features), coef, intercept, r2, prediction,
-                               n_samples, seed))
+        out.append(
+            Attribution(model.name, m, target, tuple(features), coef, intercept, r2, prediction, n_samples, seed)
+        )
         if progress is not None:
             progress(m + 1, len(session.models))
     return out

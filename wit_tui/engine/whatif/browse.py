@@ -20,20 +20,25 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.scoring import labels_from
 from wit_tui.engine.session.session import Session
-from wit_tui.engine.analysis.stats import is_numeric
 
 QuickFilter = Literal["misclassified", "false_positives", "false_negatives", "edited"]
 
 
 def sort_keys(values: Any) -> np.ndarray:
     """Float keys that sort like the values: numbers as they are, text by its string order; NaN = missing (last)."""
-    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object)
-                                                                       if not isinstance(values, np.ndarray)
-                                                                       or values.dtype.kind not in "iufb"
-                                                                       else values)
+    series = (
+        values
+        if isinstance(values, pd.Series)
+        else pd.Series(
+            np.asarray(values, dtype=object)
+            if not isinstance(values, np.ndarray) or values.dtype.kind not in "iufb"
+            else values
+        )
+    )
     if is_numeric(series):
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -163,8 +168,9 @@ def build_view(
     return order
 
 
-def quick_filter_mask(session: Session, which: QuickFilter, model: int | None,
-                      thresholds: Sequence[float] | None = None) -> np.ndarray:
+def quick_filter_mask(
+    session: Session, which: QuickFilter, model: int | None, thresholds: Sequence[float] | None = None
+) -> np.ndarray:
     """Rows misclassified / false positives / false negatives by ``model`` (None: by any model), or changed rows.
 
     Binary predictions use ``thresholds`` (default: the task's); rows without a label never match the
@@ -191,8 +197,11 @@ def quick_filter_mask(session: Session, which: QuickFilter, model: int | None,
         if task.kind == "binary":
             pred_pos = sc.score >= t
             truth_pos = session.y_positive
-            hit = {"misclassified": pred_pos != truth_pos, "false_positives": pred_pos & ~truth_pos,
-                   "false_negatives": ~pred_pos & truth_pos}[which]
+            hit = {
+                "misclassified": pred_pos != truth_pos,
+                "false_positives": pred_pos & ~truth_pos,
+                "false_negatives": ~pred_pos & truth_pos,
+            }[which]
         else:
             hit = sc.label != session.y
         mask |= hit & labelled
@@ -285,8 +294,9 @@ class Page:
     changed: list[bool]
 
 
-def page(session: Session, view: np.ndarray | None, start: int, stop: int,
-         thresholds: Sequence[float] | None = None) -> Page:
+def page(
+    session: Session, view: np.ndarray | None, start: int, stop: int, thresholds: Sequence[float] | None = None
+) -> Page:
     """Rows ``start .. stop-1`` of a view: only those ids are read, whatever their position."""
     total = session.n_total if view is None else len(view)
     start, stop = max(0, start), min(stop, total)
@@ -320,8 +330,8 @@ def page(session: Session, view: np.ndarray | None, start: int, stop: int,
                 s, p = sc.score, sc.proba
             else:
                 full = session.scores(m)
-                s = full.score[i:i + 1]
-                p = None if full.proba is None else full.proba[i:i + 1]
+                s = full.score[i : i + 1]
+                p = None if full.proba is None else full.proba[i : i + 1]
             t = None if thresholds is None else thresholds[m]
             scores[m][k] = s[0]
             labels[m].append(labels_from(s, p, task, t)[0] if task.kind != "regression" else float(s[0]))
@@ -336,5 +346,16 @@ def _clean(value: Any) -> Any:
     return value
 
 
-__all__ = ["Page", "QuickFilter", "SortSpec", "base_order", "build_view", "column_values", "expression_mask",
-           "page", "point_value", "quick_filter_mask", "sort_keys"]
+__all__ = [
+    "Page",
+    "QuickFilter",
+    "SortSpec",
+    "base_order",
+    "build_view",
+    "column_values",
+    "expression_mask",
+    "page",
+    "point_value",
+    "quick_filter_mask",
+    "sort_keys",
+]

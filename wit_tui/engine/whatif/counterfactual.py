@@ -42,9 +42,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.session.session import Session
-from wit_tui.engine.analysis.stats import is_numeric
 
 Metric = Literal["L1", "L2"]
 Cancelled = Callable[[], bool]
@@ -118,8 +118,18 @@ def build_space(frame: pd.DataFrame, features: Sequence[str]) -> DistanceSpace:
         total = counts.sum()
         costs.append(float(np.sum((counts / total) ** 2)) if total else 0.0)
         cats.append(tuple(_py(u) for u in uniques))
-    return DistanceSpace(tuple(numeric), tuple(categorical), tuple(excluded), num, cat, scale, std, tuple(cats),
-                         np.array(costs, dtype=np.float64), tuple(missing_rows))
+    return DistanceSpace(
+        tuple(numeric),
+        tuple(categorical),
+        tuple(excluded),
+        num,
+        cat,
+        scale,
+        std,
+        tuple(cats),
+        np.array(costs, dtype=np.float64),
+        tuple(missing_rows),
+    )
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
@@ -156,8 +166,10 @@ class Encoded:
 
 
 def encode(space: DistanceSpace, values: Mapping[str, Any]) -> Encoded:
-    num = np.array([np.nan if _missing(values.get(f)) else float(values[f]) * space.scale[j]
-                    for j, f in enumerate(space.numeric)], dtype=np.float64)
+    num = np.array(
+        [np.nan if _missing(values.get(f)) else float(values[f]) * space.scale[j] for j, f in enumerate(space.numeric)],
+        dtype=np.float64,
+    )
     cat = np.empty(len(space.categorical), dtype=np.int64)
     for j, f in enumerate(space.categorical):
         v = values.get(f)
@@ -186,7 +198,7 @@ def terms(space: DistanceSpace, a: Encoded, b: Encoded) -> np.ndarray:
 
 
 def combine(term_values: np.ndarray, metric: Metric) -> float:
-    return float(term_values.sum()) if metric == "L1" else float(np.sqrt(np.sum(term_values ** 2)))
+    return float(term_values.sum()) if metric == "L1" else float(np.sqrt(np.sum(term_values**2)))
 
 
 def _row_encoded(space: DistanceSpace, r: int) -> Encoded:
@@ -238,8 +250,9 @@ def scan(space: DistanceSpace, x: Encoded, metric: Metric = "L1", cancelled: Can
     return d
 
 
-def nearest(space: DistanceSpace, x: Encoded, candidates: np.ndarray, metric: Metric = "L1",
-            cancelled: Cancelled | None = None) -> tuple[int, float] | None:
+def nearest(
+    space: DistanceSpace, x: Encoded, candidates: np.ndarray, metric: Metric = "L1", cancelled: Cancelled | None = None
+) -> tuple[int, float] | None:
     """The candidate row (boolean mask over loaded rows) nearest to ``x``: (row, exact distance), lowest row on ties."""
     if not candidates.any():
         return None
@@ -270,8 +283,9 @@ class Counterfactual:
     rule: str = ""
 
 
-def prediction_key(session: Session, m: int, score: np.ndarray, proba: np.ndarray | None,
-                   threshold: float | None) -> np.ndarray:
+def prediction_key(
+    session: Session, m: int, score: np.ndarray, proba: np.ndarray | None, threshold: float | None
+) -> np.ndarray:
     """What "same prediction" compares: positive flag (binary), class index (multi-class), value (regression)."""
     task = session.task
     if task.kind == "binary":
@@ -328,8 +342,11 @@ def nearest_counterfactual(
         base_cand = np.abs(session.scores(m).score - own_key) >= gap
     else:
         base_cand = _base_key(session, m, threshold) != own_key
-        rule = "other class" + (f" at threshold {threshold if threshold is not None else task.default_threshold:g}"
-                                if task.kind == "binary" else " (argmax)")
+        rule = "other class" + (
+            f" at threshold {threshold if threshold is not None else task.default_threshold:g}"
+            if task.kind == "binary"
+            else " (argmax)"
+        )
     n = session.n_rows
     if restrict is not None:
         if len(restrict) != session.n_total:
@@ -380,5 +397,19 @@ def _equal(a: Any, b: Any) -> bool:
         return False
 
 
-__all__ = ["Counterfactual", "DistanceSpace", "Encoded", "build_space", "combine", "default_gap", "distance_space",
-           "encode", "id_like", "nearest", "nearest_counterfactual", "prediction_key", "scan", "terms"]
+__all__ = [
+    "Counterfactual",
+    "DistanceSpace",
+    "Encoded",
+    "build_space",
+    "combine",
+    "default_gap",
+    "distance_space",
+    "encode",
+    "id_like",
+    "nearest",
+    "nearest_counterfactual",
+    "prediction_key",
+    "scan",
+    "terms",
+]

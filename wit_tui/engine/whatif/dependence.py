@@ -33,10 +33,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.inference import column_like, rows_frame, score_rows
 from wit_tui.engine.session.session import Session
-from wit_tui.engine.analysis.stats import is_numeric
 
 N_POINTS = 20
 TOP_K = 20
@@ -115,8 +115,9 @@ def ice(session: Session, i: int, feature: str, grid: Grid | None = None) -> Cur
     return ice_many(session, i, [feature], {feature: grid} if grid else None)[feature]
 
 
-def ice_many(session: Session, i: int, features: Sequence[str] | None = None,
-             grids: dict[str, Grid] | None = None) -> dict[str, Curves]:
+def ice_many(
+    session: Session, i: int, features: Sequence[str] | None = None, grids: dict[str, Grid] | None = None
+) -> dict[str, Curves]:
     """ICE curves of several features of point ``i`` from a single batched call per model (for ranking)."""
     features = list(session.features if features is None else features)
     grids = {f: (grids or {}).get(f) or feature_grid(session, f) for f in features}
@@ -207,5 +208,18 @@ def rank_by_variation(curves: dict[str, Curves]) -> list[tuple[str, float]]:
     return sorted(scored, key=lambda fv: -fv[1])
 
 
-__all__ = ["Curves", "Grid", "N_POINTS", "PD_SAMPLE", "TOP_K", "feature_grid", "ice", "ice_many", "make_grid",
-           "partial_dependence", "rank_by_variation", "sample_rows", "variation"]
+__all__ = [
+    "Curves",
+    "Grid",
+    "N_POINTS",
+    "PD_SAMPLE",
+    "TOP_K",
+    "feature_grid",
+    "ice",
+    "ice_many",
+    "make_grid",
+    "partial_dependence",
+    "rank_by_variation",
+    "sample_rows",
+    "variation",
+]

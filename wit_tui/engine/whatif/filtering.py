@@ -33,8 +33,7 @@ import pandas as pd
 
 from wit_tui.engine.core.errors import WitError
 
-SYNTAX_HINT = ('Write conditions like  age > 40 and sex == "Female",  x in ["a", "b"],  not (y <= 3),  '
-               "z is missing.")
+SYNTAX_HINT = 'Write conditions like  age > 40 and sex == "Female",  x in ["a", "b"],  not (y <= 3),  z is missing.'
 
 _TOKEN = re.compile(
     r"""
@@ -309,7 +308,7 @@ class _Parser:
         if close:
             msg += f" Did you mean {', '.join(close)}?"
         else:
-            msg += " To compare with text, put it in quotes: \"" + name + "\"."
+            msg += ' To compare with text, put it in quotes: "' + name + '".'
         return msg
 
 
@@ -355,14 +354,23 @@ def _column(series: Any) -> _Numeric | _Coded:
     return _Coded(np.asarray(codes), np.asarray(uniques, dtype=object))
 
 
-_NUM_OPS = {"==": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal, ">": np.greater,
-            ">=": np.greater_equal}
+_NUM_OPS = {
+    "==": np.equal,
+    "!=": np.not_equal,
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+}
 
 
 def _py_compare(op: str, a: Any, b: Any) -> bool:
     try:
-        return bool({"==": a == b, "!=": a != b}[op]) if op in ("==", "!=") else bool(
-            {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
+        return (
+            bool({"==": a == b, "!=": a != b}[op])
+            if op in ("==", "!=")
+            else bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])
+        )
     except TypeError:
         return op == "!="
 
@@ -415,8 +423,9 @@ class _Evaluator:
         if isinstance(c, _Coded) and all(isinstance(u, (bool, np.bool_)) for u in c.uniques):
             lut = np.array([bool(u) for u in c.uniques] + [False])
             return lut[c.codes]
-        raise WitError(f"Bad filter: {operand.name} alone is not a condition; compare it, e.g. {operand.name} == …",
-                       SYNTAX_HINT)
+        raise WitError(
+            f"Bad filter: {operand.name} alone is not a condition; compare it, e.g. {operand.name} == …", SYNTAX_HINT
+        )
 
     def compare(self, op: str, a: Col | Lit, b: Col | Lit) -> np.ndarray:
         if isinstance(a, Lit) and isinstance(b, Lit):
@@ -433,24 +442,30 @@ class _Evaluator:
             if isinstance(ca, _Coded) and isinstance(cb, _Coded) and op in ("==", "!="):
                 va = np.append(ca.uniques, None)[ca.codes]
                 vb = np.append(cb.uniques, None)[cb.codes]
-                eq = np.array([x is not None and y is not None and x == y for x, y in zip(va, vb, strict=True)],
-                              dtype=bool)
+                eq = np.array(
+                    [x is not None and y is not None and x == y for x, y in zip(va, vb, strict=True)], dtype=bool
+                )
                 return eq if op == "==" else ~eq
-            raise WitError(f"Bad filter: {a.name} and {b.name} cannot be compared with {op}.",
-                           "Compare numbers with numbers, or text columns with == / !=.")
+            raise WitError(
+                f"Bad filter: {a.name} and {b.name} cannot be compared with {op}.",
+                "Compare numbers with numbers, or text columns with == / !=.",
+            )
         value = b.value
         if isinstance(ca, _Numeric):
             if isinstance(value, str):
-                raise WitError(f"Bad filter: {a.name} is numeric; compare it with a number, not {value!r}.",
-                               SYNTAX_HINT)
+                raise WitError(
+                    f"Bad filter: {a.name} is numeric; compare it with a number, not {value!r}.", SYNTAX_HINT
+                )
             with np.errstate(invalid="ignore"):
                 return _NUM_OPS[op](ca.values, float(value))
         if op not in ("==", "!="):
-            raise WitError(f"Bad filter: {a.name} holds categories; only ==, !=, in and is missing apply to it.",
-                           SYNTAX_HINT)
+            raise WitError(
+                f"Bad filter: {a.name} holds categories; only ==, !=, in and is missing apply to it.", SYNTAX_HINT
+            )
         if not isinstance(value, str) and ca.uniques.size and all(isinstance(u, str) for u in ca.uniques):
-            raise WitError(f"Bad filter: {a.name} holds text; put the value in quotes: {a.name} {op} \"{value}\".",
-                           SYNTAX_HINT)
+            raise WitError(
+                f'Bad filter: {a.name} holds text; put the value in quotes: {a.name} {op} "{value}".', SYNTAX_HINT
+            )
         lut = np.array([_py_compare("==", u, value) for u in ca.uniques] + [False], dtype=bool)
         eq = lut[ca.codes]
         return eq if op == "==" else ~eq

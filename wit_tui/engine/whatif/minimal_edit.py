@@ -29,17 +29,19 @@ from typing import Any
 
 import numpy as np
 
-from wit_tui.engine.whatif.counterfactual import prediction_key
-from wit_tui.engine.whatif.dependence import Grid, feature_grid
-from wit_tui.engine.session.editing import FeatureSpec, feature_spec
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.inference import rows_frame
+from wit_tui.engine.session.editing import FeatureSpec, feature_spec
 from wit_tui.engine.session.session import Session
+from wit_tui.engine.whatif.counterfactual import prediction_key
+from wit_tui.engine.whatif.dependence import Grid, feature_grid
 
 PAIR_POINTS = 8
 REFINE_POINTS = 10
-DISCLAIMER = ("A search over the model's predictions for edited copies of this point — what the model would say, "
-              "not a causal claim about what would happen.")
+DISCLAIMER = (
+    "A search over the model's predictions for edited copies of this point — what the model would say, "
+    "not a causal claim about what would happen."
+)
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,8 @@ def minimal_edits(
 
     Returns None if ``cancelled()`` turns true (checked between batches).
     """
-    from wit_tui.engine.whatif.counterfactual import default_gap
     from wit_tui.engine.data.scoring import labels_from
+    from wit_tui.engine.whatif.counterfactual import default_gap
 
     task = session.task
     base = session.model_row(i)
@@ -165,8 +167,14 @@ def minimal_edits(
         for k, (f, v) in enumerate(singles):
             by_feature.setdefault(f, []).append((v, bool(flip[k])))
             if flip[k]:
-                found.append((change_cost(specs[f], base.get(f), v), (Change(f, base.get(f), v),), float(score[k]),
-                              None if proba is None else proba[k]))
+                found.append(
+                    (
+                        change_cost(specs[f], base.get(f), v),
+                        (Change(f, base.get(f), v),),
+                        float(score[k]),
+                        None if proba is None else proba[k],
+                    )
+                )
         if cancelled is not None and cancelled():
             return None
         # 2. refine numeric flips between the nearest non-flipping value and the first flipping one
@@ -191,8 +199,14 @@ def minimal_edits(
             flip, score, proba = flips([edited({f: v}) for f, v in refine])
             for k, (f, v) in enumerate(refine):
                 if flip[k]:
-                    found.append((change_cost(specs[f], base.get(f), v), (Change(f, base.get(f), v),),
-                                  float(score[k]), None if proba is None else proba[k]))
+                    found.append(
+                        (
+                            change_cost(specs[f], base.get(f), v),
+                            (Change(f, base.get(f), v),),
+                            float(score[k]),
+                            None if proba is None else proba[k],
+                        )
+                    )
     if cancelled is not None and cancelled():
         return None
     # 3. pairs on coarse grids, only where they can beat the best single change
@@ -213,8 +227,14 @@ def minimal_edits(
             for k, (f, v, g, w) in enumerate(combos):
                 if flip[k]:
                     cost = change_cost(specs[f], base.get(f), v) + change_cost(specs[g], base.get(g), w)
-                    found.append((cost, (Change(f, base.get(f), v), Change(g, base.get(g), w)), float(score[k]),
-                                  None if proba is None else proba[k]))
+                    found.append(
+                        (
+                            cost,
+                            (Change(f, base.get(f), v), Change(g, base.get(g), w)),
+                            float(score[k]),
+                            None if proba is None else proba[k],
+                        )
+                    )
     found.sort(key=lambda t: (t[0], len(t[1])))
     results: list[MinimalEdit] = []
     seen: set[tuple[str, ...]] = set()
@@ -224,8 +244,9 @@ def minimal_edits(
             continue
         seen.add(key)
         label = labels_from(np.array([score]), None if proba is None else proba[None, :], task, threshold)[0]
-        results.append(MinimalEdit(changes, float(cost), label if task.kind != "regression" else float(score),
-                                   float(score)))
+        results.append(
+            MinimalEdit(changes, float(cost), label if task.kind != "regression" else float(score), float(score))
+        )
         if len(results) >= max_results:
             break
     own_label = labels_from(own.score, own.proba, task, threshold)[0]

@@ -61,7 +61,9 @@ class ChoiceScreen(ModalScreen[str | None]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
-    def __init__(self, title: str, options: Sequence[tuple[str, str]], note: str = "", current: str | None = None) -> None:
+    def __init__(
+        self, title: str, options: Sequence[tuple[str, str]], note: str = "", current: str | None = None
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.options = list(options)  # (id, text)
@@ -107,8 +109,9 @@ class FormScreen(ModalScreen[Any]):
     DEFAULT_CSS = DIALOG_CSS
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel")]
 
-    def __init__(self, title: str, fields: Sequence[FormField], check: Callable[[dict[str, str]], Any],
-                 note: str = "") -> None:
+    def __init__(
+        self, title: str, fields: Sequence[FormField], check: Callable[[dict[str, str]], Any], note: str = ""
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.fields = list(fields)

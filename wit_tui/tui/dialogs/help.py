@@ -38,7 +38,13 @@ def help_sections(app: App) -> list[tuple[str, list[tuple[str, str]], str]]:
     from wit_tui.tui.app import VIEWS
     from wit_tui.tui.widgets.data_grid import DataGrid
 
-    sections = [("Everywhere", _rows(list(app.BINDINGS), app) + [("ctrl+p", "Command palette"), ("tab / shift+tab", "Move focus")], "")]
+    sections = [
+        (
+            "Everywhere",
+            _rows(list(app.BINDINGS), app) + [("ctrl+p", "Command palette"), ("tab / shift+tab", "Move focus")],
+            "",
+        )
+    ]
     for _key, view_cls in VIEWS:
         rows = _rows(list(view_cls.BINDINGS), app)
         extra = getattr(view_cls, "HELP_NOTES", "")
@@ -91,8 +97,7 @@ class HelpScreen(ModalScreen[None]):
                 parts.append(table)
                 yield Static(Group(*parts), classes="help-section")
             for title, text in details:
-                yield Static(Text.assemble((f"{title}: how it works\n", "bold"), (text, "dim")),
-                             classes="help-section")
+                yield Static(Text.assemble((f"{title}: how it works\n", "bold"), (text, "dim")), classes="help-section")
 
     def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -58,8 +58,10 @@ class PickerScreen(ModalScreen[int | None]):
         if self._shown:
             note.update(self.note or "↑/↓ move · enter pick · esc cancel")
         else:  # e.g. a category the data never had: say so here, apply nothing
-            note.update(f"[b red]Nothing matches {text.strip()!r}[/]: only the listed values can be picked "
-                        "(backspace widens the list, esc cancels).")
+            note.update(
+                f"[b red]Nothing matches {text.strip()!r}[/]: only the listed values can be picked "
+                "(backspace widens the list, esc cancels)."
+            )
 
     @on(Input.Changed, "#picker-filter")
     def _changed(self, event: Input.Changed) -> None:

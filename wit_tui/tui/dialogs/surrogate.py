@@ -15,10 +15,17 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from wit_tui.engine.analysis.surrogate import (
+    DEFAULT_DEPTH,
+    MAX_DEPTH,
+    MIN_DEPTH,
+    Surrogate,
+    export_rules,
+    fit_surrogate,
+)
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.scoring import labels_from
 from wit_tui.engine.session.session import Session
-from wit_tui.engine.analysis.surrogate import DEFAULT_DEPTH, MAX_DEPTH, MIN_DEPTH, Surrogate, export_rules, fit_surrogate
 from wit_tui.tui.dialogs.form import FormField, FormScreen
 
 SURROGATE_ROWS = 20_000  # rows the trees learn from and are checked on (a random sample beyond that)
@@ -116,7 +123,9 @@ class SurrogateScreen(ModalScreen[None]):
     def fit(self) -> None:
         self.fitting = True
         self.query_one("#sur-job").display = True
-        self.query_one("#sur-title", Static).update(Text(f"Fitting depth-{self.depth} trees to each model's predictions…"))
+        self.query_one("#sur-title", Static).update(
+            Text(f"Fitting depth-{self.depth} trees to each model's predictions…")
+        )
         self._fit(self.depth)
 
     @work(thread=True, exclusive=True, group="surrogate", exit_on_error=False)
@@ -141,8 +150,17 @@ class SurrogateScreen(ModalScreen[None]):
             else:
                 preds = sc.score[rows]
                 target = f"{m.name}'s prediction"
-            out.append(fit_surrogate(frame, s.features, preds, classification=s.task.is_classification,
-                                     depth=depth, model=m.name, target=target))
+            out.append(
+                fit_surrogate(
+                    frame,
+                    s.features,
+                    preds,
+                    classification=s.task.is_classification,
+                    depth=depth,
+                    model=m.name,
+                    target=target,
+                )
+            )
         if not worker.is_cancelled:
             self.post_message(self.Step(len(s.models), len(s.models), "done"))
             self.post_message(self.Fitted(out))
@@ -158,9 +176,13 @@ class SurrogateScreen(ModalScreen[None]):
         n = min(self.session.n_rows, SURROGATE_ROWS)
         fid = " · ".join(f"{s.model} {s.fidelity:.3f}" for s in self.surrogates)
         name = self.surrogates[0].fidelity_name if self.surrogates else ""
-        self.query_one("#sur-title", Static).update(Text.assemble(
-            ("Surrogate trees", "bold"), f", depth {self.depth}, fitted to each model's predictions ({n:,} rows) · "
-            f"fidelity on held-out rows ({name} against the model, not the label): {fid}"))
+        self.query_one("#sur-title", Static).update(
+            Text.assemble(
+                ("Surrogate trees", "bold"),
+                f", depth {self.depth}, fitted to each model's predictions ({n:,} rows) · "
+                f"fidelity on held-out rows ({name} against the model, not the label): {fid}",
+            )
+        )
         for i, sur in enumerate(self.surrogates):
             self.query_one(f"#sur-rules-{i}", Static).update(Text(sur.header() + "\n\n" + sur.compact_rules()))
 
@@ -171,7 +193,9 @@ class SurrogateScreen(ModalScreen[None]):
             self.query_one("#sur-job").display = False
             error = event.worker.error
             text = f"{error.message} {error.hint}".strip() if isinstance(error, WitError) else "Cancelled."
-            self.query_one("#sur-title", Static).update(Text.assemble(("Surrogate: ", "bold"), f"{text} (+/- fits again)"))
+            self.query_one("#sur-title", Static).update(
+                Text.assemble(("Surrogate: ", "bold"), f"{text} (+/- fits again)")
+            )
 
     # -- keys -------------------------------------------------------------
     def action_depth(self, delta: int) -> None:
@@ -199,8 +223,12 @@ class SurrogateScreen(ModalScreen[None]):
                 self.notify(f"Wrote the rules of {len(self.surrogates)} model(s) to {path}.", title="Exported")
 
         self.app.push_screen(
-            FormScreen("Export the surrogate rules", [FormField("path", "File (written atomically):", default)], check,
-                       note=f"Relative paths are under {Path.cwd()}."),
+            FormScreen(
+                "Export the surrogate rules",
+                [FormField("path", "File (written atomically):", default)],
+                check,
+                note=f"Relative paths are under {Path.cwd()}.",
+            ),
             done,
         )
 

@@ -14,8 +14,9 @@ This module deliberately has no dependency on the rest of ``wit_tui``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, ClassVar, Sequence
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -40,7 +41,7 @@ GetRows = Callable[[int, int], list[list[Cell]]]
 # Control characters would break a one-line-per-row layout (a "\n" in a cell
 # would start a new terminal line), so they are replaced by a space.  The
 # replacement is one character for one, which keeps ``Text`` spans valid.
-_CONTROL_TABLE = {code: " " for code in (*range(0x00, 0x20), 0x7F)}
+_CONTROL_TABLE = dict.fromkeys((*range(0, 32), 127), " ")
 
 _ELLIPSIS = "…"
 
@@ -262,9 +263,7 @@ class DataGrid(ScrollView, can_focus=True):
         """
         self._columns = list(columns)
         self._widths = [max(1, int(column.width)) for column in self._columns]
-        self._total_width = (
-            sum(self._widths) + max(0, len(self._widths) - 1) if self._widths else 0
-        )
+        self._total_width = sum(self._widths) + max(0, len(self._widths) - 1) if self._widths else 0
         self._starts = [sum(self._widths[:k]) + k for k in range(len(self._widths))]
         self._n_rows = max(0, int(n_rows))
         self._get_rows = get_rows
@@ -274,9 +273,7 @@ class DataGrid(ScrollView, can_focus=True):
             self._cursor = self._clamp(self._cursor)
             if self.is_mounted:
                 # Re-validate the scroll offset against the new virtual size.
-                self.scroll_to(
-                    x=self.scroll_x, y=self.scroll_y, animate=False, force=True
-                )
+                self.scroll_to(x=self.scroll_x, y=self.scroll_y, animate=False, force=True)
         else:
             self._cursor = 0
             if self.is_mounted:
@@ -394,9 +391,7 @@ class DataGrid(ScrollView, can_focus=True):
             value = cells[index] if index < len(cells) else ""
             if isinstance(value, Text):
                 text = _fit_text(value, width, column.justify)
-                segments.extend(
-                    Segment.apply_style(text.render(console), style=style)
-                )
+                segments.extend(Segment.apply_style(text.render(console), style=style))
             else:
                 append(Segment(_fit_str(str(value), width, column.justify), style))
         return Strip(segments, self._total_width)
@@ -408,9 +403,7 @@ class DataGrid(ScrollView, can_focus=True):
         if strip is None:
             style = base + self.get_component_rich_style("datagrid--header")
             labels = [column.label for column in self._columns]
-            strip = self._render_cells(labels, style).crop_extend(
-                scroll_x, scroll_x + width, style
-            )
+            strip = self._render_cells(labels, style).crop_extend(scroll_x, scroll_x + width, style)
             strip = self._blank_cut_column(strip, scroll_x, visible, width, style)
             self._header_cache[key] = strip
         return strip
@@ -429,9 +422,7 @@ class DataGrid(ScrollView, can_focus=True):
                 style = style + self.get_component_rich_style(
                     "datagrid--cursor" if focused else "datagrid--cursor-blurred"
                 )
-            strip = self._render_cells(self._row_cells(row), style).crop_extend(
-                scroll_x, scroll_x + width, style
-            )
+            strip = self._render_cells(self._row_cells(row), style).crop_extend(scroll_x, scroll_x + width, style)
             strip = self._blank_cut_column(strip, scroll_x, visible, width, style)
             self._line_cache[key] = strip
         return strip
@@ -441,9 +432,7 @@ class DataGrid(ScrollView, can_focus=True):
         shown = self.scrollable_content_region.width
         return min(width, shown) if shown > 0 else width
 
-    def _blank_cut_column(
-        self, strip: Strip, scroll_x: int, visible: int, width: int, style: Style
-    ) -> Strip:
+    def _blank_cut_column(self, strip: Strip, scroll_x: int, visible: int, width: int, style: Style) -> Strip:
         """Blank the column the right edge cuts through (it shows whole once scrolled into view).
 
         A number cut to its first characters reads as another number ("0.99" for "0.993",

@@ -28,7 +28,9 @@ def split_values(split: SplitHistogram, log: bool) -> tuple[np.ndarray, str]:
     return 100.0 * split.shares(), "% of group"
 
 
-def draw_split(plot: PlotextPlot, split: SplitHistogram, title: str, *, overlay: bool = True, log: bool = False) -> None:
+def draw_split(
+    plot: PlotextPlot, split: SplitHistogram, title: str, *, overlay: bool = True, log: bool = False
+) -> None:
     """One series per group over the histogram's bins: step outlines (overlay) or grouped bars (side by side)."""
     plt = plot.plt
     plt.clear_figure()

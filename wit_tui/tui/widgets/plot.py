@@ -80,9 +80,15 @@ def draw_histogram(plot: PlotextPlot, hist: Histogram, title: str, *, log: bool 
 COLORS = ["cyan", "orange", "green", "magenta"]
 
 
-def draw_curves(plot: PlotextPlot, title: str, xlabel: str, ylabel: str,
-                curves: Sequence[tuple[str, np.ndarray, np.ndarray, tuple[float, float] | None]],
-                *, diagonal: bool = False) -> None:
+def draw_curves(
+    plot: PlotextPlot,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    curves: Sequence[tuple[str, np.ndarray, np.ndarray, tuple[float, float] | None]],
+    *,
+    diagonal: bool = False,
+) -> None:
     """Curves (name, x, y, operating point or None) on one [0, 1]² plot; the operating points as ●."""
     plt = plot.plt
     plt.clear_figure()
@@ -104,8 +110,11 @@ def draw_curves(plot: PlotextPlot, title: str, xlabel: str, ylabel: str,
     plot.refresh()
 
 
-def draw_pr(plot: PlotextPlot, curves: Sequence[tuple[str, np.ndarray, np.ndarray, tuple[float, float] | None]],
-            title: str = "Precision-recall (● = operating point)") -> None:
+def draw_pr(
+    plot: PlotextPlot,
+    curves: Sequence[tuple[str, np.ndarray, np.ndarray, tuple[float, float] | None]],
+    title: str = "Precision-recall (● = operating point)",
+) -> None:
     """Precision-recall curves: x = recall, y = precision."""
     draw_curves(plot, title, "recall", "precision", curves)
 
@@ -135,8 +144,9 @@ def draw_residuals(plot: PlotextPlot, residuals: Sequence[tuple[str, np.ndarray]
     plot.refresh()
 
 
-def draw_scatter(plot: PlotextPlot, actual: np.ndarray, predicted: Sequence[tuple[str, np.ndarray]], title: str,
-                 limit: int = 2_000) -> None:
+def draw_scatter(
+    plot: PlotextPlot, actual: np.ndarray, predicted: Sequence[tuple[str, np.ndarray]], title: str, limit: int = 2_000
+) -> None:
     """Predicted against actual values (a seeded sample of ``limit`` points), with the diagonal y = x."""
     plt = plot.plt
     plt.clear_figure()

@@ -29,8 +29,17 @@ STEP = 12  # cells per ←/→ press: about one metric column
 def _content_key(value: Any) -> tuple | None:
     """What a cell's rendering depends on, hashable; None: not cacheable by content (render as DataTable does)."""
     if isinstance(value, Text):
-        return ("T", value.plain, value.style, value.justify, value.overflow, value.no_wrap, value.end,
-                value.tab_size, tuple(value.spans))
+        return (
+            "T",
+            value.plain,
+            value.style,
+            value.justify,
+            value.overflow,
+            value.no_wrap,
+            value.end,
+            value.tab_size,
+            tuple(value.spans),
+        )
     if isinstance(value, str):
         return ("s", value)
     return None
@@ -155,17 +164,33 @@ class WideTable(DataTable):
             height, values = row.height, self._data.get(row_key, {})
         # what a cell's rendering depends on besides its content and place, the same for the whole row (reactives
         # are slow to read); the row's cells, so that _render_cell needs no lookups
-        env = (self._show_hover_cursor, self._pseudo_class_state, self.show_cursor, self.cursor_type, self.fixed_rows,
-               fixed_columns, self.cell_padding, height, self.cursor_foreground_priority,
-               self.cursor_background_priority)
+        env = (
+            self._show_hover_cursor,
+            self._pseudo_class_state,
+            self.show_cursor,
+            self.cursor_type,
+            self.fixed_rows,
+            fixed_columns,
+            self.cell_padding,
+            height,
+            self.cursor_foreground_priority,
+            self.cursor_background_priority,
+        )
         self._env = (env, row, values, columns)
         try:
             return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
         finally:
             self._env = None
 
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int, cursor: bool = False,
-                     hover: bool = False):
+    def _render_cell(
+        self,
+        row_index: int,
+        column_index: int,
+        base_style: Style,
+        width: int,
+        cursor: bool = False,
+        hover: bool = False,
+    ):
         if self._env is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         env, row, values, columns = self._env

@@ -30,10 +30,8 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
-from wit_tui.engine.whatif import browse
-from wit_tui.engine.whatif.attribution import Attribution, local_attributions
-from wit_tui.engine.whatif.counterfactual import Counterfactual, default_gap, distance_space, nearest_counterfactual
-from wit_tui.engine.whatif.dependence import Curves, ice, ice_many, partial_dependence, rank_by_variation
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.scoring import labels_from
 from wit_tui.engine.session.editing import (
     add_point,
     apply_edits,
@@ -47,18 +45,25 @@ from wit_tui.engine.session.editing import (
     show,
     step_feature,
 )
-from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.whatif import browse
+from wit_tui.engine.whatif.attribution import Attribution, local_attributions
+from wit_tui.engine.whatif.counterfactual import Counterfactual, default_gap, distance_space, nearest_counterfactual
+from wit_tui.engine.whatif.dependence import Curves, ice, ice_many, partial_dependence, rank_by_variation
 from wit_tui.engine.whatif.minimal_edit import MinimalEdits, minimal_edits
-from wit_tui.engine.data.scoring import labels_from
-from wit_tui.tui.views.base import SessionView
+from wit_tui.render.format import fmt
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.dialogs.pick import PickerScreen
+from wit_tui.tui.views.base import SessionView
 from wit_tui.tui.widgets.data_grid import DataGrid, GridColumn
-from wit_tui.render.format import fmt
 from wit_tui.tui.widgets.prompt_bar import PromptBar
 
 PANELS = {
-    "table": "dp-grid", "cf": "dp-cf", "min": "dp-min", "ice": "dp-ice", "attr": "dp-attr", "hist": "dp-hist",
+    "table": "dp-grid",
+    "cf": "dp-cf",
+    "min": "dp-min",
+    "ice": "dp-ice",
+    "attr": "dp-attr",
+    "hist": "dp-hist",
 }
 MODEL_COLORS = ["cyan", "dark_orange", "green", "magenta"]  # rich styles
 PLOT_COLORS = ["cyan", "orange", "green", "magenta"]  # plotext colours, the same hues
@@ -84,8 +89,9 @@ ICE (p): the prediction as one feature sweeps 20 points between its 1st and 99th
 Attributions (a): a LIME-style weighted ridge surrogate around the point (seeded), with its local fidelity R²."""
 
 
-NO_MATCH = ("No datapoint matches the filter (text compares exactly, case included); / then enter on an empty "
-            "line clears it.")
+NO_MATCH = (
+    "No datapoint matches the filter (text compares exactly, case included); / then enter on an empty line clears it."
+)
 
 
 def _compact(value: float) -> str:
@@ -114,8 +120,10 @@ class FeatureTable(DataTable):
 
 class DatapointView(SessionView):
     TITLE = "1 Datapoint editor"
-    HELP = ("Every datapoint with truth, predictions and scores; edit one live, find its nearest counterfactual (CF), "
-            "minimal edits, ICE / partial dependence, attributions.")
+    HELP = (
+        "Every datapoint with truth, predictions and scores; edit one live, find its nearest counterfactual (CF), "
+        "minimal edits, ICE / partial dependence, attributions."
+    )
     HELP_NOTES = HELP_NOTES
     BINDINGS = [
         Binding("slash", "filter", "Filter", key_display="/", id="datapoints.filter"),
@@ -135,10 +143,12 @@ class DatapointView(SessionView):
         Binding("c", "panel('cf')", "Counterfactual", id="datapoints.counterfactual"),
         Binding("L", "toggle_metric", "L1/L2 distance", show=False, id="datapoints.metric"),
         Binding("w", "restrict", "Restrict CF search…", show=False, id="datapoints.restrict"),
-        Binding("right_curly_bracket", "gap(1)", "Regression gap +", key_display="}", show=False,
-                id="datapoints.gap_up"),
-        Binding("left_curly_bracket", "gap(-1)", "Regression gap −", key_display="{", show=False,
-                id="datapoints.gap_down"),
+        Binding(
+            "right_curly_bracket", "gap(1)", "Regression gap +", key_display="}", show=False, id="datapoints.gap_up"
+        ),
+        Binding(
+            "left_curly_bracket", "gap(-1)", "Regression gap −", key_display="{", show=False, id="datapoints.gap_down"
+        ),
         Binding("o", "open_cf(0)", "Go to its CF (model 1)", show=False, id="datapoints.open_cf"),
         Binding("O", "open_cf(1)", "Go to its CF (model 2)", show=False, id="datapoints.open_cf2"),
         Binding("m", "panel('min')", "Minimal edits", show=False, id="datapoints.minimal"),
@@ -421,8 +431,12 @@ class DatapointView(SessionView):
 
     def _labels_of(self, scores) -> list[Any]:
         task = self.session.task
-        return [labels_from(sc.score, sc.proba, task, self.thresholds[m])[0] if task.kind != "regression"
-                else float(sc.score[0]) for m, sc in enumerate(scores)]
+        return [
+            labels_from(sc.score, sc.proba, task, self.thresholds[m])[0]
+            if task.kind != "regression"
+            else float(sc.score[0])
+            for m, sc in enumerate(scores)
+        ]
 
     def _show_inference(self) -> None:
         s = self.session
@@ -544,8 +558,13 @@ class DatapointView(SessionView):
         """Ask the footer to re-check the keys, only when something they depend on changed (it recomposes)."""
         s = self.session
         i = self.selected
-        state = (self.ready, self.panel, i >= s.n_rows, s.is_edited(i),
-                 self._current_feature() in s.overlay.edits.get(i, {}) if self._feature_order else False)
+        state = (
+            self.ready,
+            self.panel,
+            i >= s.n_rows,
+            s.is_edited(i),
+            self._current_feature() in s.overlay.edits.get(i, {}) if self._feature_order else False,
+        )
         if state != getattr(self, "_key_state", None):
             self._key_state = state
             self.refresh_bindings()
@@ -609,8 +628,15 @@ class DatapointView(SessionView):
                 self._apply({f: value})
                 self.features_table.focus()
 
-            self.app.push_screen(PickerScreen(f"{f} of datapoint {self.selected}", options, now,
-                                              "type to filter · enter sets the value · esc cancels"), picked)
+            self.app.push_screen(
+                PickerScreen(
+                    f"{f} of datapoint {self.selected}",
+                    options,
+                    now,
+                    "type to filter · enter sets the value · esc cancels",
+                ),
+                picked,
+            )
             return
         hint = f"number · +/- step {show(spec.step)} · range [{show(spec.low)}, {show(spec.high)}] · empty = missing"
         self.prompt.ask("edit", f"{f} = ", "" if current is None else show(current), hint)
@@ -705,8 +731,12 @@ class DatapointView(SessionView):
             return
         stem = Path(self.session.name).stem.replace(" ", "-") or "data"
         default = self._last_save or str(Path.cwd() / f"{stem}-edits.csv")
-        self.prompt.ask("save", "save to ", default,
-                        f"{self.session.overlay.n_changed} edited/added point(s) → CSV · enter saves · esc cancels")
+        self.prompt.ask(
+            "save",
+            "save to ",
+            default,
+            f"{self.session.overlay.n_changed} edited/added point(s) → CSV · enter saves · esc cancels",
+        )
 
     def _save(self, path_text: str, confirmed: bool = False) -> None:
         path = Path(path_text.strip()).expanduser()
@@ -714,6 +744,7 @@ class DatapointView(SessionView):
             self.prompt.error("Give a file name.")
             return
         if path.exists() and not confirmed and str(path) != self._last_save:
+
             def answer(ok: bool | None) -> None:
                 if ok:
                     self._save(path_text, confirmed=True)
@@ -765,8 +796,12 @@ class DatapointView(SessionView):
         if not self.ready:
             return
         cols = ", ".join(self.session.features[:4])
-        self.prompt.ask("filter", "/", self.filter_text if self.filter_kind == "expr" else "",
-                        f'e.g. age > 40 and sex == "Female" · columns: {cols}, … · empty clears · esc cancels')
+        self.prompt.ask(
+            "filter",
+            "/",
+            self.filter_text if self.filter_kind == "expr" else "",
+            f'e.g. age > 40 and sex == "Female" · columns: {cols}, … · empty clears · esc cancels',
+        )
 
     def _apply_expression(self, text: str) -> None:
         if not text.strip():
@@ -863,8 +898,9 @@ class DatapointView(SessionView):
             if k is None:
                 return
             key, label = choices[k]
-            self.sort = None if key == "id" and not descending else browse.SortSpec(key, label.split(" (")[0],
-                                                                                     descending)
+            self.sort = (
+                None if key == "id" and not descending else browse.SortSpec(key, label.split(" (")[0], descending)
+            )
             if self.sort is None or self.sort.key == "id" or ("browse.order", self.sort.key) in self.session.cache:
                 self._rebuild_view()  # cached: only a merge of the edited points and a reverse
                 return
@@ -973,8 +1009,12 @@ class DatapointView(SessionView):
             return
         error = event.worker.error
         text = f"{error.message} {error.hint}" if isinstance(error, WitError) else f"{type(error).__name__}: {error}"
-        target = {"dp-cf": "#dp-cf-text", "dp-min": "#dp-min-head", "dp-curves": "#dp-ice-head",
-                  "dp-attr": "#dp-attr-text"}.get(event.worker.group or "")
+        target = {
+            "dp-cf": "#dp-cf-text",
+            "dp-min": "#dp-min-head",
+            "dp-curves": "#dp-ice-head",
+            "dp-attr": "#dp-attr-text",
+        }.get(event.worker.group or "")
         if target:
             self.query_one(target, Static).update(Text(f"Could not compute: {text}", style="red"))
         # StateChanged does not bubble: the app never sees this view's workers, so say it here
@@ -1016,20 +1056,34 @@ class DatapointView(SessionView):
         if self._results.get("cf", (None,))[0] == token:
             self._render_cf()
             return
-        self.query_one("#dp-cf-text", Static).update(Text("Finding the nearest counterfactual… (computing)",
-                                                          style="dim"))
+        self.query_one("#dp-cf-text", Static).update(
+            Text("Finding the nearest counterfactual… (computing)", style="dim")
+        )
         try:
             restrict = self._restrict_mask()
         except WitError as exc:
             self.restrict = None
             self._note(f"{exc.message} {exc.hint}", error=True)
             restrict = None
-        self._cf_worker(token, self.selected, self.metric, restrict, list(self.thresholds),
-                        [self._gap(m) for m in range(len(self.session.models))])
+        self._cf_worker(
+            token,
+            self.selected,
+            self.metric,
+            restrict,
+            list(self.thresholds),
+            [self._gap(m) for m in range(len(self.session.models))],
+        )
 
     @work(thread=True, exclusive=True, group="dp-cf", exit_on_error=False)
-    def _cf_worker(self, token: tuple, i: int, metric: str, restrict: np.ndarray | None, thresholds: list[float],
-                   gaps: list[float | None]) -> None:
+    def _cf_worker(
+        self,
+        token: tuple,
+        i: int,
+        metric: str,
+        restrict: np.ndarray | None,
+        thresholds: list[float],
+        gaps: list[float | None],
+    ) -> None:
         worker = get_current_worker()
         s = self.session
         if ("counterfactual.space",) not in s.cache:
@@ -1040,15 +1094,26 @@ class DatapointView(SessionView):
             if worker.is_cancelled:
                 return
             t = thresholds[m] if s.task.kind == "binary" else None
-            results.append(nearest_counterfactual(s, i, m, metric=metric, threshold=t, gap=gaps[m], restrict=restrict,
-                                                  cancelled=lambda: worker.is_cancelled))
+            results.append(
+                nearest_counterfactual(
+                    s,
+                    i,
+                    m,
+                    metric=metric,
+                    threshold=t,
+                    gap=gaps[m],
+                    restrict=restrict,
+                    cancelled=lambda: worker.is_cancelled,
+                )
+            )
         if not worker.is_cancelled:
             self.post_message(self.CounterfactualsReady(token, results))
 
     def on_datapoint_view_counterfactuals_ready(self, message: CounterfactualsReady) -> None:
         self._results["cf"] = (message.token, message.results)
-        if self.panel == "cf" and message.token == self._token("cf", self.metric, self.restrict, self.gap_steps,
-                                                               self.filter_text):
+        if self.panel == "cf" and message.token == self._token(
+            "cf", self.metric, self.restrict, self.gap_steps, self.filter_text
+        ):
             self._render_cf()
 
     def _render_cf(self) -> None:
@@ -1092,8 +1157,12 @@ class DatapointView(SessionView):
         table.add_column(f"#{i}", no_wrap=True, max_width=col_w, overflow="ellipsis")
         for idx, group in columns:
             who = "both" if len(group) == len(s.models) > 1 else "/".join(r.model for r in group)
-            table.add_column(Text(f"#{idx} {who}", style=MODEL_COLORS[group[0].model_index]), no_wrap=True,
-                             max_width=col_w, overflow="ellipsis")
+            table.add_column(
+                Text(f"#{idx} {who}", style=MODEL_COLORS[group[0].model_index]),
+                no_wrap=True,
+                max_width=col_w,
+                overflow="ellipsis",
+            )
         this = s.row(i)
         others = [s.row(idx) for idx, _ in columns]
         labels_this = self._labels_of(s.point_scores(i))
@@ -1114,8 +1183,11 @@ class DatapointView(SessionView):
                 cells.append(Text(fmt(o[f]), style="bold black on yellow" if diff else "dim"))
             table.add_row(*cells)
         keys = "o / O go to it in the table" if len(s.models) > 1 else "o goes to it in the table"
-        foot = Text(f"\nHighlighted: values that differ. {keys} · L switches L1/L2 · w restricts the search"
-                    + (" · { } change the gap" if s.task.kind == "regression" else ""), style="dim")
+        foot = Text(
+            f"\nHighlighted: values that differ. {keys} · L switches L1/L2 · w restricts the search"
+            + (" · { } change the gap" if s.task.kind == "regression" else ""),
+            style="dim",
+        )
         self.query_one("#dp-cf-text", Static).update(Group(head, table, foot))
 
     def action_toggle_metric(self) -> None:
@@ -1165,11 +1237,13 @@ class DatapointView(SessionView):
         if self._results.get("min", (None,))[0] == token:
             self._render_min()
             return
-        self.query_one("#dp-min-head", Static).update(Text("Searching one- and two-feature edits… (computing)",
-                                                           style="dim"))
+        self.query_one("#dp-min-head", Static).update(
+            Text("Searching one- and two-feature edits… (computing)", style="dim")
+        )
         self.query_one("#dp-min-list", OptionList).clear_options()
-        self._min_worker(token, self.selected, list(self.thresholds),
-                         [self._gap(m) for m in range(len(self.session.models))])
+        self._min_worker(
+            token, self.selected, list(self.thresholds), [self._gap(m) for m in range(len(self.session.models))]
+        )
 
     @work(thread=True, exclusive=True, group="dp-min", exit_on_error=False)
     def _min_worker(self, token: tuple, i: int, thresholds: list[float], gaps: list[float | None]) -> None:
@@ -1194,8 +1268,9 @@ class DatapointView(SessionView):
         _token, results = self._results["min"]
         head = Text()
         head.append(f"Smallest edits of #{self.selected} that change the prediction\n", style="bold")
-        head.append("What the model would predict for edited copies of this point — not a causal claim.\n",
-                    style="italic")
+        head.append(
+            "What the model would predict for edited copies of this point — not a causal claim.\n", style="italic"
+        )
         head.append("enter applies the highlighted edit (R reverts)", style="dim")
         self.query_one("#dp-min-head", Static).update(head)
         ol = self.query_one("#dp-min-list", OptionList)
@@ -1203,17 +1278,27 @@ class DatapointView(SessionView):
         self._min_options: list[tuple[int, Any]] = []
         for r in results:
             color = MODEL_COLORS[r.model_index]
-            options.append(Option(Text.assemble((f"{r.model}", f"bold {color}"),
-                                                (f" predicts {fmt(r.prediction)} · {r.n_scored:,} edits scored", "dim")),
-                                  disabled=True))
+            options.append(
+                Option(
+                    Text.assemble(
+                        (f"{r.model}", f"bold {color}"),
+                        (f" predicts {fmt(r.prediction)} · {r.n_scored:,} edits scored", "dim"),
+                    ),
+                    disabled=True,
+                )
+            )
             if not r.edits:
-                options.append(Option(Text("  no one- or two-feature edit on the grids flips it", style="dim"),
-                                      disabled=True))
+                options.append(
+                    Option(Text("  no one- or two-feature edit on the grids flips it", style="dim"), disabled=True)
+                )
             for e in r.edits:
                 change = ", ".join(f"{c.feature} {show(c.old)} → {show(c.new)}" for c in e.changes)
-                text = Text.assemble(f" change {change}", (f" · size {e.cost:.3f}", "dim"),
-                                     (f" → {fmt(e.prediction)}", "bold"),
-                                     (f" ({e.score:.3f})" if self.session.task.kind != "regression" else "", "dim"))
+                text = Text.assemble(
+                    f" change {change}",
+                    (f" · size {e.cost:.3f}", "dim"),
+                    (f" → {fmt(e.prediction)}", "bold"),
+                    (f" ({e.score:.3f})" if self.session.task.kind != "regression" else "", "dim"),
+                )
                 options.append(Option(text, id=f"min-{len(self._min_options)}"))
                 self._min_options.append((r.model_index, e))
         ol.set_options(options)
@@ -1257,8 +1342,9 @@ class DatapointView(SessionView):
             key = (feature,)
             pd_curves = self._pd_cache.get(key)
             if pd_curves is None:
-                self.post_message(self.Progress("ice", f"Partial dependence of {feature} over a 1,000-row sample… "
-                                                       "(computing)"))
+                self.post_message(
+                    self.Progress("ice", f"Partial dependence of {feature} over a 1,000-row sample… (computing)")
+                )
                 pd_curves = partial_dependence(s, feature, cancelled=lambda: worker.is_cancelled)
                 if pd_curves is None:
                     return
@@ -1270,8 +1356,9 @@ class DatapointView(SessionView):
         self._results["ice"] = (message.token, (message.ice, message.pd))
         if message.rank is not None:
             self._apply_rank(message.rank)
-        if self.panel == "ice" and message.token == self._token("ice", self._current_feature(), self.pd_global,
-                                                                 self.ranked):
+        if self.panel == "ice" and message.token == self._token(
+            "ice", self._current_feature(), self.pd_global, self.ranked
+        ):
             self._render_curves()
 
     def _apply_rank(self, rank: list[tuple[str, float]]) -> None:
@@ -1294,7 +1381,8 @@ class DatapointView(SessionView):
         plt.clear_figure()
         cls = self._plot_class(curves)
         what = {"binary": f"{task.score_label} of {task.positive}", "regression": "prediction"}.get(
-            task.kind, f"P({task.classes[cls]})" if cls is not None else "")
+            task.kind, f"P({task.classes[cls]})" if cls is not None else ""
+        )
         head = Text()
         head.append(f"ICE of {f} for datapoint {self.selected}", style="bold")
         head.append(f" · y = {what}", style="dim")
@@ -1302,8 +1390,11 @@ class DatapointView(SessionView):
             head.append(f" · PD over {pd_curves.n_rows:,} rows", style="dim")
         if curves.grid.n_other:
             head.append(f" · top {len(curves.grid.values)} categories ({curves.grid.n_other} more)", style="dim")
-        head.append("\n↑/↓ in the features picks the feature · P partial dependence · v order by variation"
-                    + (" · C class" if task.kind == "multiclass" else ""), style="dim")
+        head.append(
+            "\n↑/↓ in the features picks the feature · P partial dependence · v order by variation"
+            + (" · C class" if task.kind == "multiclass" else ""),
+            style="dim",
+        )
         self.query_one("#dp-ice-head", Static).update(head)
 
         def series(c: Curves, m: int) -> list[float]:
@@ -1339,8 +1430,9 @@ class DatapointView(SessionView):
                 data += [series(pd_curves, m) for m in range(len(names))]
                 legend += [f"{name} PD" for name in names]
                 colors = colors + [f"{c}+" for c in colors]  # the light shade of each model's colour
-            plt.multiple_bar(labels[::-1], [d[::-1] for d in data], labels=legend,
-                             color=colors, orientation="horizontal", width=0.3)
+            plt.multiple_bar(
+                labels[::-1], [d[::-1] for d in data], labels=legend, color=colors, orientation="horizontal", width=0.3
+            )
             if task.kind == "binary":
                 plt.vline(self.thresholds[0], color="red")
         if task.kind != "regression" and task.score_method == "predict_proba":
@@ -1441,9 +1533,12 @@ class DatapointView(SessionView):
                 cells.append(Text.assemble((f"{w:+.3f} ", ""), (bar.ljust(bar_w), "green" if w > 0 else "red")))
             table.add_row(*cells)
         a0 = results[0]
-        foot = Text(f"\nOutput: {a0.target}. + pushes it up, − down, when the feature has this point's value instead "
-                    f"of a typical one. Weighted ridge on {a0.n_samples} perturbations (seed {a0.seed}); a low "
-                    "fidelity R² means the model is not additive around the point.", style="dim")
+        foot = Text(
+            f"\nOutput: {a0.target}. + pushes it up, − down, when the feature has this point's value instead "
+            f"of a typical one. Weighted ridge on {a0.n_samples} perturbations (seed {a0.seed}); a low "
+            "fidelity R² means the model is not additive around the point.",
+            style="dim",
+        )
         self.query_one("#dp-attr-text", Static).update(Group(head, table, foot))
 
     # ---- history
@@ -1454,8 +1549,10 @@ class DatapointView(SessionView):
         head = Text()
         head.append(f"Runs of datapoint {i}", style="bold")
         if not runs:
-            head.append("\nNo runs yet: edit a feature (e) and every model re-infers the point; each edit is a run.",
-                        style="dim")
+            head.append(
+                "\nNo runs yet: edit a feature (e) and every model re-infers the point; each edit is a run.",
+                style="dim",
+            )
             self.query_one("#dp-hist-text", Static).update(head)
             return
         head.append(" · newest last · Δ against the previous run\n", style="dim")

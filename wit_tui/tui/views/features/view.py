@@ -27,27 +27,61 @@ from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
-from wit_tui.engine.analysis.drift import DriftReport, compare_histogram, dataset_drift, prediction_series, split_by_value
-from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.analysis.importance import (
-    DEFAULT_REPEATS, DEFAULT_SAMPLE, ModelImportance, check_repeats, check_sample_size, model_importance, sample_rows,
+from wit_tui.engine.analysis.drift import (
+    DriftReport,
+    compare_histogram,
+    dataset_drift,
+    prediction_series,
+    split_by_value,
 )
-from wit_tui.engine.core.progress import Cancelled
-from wit_tui.engine.data.scoring import labels_from, score_frame
+from wit_tui.engine.analysis.importance import (
+    DEFAULT_REPEATS,
+    DEFAULT_SAMPLE,
+    ModelImportance,
+    check_repeats,
+    check_sample_size,
+    model_importance,
+    sample_rows,
+)
 from wit_tui.engine.analysis.stats import (
-    DatasetProfile, FeatureStats, Histogram, SplitHistogram, dataset_profile, edited_frame, histogram, split_groups,
+    DatasetProfile,
+    FeatureStats,
+    Histogram,
+    SplitHistogram,
+    dataset_profile,
+    edited_frame,
+    histogram,
+    split_groups,
     split_histogram,
 )
-from wit_tui.tui.views.base import SessionView
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.progress import Cancelled
+from wit_tui.engine.data.scoring import labels_from, score_frame
+from wit_tui.render.format import fmt
 from wit_tui.tui.dialogs.form import ChoiceScreen, FormField, FormScreen
 from wit_tui.tui.dialogs.surrogate import SurrogateScreen
+from wit_tui.tui.views.base import SessionView
 from wit_tui.tui.widgets.feature_plot import draw_split
-from wit_tui.render.format import fmt
 from wit_tui.tui.widgets.plot import draw_histogram
 
 # Numeric and categorical statistics share columns so the table stays narrow.
-STAT_COLUMNS = ("feature", "type", "count", "missing", "zeros", "unique", "mean | top", "std | freq", "min", "median",
-                "max", "entropy", "non-unif.", "importance", "flags")
+STAT_COLUMNS = (
+    "feature",
+    "type",
+    "count",
+    "missing",
+    "zeros",
+    "unique",
+    "mean | top",
+    "std | freq",
+    "min",
+    "median",
+    "max",
+    "entropy",
+    "non-unif.",
+    "importance",
+    "flags",
+)
 SORTS = ("data order", "name", "missing share", "non-uniformity", "importance")
 JOB_GROUPS = ("features.stats", "features.importance", "features.drift")
 BAND_STYLE = {"stable": "green", "moderate": "yellow", "significant": "bold red"}
@@ -82,13 +116,17 @@ def _p(value: float) -> str:
 
 class FeaturesView(SessionView):
     TITLE = "3 Features"
-    HELP = ("Per-feature statistics, flags and the selected feature's histogram (split by truth, prediction or a "
-            "feature); permutation importance (raw and engineered columns) and the model's own weights; a surrogate "
-            "tree with its fidelity; drift against --reference or a column value.")
-    HELP_NOTES = ("std is the sample standard deviation (n−1), as pandas' describe(). non-unif. = 1 − normalised "
-                  "entropy of the feature's 10-bucket (numeric) or per-value (categorical) histogram: 1 = one value, "
-                  "0 = even spread. ⚑ flags: all missing, > 2% missing, a single value, > 10% zeros, ±inf. "
-                  "Surrogate dialog: +/- depth, x export the rules, tab next model, escape close.")
+    HELP = (
+        "Per-feature statistics, flags and the selected feature's histogram (split by truth, prediction or a "
+        "feature); permutation importance (raw and engineered columns) and the model's own weights; a surrogate "
+        "tree with its fidelity; drift against --reference or a column value."
+    )
+    HELP_NOTES = (
+        "std is the sample standard deviation (n−1), as pandas' describe(). non-unif. = 1 − normalised "
+        "entropy of the feature's 10-bucket (numeric) or per-value (categorical) histogram: 1 = one value, "
+        "0 = even spread. ⚑ flags: all missing, > 2% missing, a single value, > 10% zeros, ±inf. "
+        "Surrogate dialog: +/- depth, x export the rules, tab next model, escape close."
+    )
     BINDINGS = [
         Binding("s", "sort", "Sort", id="features.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="features.sort_reverse"),
@@ -243,7 +281,11 @@ class FeaturesView(SessionView):
     def _worker_state(self, event: Worker.StateChanged) -> None:
         """Jobs end here whatever happened; errors also reach the app's handler, which notifies."""
         group = event.worker.group
-        if group not in JOB_GROUPS or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+        if group not in JOB_GROUPS or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
             return
         if self._job_workers.get(group) is not event.worker:  # an older run, replaced by a newer one
             return
@@ -251,8 +293,11 @@ class FeaturesView(SessionView):
         self._end_job(group)
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            text = f"{error.message} {error.hint}".strip() if isinstance(error, WitError) else \
-                f"{type(error).__name__}: {error}"
+            text = (
+                f"{error.message} {error.hint}".strip()
+                if isinstance(error, WitError)
+                else f"{type(error).__name__}: {error}"
+            )
             self._render_panel()
             self._status(Text.assemble((f"Could not finish: {label}.", "bold red"), " " + text))
 
@@ -269,8 +314,15 @@ class FeaturesView(SessionView):
         {"stats": self._render_stats, "importance": self._render_importance, "drift": self._render_drift}[self.panel]()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        stats_only = {"sort", "reverse_sort", "bins", "cycle_split", "choose_split_feature", "toggle_overlay",
-                      "toggle_edited"}
+        stats_only = {
+            "sort",
+            "reverse_sort",
+            "bins",
+            "cycle_split",
+            "choose_split_feature",
+            "toggle_overlay",
+            "toggle_edited",
+        }
         if action in stats_only:
             return self.panel == "stats"
         if action == "toggle_log":
@@ -313,8 +365,12 @@ class FeaturesView(SessionView):
         try:
             profile = None if edited else s.cache.get("features.profile")
             if profile is None:
-                profile = dataset_profile(frame, s.features, progress=self._progress("features.stats", "Statistics"),
-                                          is_cancelled=self._cancelled())
+                profile = dataset_profile(
+                    frame,
+                    s.features,
+                    progress=self._progress("features.stats", "Statistics"),
+                    is_cancelled=self._cancelled(),
+                )
                 if not edited:
                     s.cache["features.profile"] = profile  # once per dataset
         except Cancelled:
@@ -385,13 +441,39 @@ class FeaturesView(SessionView):
             importance = _num(imp[st.name]) if st.name in imp else "–"
             nu = "–" if math.isnan(st.non_uniformity) else f"{st.non_uniformity:.3f}"
             if st.kind == "numeric":
-                row = (name, "num", *common, "–" if math.isnan(st.zeros_pct) else f"{st.zeros_pct:.1f}%",
-                       fmt(st.unique), fmt(st.mean), fmt(st.std), fmt(st.min), fmt(st.median), fmt(st.max), "",
-                       nu, importance, ", ".join(st.flags))
+                row = (
+                    name,
+                    "num",
+                    *common,
+                    "–" if math.isnan(st.zeros_pct) else f"{st.zeros_pct:.1f}%",
+                    fmt(st.unique),
+                    fmt(st.mean),
+                    fmt(st.std),
+                    fmt(st.min),
+                    fmt(st.median),
+                    fmt(st.max),
+                    "",
+                    nu,
+                    importance,
+                    ", ".join(st.flags),
+                )
             else:
-                row = (name, "cat", *common, "", fmt(st.unique), st.top or "–", fmt(st.freq), "", "", "",
-                       "–" if math.isnan(st.entropy) else f"{st.entropy:.3f} bits", nu, importance,
-                       ", ".join(st.flags))
+                row = (
+                    name,
+                    "cat",
+                    *common,
+                    "",
+                    fmt(st.unique),
+                    st.top or "–",
+                    fmt(st.freq),
+                    "",
+                    "",
+                    "",
+                    "–" if math.isnan(st.entropy) else f"{st.entropy:.3f} bits",
+                    nu,
+                    importance,
+                    ", ".join(st.flags),
+                )
             table.add_row(*_cells(row), key=st.name)
         self._move_cursor(table)
         self._stats_status()
@@ -510,8 +592,12 @@ class FeaturesView(SessionView):
         opts = self._split_options()
         self.split = opts[(opts.index(self.split) + 1) % len(opts)] if self.split in opts else opts[0]
         if len(opts) == 1:
-            self.notify("Nothing to split by yet: C picks a feature to split by"
-                        + ("" if self.ready else "; predictions once scoring is done") + ".", timeout=5)
+            self.notify(
+                "Nothing to split by yet: C picks a feature to split by"
+                + ("" if self.ready else "; predictions once scoring is done")
+                + ".",
+                timeout=5,
+            )
         self._draw()
 
     def action_choose_split_feature(self) -> None:
@@ -526,9 +612,14 @@ class FeaturesView(SessionView):
                 self.split = "feature"
                 self._draw()
 
-        self.app.push_screen(ChoiceScreen("Split the histogram by which feature?", options,
-                                          note="Categories (the 5 largest, the rest as other) or numeric quartiles."),
-                             chosen)
+        self.app.push_screen(
+            ChoiceScreen(
+                "Split the histogram by which feature?",
+                options,
+                note="Categories (the 5 largest, the rest as other) or numeric quartiles.",
+            ),
+            chosen,
+        )
 
     def _split_key(self) -> tuple | None:
         if self.split == "none":
@@ -653,8 +744,10 @@ class FeaturesView(SessionView):
             try:
                 sd = int(values["seed"])
             except ValueError:
-                raise WitError(f"The seed {values['seed']!r} is not a whole number.",
-                               f"Give a whole number from 0 to {2**32 - 1:,}.") from None
+                raise WitError(
+                    f"The seed {values['seed']!r} is not a whole number.",
+                    f"Give a whole number from 0 to {2**32 - 1:,}.",
+                ) from None
             if not 0 <= sd < 2**32:  # what numpy's and sklearn's random states accept
                 raise WitError(f"The seed must be from 0 to {2**32 - 1:,}, not {sd:,}.", "0 is the usual choice.")
             return n, r, sd
@@ -666,12 +759,19 @@ class FeaturesView(SessionView):
                 self.action_show_panel("importance")
 
         rows = "labelled rows" if self.session.has_label else "rows"
-        self.app.push_screen(FormScreen(
-            "Permutation importance",
-            [FormField("sample", f"Sample size (1 to {available:,} {rows}):", str(min(size, available))),
-             FormField("repeats", "Repeats per column (1 to 100):", str(repeats)),
-             FormField("seed", "Random seed (sample and shuffles):", str(seed))],
-            check, note="Larger samples and more repeats give steadier numbers and take longer."), done)
+        self.app.push_screen(
+            FormScreen(
+                "Permutation importance",
+                [
+                    FormField("sample", f"Sample size (1 to {available:,} {rows}):", str(min(size, available))),
+                    FormField("repeats", "Repeats per column (1 to 100):", str(repeats)),
+                    FormField("seed", "Random seed (sample and shuffles):", str(seed)),
+                ],
+                check,
+                note="Larger samples and more repeats give steadier numbers and take longer.",
+            ),
+            done,
+        )
 
     def _run_importance(self, size: int, repeats: int, seed: int) -> None:
         if not self.ready and not self.session.has_label:
@@ -701,9 +801,20 @@ class FeaturesView(SessionView):
                         y = sc.label[rows] if s.task.is_classification else sc.score[rows]
                         target = "the model's own predictions (no label)"
                     label = f"Importance of {m.name} ({i + 1}/{len(s.models)})"
-                    results.append(model_importance(
-                        m.estimator, X, y, s.task, model=m.name, target=target, n_repeats=repeats, random_state=seed,
-                        progress=self._progress("features.importance", label), is_cancelled=self._cancelled()))
+                    results.append(
+                        model_importance(
+                            m.estimator,
+                            X,
+                            y,
+                            s.task,
+                            model=m.name,
+                            target=target,
+                            n_repeats=repeats,
+                            random_state=seed,
+                            progress=self._progress("features.importance", label),
+                            is_cancelled=self._cancelled(),
+                        )
+                    )
         except Cancelled:
             return
         if not worker.is_cancelled:
@@ -730,8 +841,13 @@ class FeaturesView(SessionView):
         if self.importance is None:
             size, repeats, seed = self.importance_settings
             running = "features.importance" in self._jobs
-            note.update(Text(f"Shuffling each column of {size:,} rows, {repeats} times per model (seed {seed})…" if running
-                        else "No importance yet: i computes it, I sets the sample size, repeats and seed."))
+            note.update(
+                Text(
+                    f"Shuffling each column of {size:,} rows, {repeats} times per model (seed {seed})…"
+                    if running
+                    else "No importance yet: i computes it, I sets the sample size, repeats and seed."
+                )
+            )
             t1.clear(columns=True)
             t2.display = False
             self._status("Permutation importance: how much each model's score drops when one column is shuffled.")
@@ -739,8 +855,10 @@ class FeaturesView(SessionView):
         res = self.importance
         first = res[0]
         n, repeats, seed = first.n_rows, first.n_repeats, first.random_state
-        self._status(f"Permutation importance · drop in {first.scoring_label} vs {first.target} when one column is "
-                     f"shuffled · {n:,} rows × {repeats} repeats, seed {seed} · mean ± std")
+        self._status(
+            f"Permutation importance · drop in {first.scoring_label} vs {first.target} when one column is "
+            f"shuffled · {n:,} rows × {repeats} repeats, seed {seed} · mean ± std"
+        )
         if not self.engineered:
             self._raw_table(t1, res)
             t2.display = False
@@ -757,11 +875,16 @@ class FeaturesView(SessionView):
         self._arrange_importance_tables()
         parts = ["(e: raw columns)"]
         if any(r.engineered is not None for r in res):
-            parts.append("Engineered: the pipeline's steps before the final estimator transform the sample once; "
-                         "each resulting column (get_feature_names_out) is shuffled and scored by the final estimator.")
+            parts.append(
+                "Engineered: the pipeline's steps before the final estimator transform the sample once; "
+                "each resulting column (get_feature_names_out) is shuffled and scored by the final estimator."
+            )
         # a model that is not a Pipeline says so in its own table; only a failure needs the note's room
-        parts += [f"{r.model}: {r.engineered_note}" for r in res
-                  if r.engineered is None and "raw columns directly" not in r.engineered_note]
+        parts += [
+            f"{r.model}: {r.engineered_note}"
+            for r in res
+            if r.engineered is None and "raw columns directly" not in r.engineered_note
+        ]
         parts += [f"own = {r.model}'s {r.own.description}." for r in res if r.own is not None]
         note.update(Text(" ".join(parts)))
 
@@ -782,8 +905,9 @@ class FeaturesView(SessionView):
             if r.own is not None and r.own.names == r.raw.names:
                 cols.append(f"{r.model} own")
         table.add_columns(*_cells(cols))
-        per_model = [dict(zip(r.raw.names, zip(r.raw.mean.tolist(), r.raw.std.tolist(), strict=True), strict=True))
-                     for r in res]
+        per_model = [
+            dict(zip(r.raw.names, zip(r.raw.mean.tolist(), r.raw.std.tolist(), strict=True), strict=True)) for r in res
+        ]
         top = max((float(r.raw.mean.max()) for r in res if len(r.raw.mean)), default=0.0)
         imp = self._importance_of()
         names = sorted(imp, key=lambda f: -imp[f])
@@ -817,16 +941,18 @@ class FeaturesView(SessionView):
     # -- surrogate ----------------------------------------------------------------------------
     def action_surrogate(self) -> None:
         if not self.ready:
-            self.notify("Scoring is still running: the surrogate mimics the predictions, so it waits for them.",
-                        timeout=5)
+            self.notify(
+                "Scoring is still running: the surrogate mimics the predictions, so it waits for them.", timeout=5
+            )
             return
         self.app.push_screen(SurrogateScreen(self.session, self._thresholds()))
 
     # -- drift ----------------------------------------------------------------------------------
     def action_drift(self) -> None:
         if not self.ready:
-            self.notify("Scoring is still running; drift of the predictions needs them. Try again in a moment.",
-                        timeout=5)
+            self.notify(
+                "Scoring is still running; drift of the predictions needs them. Try again in a moment.", timeout=5
+            )
             return
         if self.drift is not None or "features.drift" in self._jobs:
             self.action_show_panel("drift")
@@ -841,8 +967,12 @@ class FeaturesView(SessionView):
 
         s = self.session
         columns = list(s.features) + ([s.label] if s.label is not None else [])
-        note = ("No --reference file was given: compare the rows with one value of a column (the reference) "
-                "against all the other rows." if first else "The reference: rows with one value of a column.")
+        note = (
+            "No --reference file was given: compare the rows with one value of a column (the reference) "
+            "against all the other rows."
+            if first
+            else "The reference: rows with one value of a column."
+        )
 
         def chose_column(column: str | None) -> None:
             if column is None:
@@ -853,19 +983,22 @@ class FeaturesView(SessionView):
                 what = "has no values (all missing)" if s.data[column].isna().all() else "has a single value"
                 self.notify(f"{column} {what}: it cannot split the data.", severity="warning")
                 return
+
             def chose_value(value: str | None) -> None:
                 if value is not None:
                     self._run_drift(("split", column, value))
 
             self.app.push_screen(ChoiceScreen(f"Reference: the rows where {column} is…", options[:200]), chose_value)
 
-        self.app.push_screen(ChoiceScreen("Drift: split the data by which column?", [(c, c) for c in columns],
-                                          note=note), chose_column)
+        self.app.push_screen(
+            ChoiceScreen("Drift: split the data by which column?", [(c, c) for c in columns], note=note), chose_column
+        )
 
     def _run_drift(self, source: tuple) -> None:
         if not self.ready:
-            self.notify("Scoring is still running; drift of the predictions needs them. Try again in a moment.",
-                        timeout=5)
+            self.notify(
+                "Scoring is still running; drift of the predictions needs them. Try again in a moment.", timeout=5
+            )
             return
         self.drift_source = source
         self.drift = None
@@ -904,14 +1037,17 @@ class FeaturesView(SessionView):
                                 raise Cancelled()
                             progress(done, total)
 
-                        sc = score_frame(m.estimator, ref[cols], s.task, n_jobs=s.n_jobs, progress=tick,
-                                         model_name=m.name)
+                        sc = score_frame(
+                            m.estimator, ref[cols], s.task, n_jobs=s.n_jobs, progress=tick, model_name=m.name
+                        )
                         s.cache[key] = sc
                     mine = s.scores(i)
                     ref_preds[m.name] = prediction_series(sc.score, sc.label, s.task.kind)
                     cur_preds[m.name] = prediction_series(mine.score, mine.label, s.task.kind)
-                notes += [f"No prediction drift for {', '.join(names)}: the reference lacks {text}."
-                          for text, names in unscored.items()]
+                notes += [
+                    f"No prediction drift for {', '.join(names)}: the reference lacks {text}."
+                    for text, names in unscored.items()
+                ]
             else:
                 _, column, value = source
                 mask, label = split_by_value(s.data, column, value)
@@ -927,10 +1063,18 @@ class FeaturesView(SessionView):
                     series = prediction_series(sc.score, sc.label, s.task.kind)
                     ref_preds[m.name] = series[mask].reset_index(drop=True)
                     cur_preds[m.name] = series[~mask].reset_index(drop=True)
-            report = dataset_drift(ref, cur, columns, reference_name=ref_name, current_name=cur_name,
-                                   reference_predictions=ref_preds, current_predictions=cur_preds, notes=notes,
-                                   progress=self._progress("features.drift", "Drift per feature"),
-                                   is_cancelled=self._cancelled())
+            report = dataset_drift(
+                ref,
+                cur,
+                columns,
+                reference_name=ref_name,
+                current_name=cur_name,
+                reference_predictions=ref_preds,
+                current_predictions=cur_preds,
+                notes=notes,
+                progress=self._progress("features.drift", "Drift per feature"),
+                is_cancelled=self._cancelled(),
+            )
         except Cancelled:
             return
         if not worker.is_cancelled:
@@ -956,12 +1100,17 @@ class FeaturesView(SessionView):
         if r is None:
             self.query_one("#drift-note").display = False
             running = "features.drift" in self._jobs
-            self._status("Drift is being computed…" if running else
-                         "No drift yet: d compares with --reference (or a column value), D picks a column value.")
+            self._status(
+                "Drift is being computed…"
+                if running
+                else "No drift yet: d compares with --reference (or a column value), D picks a column value."
+            )
             table.clear(columns=True)
             return
-        self._status(f"Drift: reference {r.reference} ({r.n_reference:,} rows) vs {r.current} ({r.n_current:,} rows)"
-                     " · PSI < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant")
+        self._status(
+            f"Drift: reference {r.reference} ({r.n_reference:,} rows) vs {r.current} ({r.n_current:,} rows)"
+            " · PSI < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant"
+        )
         notes = list(r.notes)
         if r.missing_in_reference:
             notes.insert(0, f"Left out (not in the reference): {', '.join(r.missing_in_reference)}.")
@@ -973,8 +1122,22 @@ class FeaturesView(SessionView):
         for d in self._drift_rows():
             band = Text(d.band, style=BAND_STYLE.get(d.band, ""))
             name = f"{d.name} (label)" if d.name == self.session.label else d.name
-            table.add_row(*_cells([name, "num" if d.kind == "numeric" else "cat", _num(d.psi), band, d.test,
-                                   _num(d.statistic), _p(d.pvalue), _num(d.js_distance), d.note]), key=d.name)
+            table.add_row(
+                *_cells(
+                    [
+                        name,
+                        "num" if d.kind == "numeric" else "cat",
+                        _num(d.psi),
+                        band,
+                        d.test,
+                        _num(d.statistic),
+                        _p(d.pvalue),
+                        _num(d.js_distance),
+                        d.note,
+                    ]
+                ),
+                key=d.name,
+            )
         rows = self._drift_rows()
         current = self._drift_selected
         if current not in {d.name for d in rows}:  # first look: the top row, the largest drift
@@ -1009,4 +1172,3 @@ class FeaturesView(SessionView):
     def session_ready(self) -> None:
         super().session_ready()
         self.refresh_bindings()
-

@@ -30,34 +30,64 @@ from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
-from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.metrics.fairness import fairness_summary
 from wit_tui.engine.analysis.ground_truth import GroundTruth, ground_truth, label_choices
-from wit_tui.engine.metrics.binary import BinaryMetrics
 from wit_tui.engine.analysis.performance import class_index, slice_indexes, truth_index, truth_performance
-from wit_tui.engine.core.progress import Cancelled
-from wit_tui.engine.metrics.slice_index import ovr_slice_metrics, session_slice_metrics
-from wit_tui.engine.slicing import DEFAULT_BUCKETS, Slicing, check_buckets, check_slice_count, slice_by
-from wit_tui.engine.metrics.thresholds import (
-    CONSTRAINED, DEFAULT_TOLERANCE, STRATEGIES, STRATEGY_HELP, StrategyResult, check_cost_ratio, check_threshold,
-    check_tolerance, cost, cost_optimal_threshold, optimise, parse_number, threshold_range,
+from wit_tui.engine.analysis.worst_slices import (
+    SMALL_SLICE,
+    TASK_WORST_METRICS,
+    WORST_METRICS,
+    WorstSlices,
+    session_worst_slices,
 )
-from wit_tui.engine.analysis.worst_slices import SMALL_SLICE, TASK_WORST_METRICS, WORST_METRICS, WorstSlices, session_worst_slices
-from wit_tui.tui.views.base import SessionView
-from wit_tui.tui.dialogs.pick import PickerScreen
-from wit_tui.tui.dialogs.form import ChoiceScreen, FormField, FormScreen
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.progress import Cancelled
+from wit_tui.engine.metrics.binary import BinaryMetrics
+from wit_tui.engine.metrics.fairness import fairness_summary
+from wit_tui.engine.metrics.slice_index import ovr_slice_metrics, session_slice_metrics
+from wit_tui.engine.metrics.thresholds import (
+    CONSTRAINED,
+    DEFAULT_TOLERANCE,
+    STRATEGIES,
+    STRATEGY_HELP,
+    StrategyResult,
+    check_cost_ratio,
+    check_threshold,
+    check_tolerance,
+    cost,
+    cost_optimal_threshold,
+    optimise,
+    parse_number,
+    threshold_range,
+)
+from wit_tui.engine.slicing import DEFAULT_BUCKETS, Slicing, check_buckets, check_slice_count, slice_by
 from wit_tui.render.tables import (
-    compare_table, confusion_table, fairness_tables, layout_key, multiclass_confusion, num, per_class_table, signed,
+    compare_table,
+    confusion_table,
+    fairness_tables,
+    layout_key,
+    multiclass_confusion,
+    num,
+    per_class_table,
+    signed,
     thr,
 )
+from wit_tui.tui.dialogs.form import ChoiceScreen, FormField, FormScreen
+from wit_tui.tui.dialogs.pick import PickerScreen
+from wit_tui.tui.views.base import SessionView
 from wit_tui.tui.widgets.plot import draw_curves, draw_pr, draw_residuals, draw_scatter
 from wit_tui.tui.widgets.wide_table import WideTable
 
 FINE, COARSE = 0.01, 0.1
 NOTE_SECONDS = 8.0
 JOB_GROUPS = ("perf.prepare", "perf.slices", "perf.strategy", "perf.worst")
-RATE_LABELS = {"selection_rate": "selection rate", "recall": "TPR (recall)", "fpr": "FPR", "fnr": "FNR",
-               "accuracy": "accuracy", "precision": "precision"}
+RATE_LABELS = {
+    "selection_rate": "selection rate",
+    "recall": "TPR (recall)",
+    "fpr": "FPR",
+    "fnr": "FNR",
+    "accuracy": "accuracy",
+    "precision": "precision",
+}
 GAP_LABELS = {
     "demographic_parity_difference": "demographic parity difference",
     "demographic_parity_ratio": "demographic parity ratio",
@@ -67,13 +97,34 @@ GAP_LABELS = {
     "equal_opportunity_ratio": "equal opportunity ratio",
 }
 # slice table columns per task: (key, header, kind); "thr" and "cost" are binary-only derived columns
-BINARY_COLUMNS = (("thr", "thr", "thr"), ("selection_rate", "pos", "num"), ("accuracy", "acc", "num"),
-                  ("precision", "prec", "num"), ("recall", "rec", "num"), ("fpr", "FPR", "num"), ("fnr", "FNR", "num"),
-                  ("f1", "F1", "num"), ("auc", "AUC", "num"), ("cost", "cost", "cost"))
-MULTICLASS_COLUMNS = (("accuracy", "acc", "num"), ("macro_f1", "mF1", "num"), ("weighted_f1", "wF1", "num"),
-                      ("ovr_selection_rate", "pos", "num"), ("ovr_precision", "prec", "num"),
-                      ("ovr_recall", "rec", "num"), ("ovr_f1", "F1", "num"), ("ovr_auc", "AUC", "num"))
-REGRESSION_COLUMNS = (("mae", "MAE", "num"), ("rmse", "RMSE", "num"), ("r2", "R²", "num"), ("mean_error", "bias", "num"))
+BINARY_COLUMNS = (
+    ("thr", "thr", "thr"),
+    ("selection_rate", "pos", "num"),
+    ("accuracy", "acc", "num"),
+    ("precision", "prec", "num"),
+    ("recall", "rec", "num"),
+    ("fpr", "FPR", "num"),
+    ("fnr", "FNR", "num"),
+    ("f1", "F1", "num"),
+    ("auc", "AUC", "num"),
+    ("cost", "cost", "cost"),
+)
+MULTICLASS_COLUMNS = (
+    ("accuracy", "acc", "num"),
+    ("macro_f1", "mF1", "num"),
+    ("weighted_f1", "wF1", "num"),
+    ("ovr_selection_rate", "pos", "num"),
+    ("ovr_precision", "prec", "num"),
+    ("ovr_recall", "rec", "num"),
+    ("ovr_f1", "F1", "num"),
+    ("ovr_auc", "AUC", "num"),
+)
+REGRESSION_COLUMNS = (
+    ("mae", "MAE", "num"),
+    ("rmse", "RMSE", "num"),
+    ("r2", "R²", "num"),
+    ("mean_error", "bias", "num"),
+)
 
 
 class ThresholdsChanged(Message):
@@ -90,8 +141,10 @@ def _short(name: str, width: int = 8) -> str:
 
 class PerformanceView(SessionView):
     TITLE = "2 Performance & fairness"
-    HELP = ("How good is each model, for whom, at which threshold: metrics, confusion matrices, ROC / PR curves, "
-            "slices, fairness strategies, worst slices.")
+    HELP = (
+        "How good is each model, for whom, at which threshold: metrics, confusion matrices, ROC / PR curves, "
+        "slices, fairness strategies, worst slices."
+    )
     HELP_NOTES = (
         "A row is predicted positive when its score ≥ the threshold (sklearn's convention). Panels: a overview, "
         "l slices, w worst slices.\n"
@@ -110,7 +163,8 @@ class PerformanceView(SessionView):
         "two-feature crosses) by the lower end of a simultaneous 95% interval of how much worse the model does "
         "there than on the rest (m picks the metric, M the model to rank). g picks the ground-truth column, p the "
         "positive class (multi-class: the class for one-vs-rest). v: `wit-tui validate` of model 2 against model 1 "
-        "with the --config file (and its threshold).")
+        "with the --config file (and its threshold)."
+    )
     BINDINGS = [
         Binding("right_square_bracket", "threshold(1)", "Thr +0.01", key_display="]", id="perf.up"),
         Binding("left_square_bracket", "threshold(-1)", "Thr −0.01", key_display="[", id="perf.down"),
@@ -240,8 +294,9 @@ class PerformanceView(SessionView):
                     yield WideTable(id="worst-table", cursor_type="row", zebra_stripes=True)
 
     def focus_target(self) -> Widget:
-        return self.query_one({"overview": "#panel-overview", "slices": "#slices-table",
-                               "worst": "#worst-table"}[self.panel])
+        return self.query_one(
+            {"overview": "#panel-overview", "slices": "#slices-table", "worst": "#worst-table"}[self.panel]
+        )
 
     def on_mount(self) -> None:
         self.query_one("#perf-validation", Static).display = False
@@ -288,8 +343,15 @@ class PerformanceView(SessionView):
         if action in ("show_panel",):
             return self.ready
         binary = self._binary_ready()
-        if action in ("threshold", "reset_threshold", "type_threshold", "cost_ratio", "cost_optimal", "strategy",
-                      "tolerance"):
+        if action in (
+            "threshold",
+            "reset_threshold",
+            "type_threshold",
+            "cost_ratio",
+            "cost_optimal",
+            "strategy",
+            "tolerance",
+        ):
             return binary
         if action in ("edit_slice_threshold", "slice_step"):
             return binary and self.sidx is not None and self.panel == "slices"
@@ -347,13 +409,21 @@ class PerformanceView(SessionView):
     @on(Worker.StateChanged)
     def _worker_state(self, event: Worker.StateChanged) -> None:
         group = event.worker.group
-        if group not in JOB_GROUPS or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+        if group not in JOB_GROUPS or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+            WorkerState.CANCELLED,
+        ):
             return
         if self._job_workers.get(group) is not event.worker:
             return  # a job replaced by a newer one of the same group
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            text = f"{error.message} {error.hint}".strip() if isinstance(error, WitError) else f"{type(error).__name__}: {error}"
+            text = (
+                f"{error.message} {error.hint}".strip()
+                if isinstance(error, WitError)
+                else f"{type(error).__name__}: {error}"
+            )
             job = self._jobs.get(group, group).rstrip("….")
             self._note(Text.assemble((f"Could not finish: {job}. ", "bold red"), text))
             if group == "perf.prepare" and self.truth is None:
@@ -395,8 +465,9 @@ class PerformanceView(SessionView):
     # -- ground truth ------------------------------------------------------------
     def _start_prepare(self, label: str | None, positive: Any) -> None:
         self._version += 1
-        self._start_job("perf.prepare", "Sorting scores and building curves…",
-                        self._prepare(self._version, label, positive))
+        self._start_job(
+            "perf.prepare", "Sorting scores and building curves…", self._prepare(self._version, label, positive)
+        )
 
     @work(thread=True, exclusive=True, group="perf.prepare", exit_on_error=False)
     def _prepare(self, version: int, label: str | None, positive: Any) -> None:
@@ -429,8 +500,11 @@ class PerformanceView(SessionView):
             self.worst = None
             self._post_thresholds()
         if self.truth.unknown:
-            self.notify(f"{len(self.truth.unknown)} value(s) of {self.truth.label!r} are not classes of the model "
-                        f"({', '.join(self.truth.unknown[:5])}); they count as negatives / errors.", timeout=8)
+            self.notify(
+                f"{len(self.truth.unknown)} value(s) of {self.truth.label!r} are not classes of the model "
+                f"({', '.join(self.truth.unknown[:5])}); they count as negatives / errors.",
+                timeout=8,
+            )
         self.slicing = None
         self.sidx = None
         if self.features:
@@ -446,9 +520,15 @@ class PerformanceView(SessionView):
             if k is not None:
                 self._start_prepare(choices[k], None)
 
-        self.app.push_screen(PickerScreen("Ground truth: which column holds the true answer?", choices, current,
-                                          "type to filter · enter pick · esc cancel · model inputs are listed last"),
-                             picked)
+        self.app.push_screen(
+            PickerScreen(
+                "Ground truth: which column holds the true answer?",
+                choices,
+                current,
+                "type to filter · enter pick · esc cancel · model inputs are listed last",
+            ),
+            picked,
+        )
 
     def action_positive(self) -> None:
         classes = list(self.session.task.classes)
@@ -497,8 +577,10 @@ class PerformanceView(SessionView):
         step = steps * FINE
         self.thresholds = [self._clamp(round(t + step, 10)) if math.isfinite(t) else t for t in self.thresholds]
         if self.slice_thr is not None:
-            self.slice_thr = [np.array([self._clamp(round(v + step, 10)) if math.isfinite(v) else v for v in a])
-                              for a in self.slice_thr]
+            self.slice_thr = [
+                np.array([self._clamp(round(v + step, 10)) if math.isfinite(v) else v for v in a])
+                for a in self.slice_thr
+            ]
         self._to_custom()
         self._refresh_numbers()
         self._post_thresholds()
@@ -522,7 +604,11 @@ class PerformanceView(SessionView):
         return values * n if len(values) == 1 else values
 
     def action_type_threshold(self) -> None:
-        current = ", ".join(_exact(t) for t in self.thresholds) if len(set(self.thresholds)) > 1 else _exact(self.thresholds[0])
+        current = (
+            ", ".join(_exact(t) for t in self.thresholds)
+            if len(set(self.thresholds)) > 1
+            else _exact(self.thresholds[0])
+        )
         lo, hi = threshold_range(self.probabilities)
         rng = "from 0 to 1" if self.probabilities else "any number (margins)"
 
@@ -535,10 +621,15 @@ class PerformanceView(SessionView):
             self._refresh_numbers()
             self._post_thresholds()
 
-        self.app.push_screen(FormScreen(
-            "Threshold", [FormField("t", f"threshold ({rng}); one, or one per model: 0.4, 0.6", current)],
-            lambda v: self._parse_thresholds(v["t"]),
-            note="A row is predicted positive when its score ≥ the threshold. Per-slice thresholds are cleared."), done)
+        self.app.push_screen(
+            FormScreen(
+                "Threshold",
+                [FormField("t", f"threshold ({rng}); one, or one per model: 0.4, 0.6", current)],
+                lambda v: self._parse_thresholds(v["t"]),
+                note="A row is predicted positive when its score ≥ the threshold. Per-slice thresholds are cleared.",
+            ),
+            done,
+        )
 
     def action_cost_ratio(self) -> None:
         def check(values: dict[str, str]) -> float:
@@ -552,10 +643,16 @@ class PerformanceView(SessionView):
                 self._run_strategy_now(self.strategy)
             self._refresh_numbers()
 
-        self.app.push_screen(FormScreen(
-            "Cost ratio FP:FN", [FormField("r", "cost of a false positive / cost of a false negative", f"{self.ratio:g}")],
-            check, note="1 = equal; 4 = a false positive costs four false negatives; 0.25 = the reverse. "
-                        "Cost = ratio·FP + FN on raw counts (the What-If Tool's)."), done)
+        self.app.push_screen(
+            FormScreen(
+                "Cost ratio FP:FN",
+                [FormField("r", "cost of a false positive / cost of a false negative", f"{self.ratio:g}")],
+                check,
+                note="1 = equal; 4 = a false positive costs four false negatives; 0.25 = the reverse. "
+                "Cost = ratio·FP + FN on raw counts (the What-If Tool's).",
+            ),
+            done,
+        )
 
     def action_cost_optimal(self) -> None:
         self._run_strategy_now("single")
@@ -572,14 +669,22 @@ class PerformanceView(SessionView):
                 self._run_strategy_now(self.strategy)
             self._render_status()
 
-        self.app.push_screen(FormScreen(
-            "Fairness tolerance", [FormField("t", "largest gap allowed between the slices' rates (0 to 1)", f"{self.tolerance:g}")],
-            check, note="Demographic parity, equal opportunity and equal accuracy find the cheapest thresholds whose "
-                        "rates are all within this of each other."), done)
+        self.app.push_screen(
+            FormScreen(
+                "Fairness tolerance",
+                [FormField("t", "largest gap allowed between the slices' rates (0 to 1)", f"{self.tolerance:g}")],
+                check,
+                note="Demographic parity, equal opportunity and equal accuracy find the cheapest thresholds whose "
+                "rates are all within this of each other.",
+            ),
+            done,
+        )
 
     def action_strategy(self) -> None:
-        options = [(key, f"{'● ' if key == self.strategy else '  '}{title} — {STRATEGY_HELP[key]}")
-                   for key, title in STRATEGIES.items()]
+        options = [
+            (key, f"{'● ' if key == self.strategy else '  '}{title} — {STRATEGY_HELP[key]}")
+            for key, title in STRATEGIES.items()
+        ]
 
         def chose(key: str | None) -> None:
             if key is None:
@@ -599,10 +704,15 @@ class PerformanceView(SessionView):
             if self.features:
                 self._pending_strategy = strategy  # the slices are being built: run when they are ready
                 return
-            self.notify(f"{STRATEGIES[strategy]} needs slices: press b to slice by a feature first.", severity="warning")
+            self.notify(
+                f"{STRATEGIES[strategy]} needs slices: press b to slice by a feature first.", severity="warning"
+            )
             return
-        self._start_job("perf.strategy", f"{STRATEGIES[strategy]}: searching every distinct score…",
-                        self._strategy_worker(self._version, strategy, self.ratio, self.tolerance))
+        self._start_job(
+            "perf.strategy",
+            f"{STRATEGIES[strategy]}: searching every distinct score…",
+            self._strategy_worker(self._version, strategy, self.ratio, self.tolerance),
+        )
 
     @work(thread=True, exclusive=True, group="perf.strategy", exit_on_error=False)
     def _strategy_worker(self, version: int, strategy: str, ratio: float, tolerance: float) -> None:
@@ -615,11 +725,29 @@ class PerformanceView(SessionView):
                 if self.sidx is None:
                     opt = cost_optimal_threshold(overall, ratio, self.upper)
                     b = opt.metrics
-                    results.append(StrategyResult(strategy, ratio, (opt.threshold,), opt.threshold, opt.cost,
-                                                  (opt.cost,), np.array([[b.tn, b.fp, b.fn, b.tp]])))
+                    results.append(
+                        StrategyResult(
+                            strategy,
+                            ratio,
+                            (opt.threshold,),
+                            opt.threshold,
+                            opt.cost,
+                            (opt.cost,),
+                            np.array([[b.tn, b.fp, b.fn, b.tp]]),
+                        )
+                    )
                 else:
-                    results.append(optimise(self.sidx[i], strategy, ratio, overall=overall, tolerance=tolerance,
-                                            upper=self.upper, is_cancelled=self._cancelled()))
+                    results.append(
+                        optimise(
+                            self.sidx[i],
+                            strategy,
+                            ratio,
+                            overall=overall,
+                            tolerance=tolerance,
+                            upper=self.upper,
+                            is_cancelled=self._cancelled(),
+                        )
+                    )
         except Cancelled:
             return
         if not get_current_worker().is_cancelled:
@@ -685,10 +813,16 @@ class PerformanceView(SessionView):
                 self.buckets = n
                 self._slices_changed()
 
-        self.app.push_screen(FormScreen("Buckets for numeric features", [FormField("n", "number of buckets (1 to 1000)", str(self.buckets))],
-                                        check, note="Quantile buckets (pd.qcut) by default; u switches to equal width. "
-                                                    "A numeric feature with at most this many values gets one slice per value."),
-                             done)
+        self.app.push_screen(
+            FormScreen(
+                "Buckets for numeric features",
+                [FormField("n", "number of buckets (1 to 1000)", str(self.buckets))],
+                check,
+                note="Quantile buckets (pd.qcut) by default; u switches to equal width. "
+                "A numeric feature with at most this many values gets one slice per value.",
+            ),
+            done,
+        )
 
     def action_equal_width(self) -> None:
         self.equal_width = not self.equal_width
@@ -716,13 +850,18 @@ class PerformanceView(SessionView):
         self._render_all()
 
     def _start_slices(self) -> None:
-        self._start_job("perf.slices", f"Slicing by {' × '.join(self.features)}…",
-                        self._slices_worker(self._version, self.truth, list(self.features), self.buckets,
-                                            self.equal_width, self.ovr_class))
+        self._start_job(
+            "perf.slices",
+            f"Slicing by {' × '.join(self.features)}…",
+            self._slices_worker(
+                self._version, self.truth, list(self.features), self.buckets, self.equal_width, self.ovr_class
+            ),
+        )
 
     @work(thread=True, exclusive=True, group="perf.slices", exit_on_error=False)
-    def _slices_worker(self, version: int, truth: GroundTruth, features: list[str], buckets: int, equal_width: bool,
-                       ovr_class: int) -> None:
+    def _slices_worker(
+        self, version: int, truth: GroundTruth, features: list[str], buckets: int, equal_width: bool, ovr_class: int
+    ) -> None:
         s = self.session
         slicing = slice_by(s.data, features, buckets, rows=truth.labelled, equal_width=equal_width)
         check_slice_count(slicing, f"Slicing by {' × '.join(features)}")
@@ -733,8 +872,9 @@ class PerformanceView(SessionView):
             payload["sidx"] = sidx
             payload["auc"] = [si.roc_auc() for si in sidx]
         else:
-            payload["static"] = [session_slice_metrics(s, i, slicing.codes, K, truth=truth, extras=True)
-                                 for i in range(len(s.models))]
+            payload["static"] = [
+                session_slice_metrics(s, i, slicing.codes, K, truth=truth, extras=True) for i in range(len(s.models))
+            ]
             if s.task.kind == "multiclass":
                 mask = truth.labelled
                 cls = s.task.classes[ovr_class]
@@ -742,8 +882,9 @@ class PerformanceView(SessionView):
                 for i in range(len(s.models)):
                     sc = s.scores(i)
                     col = None if sc.proba is None else sc.proba[mask, ovr_class]
-                    ovr.append(ovr_slice_metrics(truth.y[mask] == cls, sc.label[mask] == cls, col,
-                                                 slicing.codes[mask], K))
+                    ovr.append(
+                        ovr_slice_metrics(truth.y[mask] == cls, sc.label[mask] == cls, col, slicing.codes[mask], K)
+                    )
                 payload["ovr"] = ovr
         if not get_current_worker().is_cancelled:
             self.post_message(self.SlicesReady(version, slicing, payload))
@@ -802,10 +943,15 @@ class PerformanceView(SessionView):
             if values is not None:
                 self._set_slice_thresholds(k, values)
 
-        self.app.push_screen(FormScreen(
-            f"Threshold for {name}", [FormField("t", "threshold; one, or one per model: 0.4, 0.6", current)],
-            lambda v: self._parse_thresholds(v["t"]), note="Only this slice's rows use it; the strategy becomes Custom."),
-            done)
+        self.app.push_screen(
+            FormScreen(
+                f"Threshold for {name}",
+                [FormField("t", "threshold; one, or one per model: 0.4, 0.6", current)],
+                lambda v: self._parse_thresholds(v["t"]),
+                note="Only this slice's rows use it; the strategy becomes Custom.",
+            ),
+            done,
+        )
 
     @on(DataTable.RowSelected, "#slices-table")
     def _slice_selected(self, _event: DataTable.RowSelected) -> None:
@@ -815,7 +961,9 @@ class PerformanceView(SessionView):
         k = self._highlighted_slice()
         if k is None or not self._binary_ready():
             return
-        values = [self._clamp(round(float(self._effective(i)[k]) + steps * FINE, 10)) for i in range(len(self.session.models))]
+        values = [
+            self._clamp(round(float(self._effective(i)[k]) + steps * FINE, 10)) for i in range(len(self.session.models))
+        ]
         self._set_slice_thresholds(k, values)
 
     # -- sorting the slice table ----------------------------------------------------------
@@ -839,9 +987,14 @@ class PerformanceView(SessionView):
                 self.sort_key = key
                 self._render_slices()
 
-        self.app.push_screen(ChoiceScreen("Sort the slices by", [(k, ("● " if k == self.sort_key else "  ") + t)
-                                                                  for k, t in options],
-                                          "S reverses the order; missing values sort last."), chose)
+        self.app.push_screen(
+            ChoiceScreen(
+                "Sort the slices by",
+                [(k, ("● " if k == self.sort_key else "  ") + t) for k, t in options],
+                "S reverses the order; missing values sort last.",
+            ),
+            chose,
+        )
 
     def action_reverse_sort(self) -> None:
         self.sort_reverse = not self.sort_reverse
@@ -872,8 +1025,15 @@ class PerformanceView(SessionView):
             t = tuple(self.thresholds)
             if self.slice_thr is not None:
                 t += (tuple(self.features), tuple(tuple(a.tolist()) for a in self.slice_thr))
-        return (self.truth.key if self.truth else None, self.worst_metric, self.crosses, self.rank_model, self.buckets,
-                self.equal_width, t)
+        return (
+            self.truth.key if self.truth else None,
+            self.worst_metric,
+            self.crosses,
+            self.rank_model,
+            self.buckets,
+            self.equal_width,
+            t,
+        )
 
     def _row_thresholds(self) -> list:
         """Each model's decisions for worst slices: its threshold, or per data row its slice's threshold."""
@@ -892,18 +1052,50 @@ class PerformanceView(SessionView):
         if self.truth is None:
             return
         label = f"Worst slices by {self.worst_metric}" + (" (with 2-feature crosses)" if self.crosses else "")
-        self._start_job("perf.worst", label + "…",
-                        self._worst_worker(self._version, self._worst_settings(), self.truth, self.worst_metric,
-                                           self._row_thresholds(), self.rank_model, self.buckets, self.equal_width,
-                                           self.crosses, label))
+        self._start_job(
+            "perf.worst",
+            label + "…",
+            self._worst_worker(
+                self._version,
+                self._worst_settings(),
+                self.truth,
+                self.worst_metric,
+                self._row_thresholds(),
+                self.rank_model,
+                self.buckets,
+                self.equal_width,
+                self.crosses,
+                label,
+            ),
+        )
 
     @work(thread=True, exclusive=True, group="perf.worst", exit_on_error=False)
-    def _worst_worker(self, version: int, settings: tuple, truth: GroundTruth, metric: str, thresholds: list,
-                      model: int, buckets: int, equal_width: bool, crosses: bool, label: str) -> None:
+    def _worst_worker(
+        self,
+        version: int,
+        settings: tuple,
+        truth: GroundTruth,
+        metric: str,
+        thresholds: list,
+        model: int,
+        buckets: int,
+        equal_width: bool,
+        crosses: bool,
+        label: str,
+    ) -> None:
         try:
-            result = session_worst_slices(self.session, truth, metric, thresholds=thresholds, model=model,
-                                          buckets=buckets, equal_width=equal_width, crosses=crosses,
-                                          progress=self._progress("perf.worst", label), is_cancelled=self._cancelled())
+            result = session_worst_slices(
+                self.session,
+                truth,
+                metric,
+                thresholds=thresholds,
+                model=model,
+                buckets=buckets,
+                equal_width=equal_width,
+                crosses=crosses,
+                progress=self._progress("perf.worst", label),
+                is_cancelled=self._cancelled(),
+            )
         except Cancelled:
             return
         if not get_current_worker().is_cancelled:
@@ -917,8 +1109,10 @@ class PerformanceView(SessionView):
         self._render_worst()
 
     def action_worst_metric(self) -> None:
-        options = [(m, f"{'● ' if m == self.worst_metric else '  '}{m} — {WORST_METRICS[m][1]}")
-                   for m in TASK_WORST_METRICS[self.kind]]
+        options = [
+            (m, f"{'● ' if m == self.worst_metric else '  '}{m} — {WORST_METRICS[m][1]}")
+            for m in TASK_WORST_METRICS[self.kind]
+        ]
         if self.kind == "binary" and not self.probabilities:
             options = [o for o in options if o[0] not in ("log_loss", "brier_score")]
 
@@ -959,9 +1153,12 @@ class PerformanceView(SessionView):
         panel.display = True
         config = getattr(self.session, "validation_config", None)
         if config is None:
-            panel.update(Text.from_markup(
-                "[b]No validation config.[/b] Start wit-tui with [b]--config checks.toml[/b] (the TOML file of "
-                "`wit-tui validate`, e.g. examples/validate-adult.toml) and press [b]v[/b] here to see every check."))
+            panel.update(
+                Text.from_markup(
+                    "[b]No validation config.[/b] Start wit-tui with [b]--config checks.toml[/b] (the TOML file of "
+                    "`wit-tui validate`, e.g. examples/validate-adult.toml) and press [b]v[/b] here to see every check."
+                )
+            )
             return
         panel.update(Text(f"Validating with {config.source}…"))
         self.query_one("#panel-overview", VerticalScroll).scroll_home(animate=False)
@@ -974,8 +1171,9 @@ class PerformanceView(SessionView):
         s = self.session
         two = len(s.models) == 2
         try:
-            result = validate_session(s, config, candidate=1 if two else 0, baseline=0 if two else None,
-                                      rubber_stamp=not two)
+            result = validate_session(
+                s, config, candidate=1 if two else 0, baseline=0 if two else None, rubber_stamp=not two
+            )
         except WitError as exc:
             self.app.call_from_thread(self._show_validation_error, exc)
             return
@@ -989,7 +1187,8 @@ class PerformanceView(SessionView):
 
     def _show_validation_error(self, exc: WitError) -> None:
         self.query_one("#perf-validation", Static).update(
-            Text.assemble(("Cannot validate: ", "bold red"), f"{exc.message} {exc.hint}".strip()))
+            Text.assemble(("Cannot validate: ", "bold red"), f"{exc.message} {exc.hint}".strip())
+        )
 
     # -- numbers ------------------------------------------------------------------------------
     def _binary_metrics(self, i: int) -> BinaryMetrics:
@@ -1009,8 +1208,13 @@ class PerformanceView(SessionView):
         key = layout_key(content)
         last = self._shown.get(widget.id)
         same = last is not None and key is not None and last[0] is widget.content and last[1] == key
-        if same and isinstance(content, Text) and isinstance(last[0], Text) and content == last[0] \
-                and content.style == last[0].style:
+        if (
+            same
+            and isinstance(content, Text)
+            and isinstance(last[0], Text)
+            and content == last[0]
+            and content.style == last[0].style
+        ):
             return
         widget.update(content, layout=not same)
         self._shown[widget.id] = (content, key)
@@ -1051,8 +1255,13 @@ class PerformanceView(SessionView):
         t = self.truth
         task = s.task
         if task.kind == "binary":
-            head = Text.assemble(("Binary", "bold"), f" · truth {t.label} · positive ", (str(t.positive), "bold"),
-                                 f" · {t.n_labelled:,} labelled · cost FP:FN ", (f"{self.ratio:g}", "bold"))
+            head = Text.assemble(
+                ("Binary", "bold"),
+                f" · truth {t.label} · positive ",
+                (str(t.positive), "bold"),
+                f" · {t.n_labelled:,} labelled · cost FP:FN ",
+                (f"{self.ratio:g}", "bold"),
+            )
             if task.score_method == "decision_function":
                 head.append(" · decision_function margins")
             parts = []
@@ -1065,12 +1274,17 @@ class PerformanceView(SessionView):
             if self.strategy in CONSTRAINED:
                 line2.append(f" (tolerance {self.tolerance:g})")
         elif task.kind == "multiclass":
-            head = Text.assemble(("Multi-class", "bold"), f" · truth {t.label} · {t.n_labelled:,} labelled · "
-                                 f"prediction = argmax · one-vs-rest class ", (str(task.classes[self.ovr_class]), "bold"))
+            head = Text.assemble(
+                ("Multi-class", "bold"),
+                f" · truth {t.label} · {t.n_labelled:,} labelled · prediction = argmax · one-vs-rest class ",
+                (str(task.classes[self.ovr_class]), "bold"),
+            )
             line2 = Text("")
         else:
-            head = Text.assemble(("Regression", "bold"), f" · truth {t.label} · {t.n_labelled:,} labelled · "
-                                 "residual = prediction − label")
+            head = Text.assemble(
+                ("Regression", "bold"),
+                f" · truth {t.label} · {t.n_labelled:,} labelled · residual = prediction − label",
+            )
             line2 = Text("")
         line2.append(f"{' · ' if line2.plain else ''}slices: {self._slicing_name()}")
         if t.flipped:
@@ -1089,10 +1303,13 @@ class PerformanceView(SessionView):
             return
         if self.truth is None:
             if not s.has_label:
-                summary.update(Text.from_markup(
-                    "[b]No ground truth.[/b] This data was opened without --label, so there is nothing to measure "
-                    "performance against.\nPress [b]g[/b] to pick the column that holds the true answer (or reopen "
-                    "with [b]--label COLUMN[/b]); the Datapoint editor and Features screens work without it."))
+                summary.update(
+                    Text.from_markup(
+                        "[b]No ground truth.[/b] This data was opened without --label, so there is nothing to measure "
+                        "performance against.\nPress [b]g[/b] to pick the column that holds the true answer (or reopen "
+                        "with [b]--label COLUMN[/b]); the Datapoint editor and Features screens work without it."
+                    )
+                )
             plots.display = False
             return
         try:
@@ -1131,12 +1348,20 @@ class PerformanceView(SessionView):
         ]
         table = compare_table(self.names, rows)
         labels = (str(self.truth.negative), str(self.truth.positive))
-        cms = [confusion_table(f"{name}: confusion matrix", (m.tn, m.fp, m.fn, m.tp), labels)
-               for name, m in zip(self.names, ms, strict=True)]
+        cms = [
+            confusion_table(f"{name}: confusion matrix", (m.tn, m.fp, m.fn, m.tp), labels)
+            for name, m in zip(self.names, ms, strict=True)
+        ]
         if len(ms) == 2:
             a, b = ms
-            cms.append(confusion_table(f"Δ {self.names[1]} − {self.names[0]}", (b.tn - a.tn, b.fp - a.fp, b.fn - a.fn,
-                                                                                  b.tp - a.tp), labels, signed_cells=True))
+            cms.append(
+                confusion_table(
+                    f"Δ {self.names[1]} − {self.names[0]}",
+                    (b.tn - a.tn, b.fp - a.fp, b.fn - a.fn, b.tp - a.tp),
+                    labels,
+                    signed_cells=True,
+                )
+            )
         parts: list = [table, Text("")]
         parts.append(Columns(cms, padding=(1, 4)))
         if self.results and self.strategy != "custom":
@@ -1165,8 +1390,14 @@ class PerformanceView(SessionView):
             prc = idx.pr_curve
             point = (m.recall, m.precision) if m.tp + m.fp else None
             pr.append((f"{name} AP {idx.average_precision:.3f}", prc.recall, prc.precision, point))
-        draw_curves(self.query_one("#perf-plot", PlotextPlot), "ROC curve (● = operating point)",
-                    "false positive rate", "TPR", roc, diagonal=True)
+        draw_curves(
+            self.query_one("#perf-plot", PlotextPlot),
+            "ROC curve (● = operating point)",
+            "false positive rate",
+            "TPR",
+            roc,
+            diagonal=True,
+        )
         draw_pr(self.query_one("#perf-plot2", PlotextPlot), pr, title="Precision-recall")
 
     def _multiclass_overview(self) -> Group:
@@ -1186,19 +1417,51 @@ class PerformanceView(SessionView):
         labels = [str(c) for c in ms[0].labels]
         parts: list = [compare_table(self.names, rows), Text("")]
         for name, m, auc in zip(self.names, ms, aucs, strict=True):
-            parts += [per_class_table(f"{name}: per class (one-vs-rest AUC of the class's score)", labels, m.precision,
-                                      m.recall, m.f1, m.support, auc), Text("")]
+            parts += [
+                per_class_table(
+                    f"{name}: per class (one-vs-rest AUC of the class's score)",
+                    labels,
+                    m.precision,
+                    m.recall,
+                    m.f1,
+                    m.support,
+                    auc,
+                ),
+                Text(""),
+            ]
         if len(ms) == 2:
             a, b = ms
-            parts += [per_class_table(f"Δ {self.names[1]} − {self.names[0]}", labels, b.precision - a.precision,
-                                      b.recall - a.recall, b.f1 - a.f1, b.support - a.support, aucs[1] - aucs[0],
-                                      signed_values=True), Text("")]
-        cms = [multiclass_confusion(f"{name}: confusion matrix (rows true, columns predicted; % of the row)",
-                                    labels, m.confusion_matrix, m.confusion_normalized)
-               for name, m in zip(self.names, ms, strict=True)]
+            parts += [
+                per_class_table(
+                    f"Δ {self.names[1]} − {self.names[0]}",
+                    labels,
+                    b.precision - a.precision,
+                    b.recall - a.recall,
+                    b.f1 - a.f1,
+                    b.support - a.support,
+                    aucs[1] - aucs[0],
+                    signed_values=True,
+                ),
+                Text(""),
+            ]
+        cms = [
+            multiclass_confusion(
+                f"{name}: confusion matrix (rows true, columns predicted; % of the row)",
+                labels,
+                m.confusion_matrix,
+                m.confusion_normalized,
+            )
+            for name, m in zip(self.names, ms, strict=True)
+        ]
         if len(ms) == 2:
-            cms.append(multiclass_confusion(f"Δ {self.names[1]} − {self.names[0]} (counts)", labels,
-                                            ms[1].confusion_matrix - ms[0].confusion_matrix, None))
+            cms.append(
+                multiclass_confusion(
+                    f"Δ {self.names[1]} − {self.names[0]} (counts)",
+                    labels,
+                    ms[1].confusion_matrix - ms[0].confusion_matrix,
+                    None,
+                )
+            )
         parts.append(Columns(cms, padding=(1, 4)))
         return Group(*parts)
 
@@ -1219,26 +1482,43 @@ class PerformanceView(SessionView):
             idx = class_index(s, self.truth, i, c)
             roc.append((f"{name} AUC {idx.roc_auc:.3f}", idx.roc_curve.fpr, idx.roc_curve.tpr, None))
             pr.append((f"{name} AP {idx.average_precision:.3f}", idx.pr_curve.recall, idx.pr_curve.precision, None))
-        draw_curves(self.query_one("#perf-plot", PlotextPlot), f"ROC: {cls} vs rest (p: class)",
-                    "false positive rate", "TPR", roc, diagonal=True)
+        draw_curves(
+            self.query_one("#perf-plot", PlotextPlot),
+            f"ROC: {cls} vs rest (p: class)",
+            "false positive rate",
+            "TPR",
+            roc,
+            diagonal=True,
+        )
         draw_pr(self.query_one("#perf-plot2", PlotextPlot), pr, title=f"Precision-recall: {cls} vs rest")
 
     def _regression_overview(self) -> Group:
         s = self.session
         rs = [truth_performance(s, self.truth, i).regression for i in range(len(s.models))]
-        rows = [("MAE", [r.mae for r in rs], "num"), ("RMSE", [r.rmse for r in rs], "num"),
-                ("R²", [r.r2 for r in rs], "num"), ("mean error (bias)", [r.mean_error for r in rs], "num")]
+        rows = [
+            ("MAE", [r.mae for r in rs], "num"),
+            ("RMSE", [r.rmse for r in rs], "num"),
+            ("R²", [r.r2 for r in rs], "num"),
+            ("mean error (bias)", [r.mean_error for r in rs], "num"),
+        ]
         return Group(compare_table(self.names, rows))
 
     def _regression_plots(self) -> None:
         s = self.session
         mask = self.truth.labelled
         rs = [truth_performance(s, self.truth, i).regression for i in range(len(s.models))]
-        draw_residuals(self.query_one("#perf-plot", PlotextPlot), list(zip(self.names, [r.residuals for r in rs], strict=True)),
-                       "Residuals (prediction − label)")
+        draw_residuals(
+            self.query_one("#perf-plot", PlotextPlot),
+            list(zip(self.names, [r.residuals for r in rs], strict=True)),
+            "Residuals (prediction − label)",
+        )
         preds = [(name, s.scores(i).score[mask]) for i, name in enumerate(self.names)]
-        draw_scatter(self.query_one("#perf-plot2", PlotextPlot), self.truth.y[mask].astype(np.float64), preds,
-                     "Predicted vs actual")
+        draw_scatter(
+            self.query_one("#perf-plot2", PlotextPlot),
+            self.truth.y[mask].astype(np.float64),
+            preds,
+            "Predicted vs actual",
+        )
 
     # slices ---------------------------------------------------------------------------------
     def _columns(self) -> tuple:
@@ -1295,9 +1575,13 @@ class PerformanceView(SessionView):
             fair.update("")
             return
         if not self.features:
-            note.update(Text.from_markup("No slices yet: press [b]b[/b] to slice by a feature ([b]x[/b] crosses it with a "
-                                         "second; numeric features in quantile buckets, [b]n[/b] sets the count, [b]u[/b] "
-                                         "equal width)."))
+            note.update(
+                Text.from_markup(
+                    "No slices yet: press [b]b[/b] to slice by a feature ([b]x[/b] crosses it with a "
+                    "second; numeric features in quantile buckets, [b]n[/b] sets the count, [b]u[/b] "
+                    "equal width)."
+                )
+            )
             self._clear_table(table)
             fair.update("")
             return
@@ -1326,17 +1610,22 @@ class PerformanceView(SessionView):
         for k in order:
             cells: list[Text] = [Text(" × ".join(self.slicing.labels[k]))]
             small = n[k] < SMALL_SLICE
-            cells.append(Text(f"{int(n[k]):,}" + ("*" if small else ""), justify="right",
-                              style="yellow" if small else ""))
+            cells.append(
+                Text(f"{int(n[k]):,}" + ("*" if small else ""), justify="right", style="yellow" if small else "")
+            )
             if base is not None:
                 cells.append(Text(num(base[k]), justify="right"))
             for key, _header, kind in self._columns():
                 vals = [values[key][i][k] for i in shown]
                 for v in vals:
-                    cells.append(Text(thr(v) if kind == "thr" else (fmt_cost(v) if kind == "cost" else num(v)), justify="right"))
+                    cells.append(
+                        Text(thr(v) if kind == "thr" else (fmt_cost(v) if kind == "cost" else num(v)), justify="right")
+                    )
                 if two:
                     d = vals[1] - vals[0] if kind != "thr" else vals[1] - vals[0]
-                    cells.append(Text(signed(d, kind="cost" if kind == "cost" else "num"), justify="right", style="dim"))
+                    cells.append(
+                        Text(signed(d, kind="cost" if kind == "cost" else "num"), justify="right", style="dim")
+                    )
             rows.append(cells)
         self._fill_table(table, columns, rows)
         sort_label = dict(self._sort_options()).get(self.sort_key, self.sort_key)
@@ -1352,8 +1641,13 @@ class PerformanceView(SessionView):
             text.append(f" · * {small} slice(s) under {SMALL_SLICE} rows: unreliable", style="yellow")
         hint = " · ←/→ columns"
         if len(self.names) == 2:
-            hint += " · i: " + ("both models" if self.model_view == 1 else f"{self.names[(self.model_view + 1) % 2]} only"
-                                if self.model_view >= 0 else f"{self.names[0]} only")
+            hint += " · i: " + (
+                "both models"
+                if self.model_view == 1
+                else f"{self.names[(self.model_view + 1) % 2]} only"
+                if self.model_view >= 0
+                else f"{self.names[0]} only"
+            )
         if self.kind == "binary":
             hint += " · enter/e: slice threshold, +/-: nudge, f: strategy"
         text.append(hint, style="dim")
@@ -1371,10 +1665,13 @@ class PerformanceView(SessionView):
         place: the table then redraws just those (a rebuild re-renders and re-measures every cell)."""
         shape = [tuple(_cell_key(c) for c in cells) for cells in rows]
         if columns == self._table_columns and len(rows) == len(self._table_cells) == table.row_count:
-            changes = [(f"r{r}", columns[c][1], cell)
-                       for r, (cells, new, old) in enumerate(zip(rows, shape, self._table_cells, strict=True))
-                       if new != old
-                       for c, cell in enumerate(cells) if new[c] != old[c]]
+            changes = [
+                (f"r{r}", columns[c][1], cell)
+                for r, (cells, new, old) in enumerate(zip(rows, shape, self._table_cells, strict=True))
+                if new != old
+                for c, cell in enumerate(cells)
+                if new[c] != old[c]
+            ]
             if changes:
                 table.update_cells(changes)
             self._table_cells = shape
@@ -1397,18 +1694,24 @@ class PerformanceView(SessionView):
     def _static_note(self) -> Text:
         if self.kind == "multiclass":
             cls = self.session.task.classes[self.ovr_class]
-            return Text(f"acc, mF1, wF1: accuracy, macro and weighted F1 (over the classes present in the slice, as "
-                        f"sklearn). base(c), pos, prec, rec, F1, AUC: class {cls} against the rest (p picks the class).",
-                        style="dim")
-        return Text("MAE, RMSE, R² as sklearn.metrics; bias = mean of prediction − label; mean y = mean label.",
-                    style="dim")
+            return Text(
+                f"acc, mF1, wF1: accuracy, macro and weighted F1 (over the classes present in the slice, as "
+                f"sklearn). base(c), pos, prec, rec, F1, AUC: class {cls} against the rest (p picks the class).",
+                style="dim",
+            )
+        return Text(
+            "MAE, RMSE, R² as sklearn.metrics; bias = mean of prediction − label; mean y = mean label.", style="dim"
+        )
 
     def _fairness_renderable(self) -> Group:
         names = [self.slicing.name(k) for k in range(self.n_slices)]
         summaries = [fairness_summary(self._slice_counts(i), names) for i in range(len(self.names))]
-        head = Text.assemble(("Fairness summary", "bold"), " — Fairlearn's MetricFrame for the decisions made "
-                             "(each slice at its threshold); groups = the slices, whose own rates are the slice "
-                             "table's pos, rec, FPR, FNR, acc and prec.")
+        head = Text.assemble(
+            ("Fairness summary", "bold"),
+            " — Fairlearn's MetricFrame for the decisions made "
+            "(each slice at its threshold); groups = the slices, whose own rates are the slice "
+            "table's pos, rec, FPR, FNR, acc and prec.",
+        )
         parts: list = [head]
         if self.results and self.strategy != "custom":
             parts.append(self._strategy_text())
@@ -1453,8 +1756,12 @@ class PerformanceView(SessionView):
         w = self.worst
         if w is None:
             if "perf.worst" not in self._jobs:
-                note.update(Text.from_markup("Press [b]w[/b] to rank every single-feature slice by how much worse the "
-                                             "model does there than on the rest."))
+                note.update(
+                    Text.from_markup(
+                        "Press [b]w[/b] to rank every single-feature slice by how much worse the "
+                        "model does there than on the rest."
+                    )
+                )
             table.clear(columns=True)
             return
         stale = self.worst_settings != self._worst_settings()
@@ -1462,19 +1769,31 @@ class PerformanceView(SessionView):
         at = ""
         if self.kind == "binary":
             t = self.worst_settings[-1]
-            at = (f" at the per-slice thresholds of {' × '.join(t[-2])}" if len(t) > len(self.names)
-                  else f" at threshold {thr(t[w.model])}")
-        text = Text.assemble((f"Worst slices by {w.metric}", "bold"), f" ({w.bad}; ranked for {rank}", at,
-                             ") · ", "single features" + (" and 2-feature crosses" if w.crosses else ""),
-                             f" · {len(w.findings):,} slices")
-        text.append(f"\nRank = lower end of the interval of 'worse by' (slice − rest); {w.test}; q = Benjamini–Hochberg.",
-                    style="dim")
+            at = (
+                f" at the per-slice thresholds of {' × '.join(t[-2])}"
+                if len(t) > len(self.names)
+                else f" at threshold {thr(t[w.model])}"
+            )
+        text = Text.assemble(
+            (f"Worst slices by {w.metric}", "bold"),
+            f" ({w.bad}; ranked for {rank}",
+            at,
+            ") · ",
+            "single features" + (" and 2-feature crosses" if w.crosses else ""),
+            f" · {len(w.findings):,} slices",
+        )
+        text.append(
+            f"\nRank = lower end of the interval of 'worse by' (slice − rest); {w.test}; q = Benjamini–Hochberg.",
+            style="dim",
+        )
         if stale:
             text.append("\nThe settings changed since this ranking: press w to recompute.", style="yellow")
         if w.skipped:
             text.append("\nSkipped: " + "; ".join(w.skipped[:4]) + (" …" if len(w.skipped) > 4 else ""), style="dim")
-        text.append(" · m metric · X crosses" + (" · M model" if len(self.names) == 2 else "") + " · enter: slice by it",
-                    style="dim")
+        text.append(
+            " · m metric · X crosses" + (" · M model" if len(self.names) == 2 else "") + " · enter: slice by it",
+            style="dim",
+        )
         note.update(text)
         cursor = table.cursor_row
         table.clear(columns=True)
@@ -1492,17 +1811,22 @@ class PerformanceView(SessionView):
         table.add_column("q", key="q")
         for r, f in enumerate(w.findings[:500]):
             readable = " × ".join(f"{feat}={lab}" for (feat, _v), lab in zip(f.key, f.labels, strict=True))
-            cells: list[Any] = [Text(str(r + 1), justify="right"), Text(readable),
-                                Text(f"{f.n_rows:,}" + ("*" if f.small else ""), justify="right",
-                                     style="yellow" if f.small else "")]
+            cells: list[Any] = [
+                Text(str(r + 1), justify="right"),
+                Text(readable),
+                Text(f"{f.n_rows:,}" + ("*" if f.small else ""), justify="right", style="yellow" if f.small else ""),
+            ]
             cells += [Text(num(v), justify="right") for v in f.values]
             if len(self.names) == 2:
                 cells.append(Text(signed(f.values[1] - f.values[0]), justify="right", style="dim"))
             sure = f.ci_low > 0
-            cells += [Text(num(f.rest), justify="right"),
-                      Text(signed(f.worse_by), justify="right", style="bold red" if sure else ""),
-                      Text(f"[{signed(f.ci_low)}, {signed(f.ci_high)}]", justify="right"),
-                      Text(f"{f.p_value:.2g}", justify="right"), Text(f"{f.q_value:.2g}", justify="right")]
+            cells += [
+                Text(num(f.rest), justify="right"),
+                Text(signed(f.worse_by), justify="right", style="bold red" if sure else ""),
+                Text(f"[{signed(f.ci_low)}, {signed(f.ci_high)}]", justify="right"),
+                Text(f"{f.p_value:.2g}", justify="right"),
+                Text(f"{f.q_value:.2g}", justify="right"),
+            ]
             table.add_row(*cells)
         if table.row_count:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1), animate=False)
