@@ -198,7 +198,7 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
 
     # -- sort by a column: one stable argsort, then cached ----------------------------------------
     def ours_sort() -> np.ndarray:
-        s.cache.pop(("browse.order", "f:hours"), None)
+        s.memo.discard(("browse.order", "f:hours"))
         return browse.base_order(s, "f:hours")
 
     order = ours_sort()

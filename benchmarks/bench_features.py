@@ -30,7 +30,8 @@ from scipy.spatial.distance import jensenshannon
 from scipy.stats import chi2_contingency, ks_2samp
 
 from wit_tui.engine.analysis.drift import dataset_drift
-from wit_tui.engine.analysis.stats import dataset_profile, is_numeric
+from wit_tui.engine.analysis.stats import dataset_profile
+from wit_tui.engine.core.columns import is_numeric
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import make_data

@@ -36,7 +36,8 @@ from sklearn.metrics import (
     roc_curve,
 )
 
-from wit_tui.engine.analysis.stats import dataset_stats, histogram, is_numeric
+from wit_tui.engine.analysis.stats import dataset_stats, histogram
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.data.scoring import DEFAULT_CHUNK, score_frame
 from wit_tui.engine.data.tasks import detect_task
 from wit_tui.engine.metrics.binary import ThresholdIndex

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import screen_text, settle
+from textual.command import CommandList
 
 from wit_tui.engine import Session
 from wit_tui.engine.analysis.performance import model_performance
@@ -14,7 +14,7 @@ from wit_tui.tui.app import WitApp
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
-async def test_demo_three_screens_by_key(adult_session, size):
+async def test_demo_three_screens_by_key(adult_session, size, screen_text, settle):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=size) as pilot:
@@ -54,7 +54,7 @@ async def test_demo_three_screens_by_key(adult_session, size):
         assert app.query_one("#tabs").active == "datapoints"
 
 
-async def test_threshold_keys_update_metrics(adult_session):
+async def test_threshold_keys_update_metrics(adult_session, screen_text, settle):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -72,7 +72,7 @@ async def test_threshold_keys_update_metrics(adult_session):
         assert "logreg 0.500" in screen_text(app)
 
 
-async def test_features_keys(adult_session):
+async def test_features_keys(adult_session, screen_text, settle):
     app = WitApp(adult_session)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
@@ -90,7 +90,7 @@ async def test_features_keys(adult_session):
         assert "log10" in screen_text(app)
 
 
-async def test_help_lists_every_view_and_closes(adult_session):
+async def test_help_lists_every_view_and_closes(adult_session, screen_text, settle):
     app = WitApp(adult_session)
     async with app.run_test(size=(100, 50)) as pilot:
         await settle(app, pilot)
@@ -111,20 +111,27 @@ async def test_help_lists_every_view_and_closes(adult_session):
         assert "Everywhere" not in screen_text(app)
 
 
-async def test_command_palette_switches_view(adult_session):
+async def test_command_palette_switches_view(adult_session, settle, wait_until):
     app = WitApp(adult_session)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p")
         await settle(app, pilot)
         await pilot.press(*"Go to Features")
-        await pilot.pause(0.3)
+        await settle(app, pilot)  # the palette searches in a worker
+
+        def features_highlighted() -> bool:
+            results = app.screen.query_one(CommandList)
+            i = results.highlighted
+            return i is not None and "Go to Features" in str(results.get_option_at_index(i).prompt)
+
+        await wait_until(pilot, features_highlighted, "the palette to offer Go to Features")
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.query_one("#tabs").active == "features"
 
 
-async def test_quit_asks_when_edits_are_unsaved(adult_session):
+async def test_quit_asks_when_edits_are_unsaved(adult_session, screen_text, settle):
     s = Session(
         adult_session.data,
         adult_session.models,
@@ -148,7 +155,7 @@ async def test_quit_asks_when_edits_are_unsaved(adult_session):
     assert not app.is_running
 
 
-async def test_quit_without_edits_exits_at_once(adult_session):
+async def test_quit_without_edits_exits_at_once(adult_session, settle):
     app = WitApp(adult_session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -157,7 +164,7 @@ async def test_quit_without_edits_exits_at_once(adult_session):
     assert not app.is_running
 
 
-async def test_without_label_performance_explains(adult_session):
+async def test_without_label_performance_explains(adult_session, screen_text, settle):
     s = Session(adult_session.data.drop(columns="income"), adult_session.models, name="no label")
     app = WitApp(s)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -172,7 +179,7 @@ async def test_without_label_performance_explains(adult_session):
         assert "fnlwgt" in screen_text(app)
 
 
-async def test_multiclass_demo(wine_session):
+async def test_multiclass_demo(wine_session, screen_text, settle):
     app = WitApp(wine_session)
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(app, pilot)
@@ -184,7 +191,7 @@ async def test_multiclass_demo(wine_session):
         assert "confusion matrix" in text
 
 
-async def test_regression_demo(diabetes_session):
+async def test_regression_demo(diabetes_session, screen_text, settle):
     app = WitApp(diabetes_session)
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(app, pilot)
@@ -197,7 +204,7 @@ async def test_regression_demo(diabetes_session):
         assert np.isfinite(r.mae)
 
 
-async def test_threshold_moves_relabel_datapoints(adult_session):
+async def test_threshold_moves_relabel_datapoints(adult_session, screen_text, settle):
     """Row 14 scores 0.499 with logreg: negative at 0.50, positive at 0.49."""
     s = adult_session
     score = s.scores(0).score[14]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from editor_helpers import one_openmp_thread  # noqa: F401 (autouse fixture)
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.whatif.attribution import local_attributions
+
+pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
-from helpers import screen_text, settle
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -214,7 +213,7 @@ def test_written_atomically(files, monkeypatch):
 
 
 # -- the app ---------------------------------------------------------------
-async def test_app_offers_the_autosave_and_restores_it(files):
+async def test_app_offers_the_autosave_and_restores_it(files, screen_text, settle):
     from wit_tui.tui.app import WitApp
 
     s = _open(files)
@@ -241,7 +240,7 @@ async def test_app_offers_the_autosave_and_restores_it(files):
         assert "1 changed (unsaved)" in screen_text(app2)
 
 
-async def test_app_declined_restore_is_set_aside(files):
+async def test_app_declined_restore_is_set_aside(files, settle):
     from wit_tui.tui.app import WitApp
 
     s = _open(files)
@@ -259,9 +258,9 @@ async def test_app_declined_restore_is_set_aside(files):
 
 
 # -- the real process, killed ---------------------------------------------------
-def test_killed_process_loses_nothing(files, tmp_path):
+def test_killed_process_loses_nothing(files, tmp_path, tmux):
     """The real console script in tmux: edit, kill -9 the process, start again, restore."""
-    from test_e2e_tmux import TMUX, Tmux, _console_script
+    TMUX, Tmux, _console_script = tmux.path, tmux.Tmux, tmux.console_script
 
     if TMUX is None:
         pytest.skip("tmux is not installed") if os.environ.get("CI") != "true" else pytest.fail(

@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 
 from wit_tui.engine.session.editing import add_point, edit_text
 from wit_tui.engine.whatif import browse
+
+pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
 
 def test_sort_keys_numbers_text_and_missing():
@@ -19,7 +20,7 @@ def test_sort_keys_numbers_text_and_missing():
     assert list(np.argsort(cat, kind="stable")) == [2, 0, 3, 1]
 
 
-def test_views_sorted_filtered_and_cached(adult_session):
+def test_views_sorted_filtered_and_cached(adult_session, fresh_session):
     s = fresh_session(adult_session)
     asc = browse.build_view(s, browse.SortSpec("f:age", "age"))
     ages = s.data["age"].to_numpy()[asc]
@@ -40,7 +41,7 @@ def test_views_sorted_filtered_and_cached(adult_session):
     np.testing.assert_array_equal(browse.build_view(s, None, mask), np.flatnonzero(mask))
 
 
-def test_edited_and_added_points_take_their_place(adult_session):
+def test_edited_and_added_points_take_their_place(adult_session, fresh_session):
     s = fresh_session(adult_session)
     edit_text(s, 0, "age", "90")
     new = add_point(s)  # median age 37
@@ -51,7 +52,7 @@ def test_edited_and_added_points_take_their_place(adult_session):
     assert ages[0] <= 37 <= ages[2]
 
 
-def test_page_reads_only_its_rows(adult_session):
+def test_page_reads_only_its_rows(adult_session, fresh_session):
     s = fresh_session(adult_session)
     view = browse.build_view(s, browse.SortSpec("f:fnlwgt", "fnlwgt", descending=True))
     pg = browse.page(s, view, 100, 110, [0.5, 0.5])
@@ -64,7 +65,7 @@ def test_page_reads_only_its_rows(adult_session):
     assert tail.ids.tolist() == list(range(s.n_total - 3, s.n_total))
 
 
-def test_quick_filters(adult_session):
+def test_quick_filters(adult_session, fresh_session):
     s = fresh_session(adult_session)
     pos = [s.scores(m).score >= 0.4 for m in range(2)]
     truth = s.y == ">50K"
@@ -77,7 +78,7 @@ def test_quick_filters(adult_session):
     assert edited.sum() == 1 and edited[5]
 
 
-def test_quick_filters_need_the_right_task(wine_session, diabetes_session):
+def test_quick_filters_need_the_right_task(wine_session, diabetes_session, fresh_session):
     from wit_tui.engine.core.errors import WitError
 
     w = fresh_session(wine_session)

@@ -9,11 +9,10 @@ import statistics
 import numpy as np
 import pandas as pd
 import pytest
-from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.session.editing import edit_text
 from wit_tui.engine.whatif.counterfactual import (
     build_space,
@@ -24,6 +23,8 @@ from wit_tui.engine.whatif.counterfactual import (
     nearest,
     nearest_counterfactual,
 )
+
+pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
 
 def _missing(v) -> bool:
@@ -155,7 +156,7 @@ def test_adult_counterfactual_matches_brute_force(adult_session, metric, m):
         assert row == want or brute_force(sub, s.features, i, np.arange(n) == row, metric)[1] == pytest.approx(want_d)
 
 
-def test_session_counterfactual_on_full_adult(adult_session):
+def test_session_counterfactual_on_full_adult(adult_session, fresh_session):
     s = fresh_session(adult_session)
     space = distance_space(s)
     assert distance_space(s) is space  # built once, cached
@@ -180,7 +181,7 @@ def test_session_counterfactual_on_full_adult(adult_session):
     assert l2.distance == pytest.approx(math.sqrt(sum(v * v for _, v in l2.contributions)))
 
 
-def test_counterfactual_with_edits_and_restriction(adult_session):
+def test_counterfactual_with_edits_and_restriction(adult_session, fresh_session):
     s = fresh_session(adult_session)
     edit_text(s, 0, "capital_gain", "20000")  # now predicted >50K by logreg
     cf = nearest_counterfactual(s, 0, 0, threshold=0.5)
@@ -197,7 +198,7 @@ def test_counterfactual_with_edits_and_restriction(adult_session):
     assert other is not None
 
 
-def test_edited_candidate_uses_current_values(adult_session):
+def test_edited_candidate_uses_current_values(adult_session, fresh_session):
     s = fresh_session(adult_session)
     # make row 1 an exact copy of row 0 except capital_gain, which flips logreg: it must be the counterfactual
     for f in s.features:

@@ -10,7 +10,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
 from wit_tui.engine import Session, open_session
-from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings, text_in_numbers
+from wit_tui.engine.analysis.data_checks import check_session, scoring_notes, scoring_warnings, text_in_numbers
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.report import build_report
 
@@ -30,32 +30,37 @@ def logreg(frame):
     return LoadedModel("logreg", LogisticRegression().fit(frame[["a", "b"]], frame.y))
 
 
+def checked(*args, **kwargs) -> Session:
+    """A session opened as open_session and load_demo open one: its data checked."""
+    return check_session(Session(*args, **kwargs))
+
+
 def _warnings(session, needle):
     return [w for w in session.warnings if needle in w]
 
 
 @bad_input
 def test_constant_label_is_said(frame, logreg):
-    s = Session(frame.assign(y=1), [logreg], label="y")
+    s = checked(frame.assign(y=1), [logreg], label="y")
     (w,) = _warnings(s, "single value")
     assert "'y'" in w and "(1)" in w and "AUC" in w
-    assert not _warnings(Session(frame, [logreg], label="y"), "single value")
+    assert not _warnings(checked(frame, [logreg], label="y"), "single value")
 
 
 @bad_input
 def test_extra_columns_are_ignored_and_said_once(frame, logreg):
-    s = Session(frame.assign(note="x", code=3), [logreg], label="y")
+    s = checked(frame.assign(note="x", code=3), [logreg], label="y")
     (w,) = _warnings(s, "not used by any model")
     assert "note, code" in w
     assert len(s.warnings) == 1
-    assert not _warnings(Session(frame, [logreg], label="y"), "not used")
+    assert not _warnings(checked(frame, [logreg], label="y"), "not used")
 
 
 @bad_input
 def test_text_where_the_model_wants_numbers(frame, logreg):
     data = frame.astype({"a": object})
     data.loc[[4, 9], "a"] = ["hello", "n/a?"]
-    s = Session(data, [logreg], label="y")
+    s = checked(data, [logreg], label="y")
     (w,) = _warnings(s, "value(s) are text")
     assert "'a'" in w and "2 value(s)" in w and "row 4: 'hello'" in w and "row 9" in w
     # the rows with text are the ones the model cannot score; the rest are scored and said so
@@ -78,7 +83,7 @@ def test_nan_and_inf_in_features_say_how_many_rows_and_whether_each_model_takes_
     data.loc[5, "b"] = np.inf
     lr = LoadedModel("logreg", LogisticRegression().fit(frame[["a", "b"]], frame.y))
     hgb = LoadedModel("hgb", HistGradientBoostingClassifier(max_iter=20).fit(frame[["a", "b"]], frame.y))
-    s = Session(data, [lr, hgb], label="y")
+    s = checked(data, [lr, hgb], label="y")
     (w,) = _warnings(s, "missing or infinite")
     assert "3 of 300 rows" in w and "a (2 missing)" in w and "b (1 ±inf)" in w
     s.score_all()
@@ -105,6 +110,6 @@ def test_classifier_without_predict_proba_is_said_in_the_header(frame):
 
     from wit_tui.tui.app import describe_session
 
-    s = Session(frame, [LoadedModel("svc", LinearSVC().fit(frame[["a", "b"]], frame.y))], label="y")
+    s = checked(frame, [LoadedModel("svc", LinearSVC().fit(frame[["a", "b"]], frame.y))], label="y")
     assert s.task.score_method == "decision_function"
     assert "decision_function scores" in describe_session(s)

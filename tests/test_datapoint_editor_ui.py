@@ -1,42 +1,42 @@
 """The Datapoint editor driven by real key presses (Pilot): edit, re-infer, history, revert, duplicate, add,
 delete, save; counterfactual; filter, sort, jump, quick filters; ICE / PD, attributions, minimal edits.
-One tmux end-to-end test makes an edit through the real console script."""
+(The same edit through the real console script is in test_e2e_tmux.py.)"""
 
 from __future__ import annotations
-
-import os
-import shutil
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
-from helpers import screen_text, settle
 
 from wit_tui.engine.whatif import browse
 from wit_tui.engine.whatif.counterfactual import nearest_counterfactual
 from wit_tui.tui.app import WitApp
 
+pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
-async def _start(session, pilot, app):
-    await settle(app, pilot)
-    assert app.query_one("#view-datapoints").ready
+
+@pytest.fixture
+def start(settle):
+    """``await start(session, pilot, app)``: the app settled, its datapoint editor ready."""
+
+    async def start_(session, pilot, app):
+        await settle(app, pilot)
+        assert app.query_one("#view-datapoints").ready
+
+    return start_
 
 
 def view(app):
     return app.query_one("#view-datapoints")
 
 
-async def test_edit_numeric_and_categorical_history_revert_duplicate_add_delete_save(adult_session, tmp_path):
+async def test_edit_numeric_and_categorical_history_revert_duplicate_add_delete_save(
+    adult_session, tmp_path, fresh_session, screen_text, settle, start
+):
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=(100, 32)) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         await pilot.press("j")  # select datapoint 1 (age 38, HS-grad)
         await settle(app, pilot)
         assert "Datapoint 1" in screen_text(app)
@@ -127,11 +127,11 @@ async def test_edit_numeric_and_categorical_history_revert_duplicate_add_delete_
         assert "Saved 1 datapoint(s)" in screen_text(app)
 
 
-async def test_counterfactual_panel(adult_session):
+async def test_counterfactual_panel(adult_session, fresh_session, screen_text, settle, start):
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         await pilot.press("j", "j", "c")
         await settle(app, pilot)
         text = screen_text(app)
@@ -152,8 +152,8 @@ async def test_counterfactual_panel(adult_session):
         assert "among income = <=50K" in screen_text(app)
         await pilot.press("o")
         await settle(app, pilot)
-        got = view(app)._results["cf"][1][0].index
-        assert f"Datapoint {got}" in screen_text(app) and s.y[got] == "<=50K"
+        got = nearest_counterfactual(s, 2, 0, metric="L2", threshold=0.5, restrict=np.asarray(s.y == "<=50K")).index
+        assert f"Datapoint {got}" in screen_text(app) and s.y[got] == "<=50K" and view(app).selected == got
         # editing the point live-updates the counterfactual
         await pilot.press("c", "d", "e", *"70", "enter")
         await settle(app, pilot)
@@ -163,11 +163,11 @@ async def test_counterfactual_panel(adult_session):
         assert f"#{live.index} distance {live.distance:.4f}" in screen_text(app)
 
 
-async def test_filter_sort_jump_quick_filters(adult_session):
+async def test_filter_sort_jump_quick_filters(adult_session, fresh_session, screen_text, settle, start):
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         await pilot.press("slash", *'age > 40 and sex == "Female"', "enter")
         await settle(app, pilot)
         n = int(((s.data["age"] > 40) & (s.data["sex"] == "Female")).sum())
@@ -196,7 +196,7 @@ async def test_filter_sort_jump_quick_filters(adult_session):
         await settle(app, pilot)
         order = browse.base_order(s, "f:hours_per_week")
         assert view(app).view[0] == order[0] and "16,281 datapoints · sort: hours_per_week ↑" in screen_text(app)
-        assert str(order[0]) == str(view(app)._get_rows(0, 1)[0][0])  # the selection stays on its datapoint
+        assert str(order[0]) == str(view(app).grid.row_cells(0)[0])  # the selection stays on its datapoint
         await pilot.press("S", *"hours", "enter")
         await settle(app, pilot)
         top = int(view(app).view[0])
@@ -223,11 +223,11 @@ async def test_filter_sort_jump_quick_filters(adult_session):
         assert f"{mis:,} of 16,281 shown" in screen_text(app)
 
 
-async def test_ice_pd_attributions_minimal_edits(adult_session):
+async def test_ice_pd_attributions_minimal_edits(adult_session, fresh_session, screen_text, settle, start):
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         await pilot.press("j", "j", "j", "p")
         await settle(app, pilot)
         text = screen_text(app)
@@ -240,7 +240,7 @@ async def test_ice_pd_attributions_minimal_edits(adult_session):
         assert "PD over 1,000 rows" in screen_text(app)
         await pilot.press("v")
         await settle(app, pilot)
-        assert view(app)._feature_order[0] == "capital_gain" and "var" in screen_text(app)
+        assert view(app).feature_order[0] == "capital_gain" and "var" in screen_text(app)
         await pilot.press("a")
         await settle(app, pilot)
         text = screen_text(app)
@@ -253,16 +253,16 @@ async def test_ice_pd_attributions_minimal_edits(adult_session):
         await pilot.press("enter")
         await settle(app, pilot)
         assert s.is_edited(3)
-        first_model = view(app)._min_options[0][0]
+        first_model = view(app).minimal_edit_choices[0][0]
         assert (s.point_scores(3)[first_model].score[0] >= 0.5) != (s.scores(first_model).score[3] >= 0.5)
 
 
 @pytest.mark.parametrize("size", [(80, 24)])
-async def test_every_panel_at_80x24(adult_session, size):
+async def test_every_panel_at_80x24(adult_session, size, fresh_session, screen_text, settle, start):
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=size) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         for key, needle in (
             ("c", "distance"),
             ("m", "Smallest edits"),
@@ -282,11 +282,11 @@ async def test_every_panel_at_80x24(adult_session, size):
         assert "Counterfactual" in screen_text(app)
 
 
-async def test_multiclass_and_regression(wine_session, diabetes_session):
+async def test_multiclass_and_regression(wine_session, diabetes_session, fresh_session, screen_text, settle, start):
     w = fresh_session(wine_session)
     app = WitApp(w)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _start(w, pilot, app)
+        await start(w, pilot, app)
         await pilot.press("c")
         await settle(app, pilot)
         assert "other class (argmax)" in screen_text(app)
@@ -300,7 +300,7 @@ async def test_multiclass_and_regression(wine_session, diabetes_session):
     d = fresh_session(diabetes_session)
     app = WitApp(d)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _start(d, pilot, app)
+        await start(d, pilot, app)
         await pilot.press("c")
         await settle(app, pilot)
         from wit_tui.engine.whatif.counterfactual import default_gap
@@ -312,14 +312,14 @@ async def test_multiclass_and_regression(wine_session, diabetes_session):
         assert f"≥ {gap * 1.1:.4g}" in screen_text(app)
 
 
-async def test_narrow_side_pane_shows_values_and_variation(wine_session):
+async def test_narrow_side_pane_shows_values_and_variation(wine_session, fresh_session, screen_text, settle, start):
     """At 80x24 the side pane is 34 columns: long feature names (wine) must not push the values out of sight."""
     from wit_tui.render.format import fmt
 
     w = fresh_session(wine_session)
     app = WitApp(w)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _start(w, pilot, app)
+        await start(w, pilot, app)
         side = app.query_one("#dp-side").region
         lines = screen_text(app).splitlines()
         pane = "\n".join(line[side.x : side.right] for line in lines[side.y : side.bottom])
@@ -333,13 +333,13 @@ async def test_narrow_side_pane_shows_values_and_variation(wine_session):
         assert "var" in pane and f"{score:.3f}" in pane
 
 
-async def test_counterfactual_table_fits_at_80x24(adult_session):
+async def test_counterfactual_table_fits_at_80x24(adult_session, fresh_session, screen_text, settle, start):
     from wit_tui.render.format import fmt
 
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         await pilot.press("c")
         await settle(app, pilot)
         text = screen_text(app)
@@ -349,11 +349,13 @@ async def test_counterfactual_table_fits_at_80x24(adult_session):
                 assert f" {fmt(s.row(i)[f])} " in text or f" {fmt(s.row(i)[f])}\n" in text, (f, i)
 
 
-async def test_no_match_note_goes_away_and_categorical_pd_is_drawn(adult_session, diabetes_session):
+async def test_no_match_note_goes_away_and_categorical_pd_is_drawn(
+    adult_session, diabetes_session, fresh_session, screen_text, settle, start
+):
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         await pilot.press("slash", *'sex == "female"', "enter")
         await settle(app, pilot)
         assert "No datapoint matches the filter" in screen_text(app)
@@ -372,7 +374,7 @@ async def test_no_match_note_goes_away_and_categorical_pd_is_drawn(adult_session
     d = fresh_session(diabetes_session)
     app = WitApp(d)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _start(d, pilot, app)
+        await start(d, pilot, app)
         await pilot.press("c")
         await settle(app, pilot)
         text = screen_text(app)
@@ -380,53 +382,14 @@ async def test_no_match_note_goes_away_and_categorical_pd_is_drawn(adult_session
         assert "ridge: |prediction" in text and "hgb: |prediction" in text
 
 
-async def test_a_flipped_prediction_shows_the_original_class(adult_session):
+async def test_a_flipped_prediction_shows_the_original_class(adult_session, fresh_session, screen_text, settle, start):
     s = fresh_session(adult_session)
     app = WitApp(s)
     async with app.run_test(size=(100, 32)) as pilot:
-        await _start(s, pilot, app)
+        await start(s, pilot, app)
         assert "  was " not in screen_text(app)
-        view(app)._apply({"capital_gain": 20000})  # flips logreg (see test_counterfactual)
+        view(app).edit_selected({"capital_gain": 20000})  # flips logreg (see test_counterfactual)
         await settle(app, pilot)
         text = screen_text(app)
         assert s.point_scores(0)[0].score[0] >= 0.5 > s.scores(0).score[0]
         assert "logreg: >50K" in text and f"was <=50K ({s.scores(0).score[0]:.4f})" in text
-
-
-# -- the real console script in tmux: one edit ----------------------------------------
-TMUX = shutil.which("tmux")
-
-
-@pytest.mark.skipif(TMUX is None and os.environ.get("CI") != "true", reason="tmux is not installed")
-def test_console_script_edit_in_tmux(adult_session, tmp_path):
-    script = Path(sys.executable).with_name("wit-tui")
-    socket, name = f"wit-test-{uuid.uuid4().hex[:8]}", f"wit-{uuid.uuid4().hex[:8]}"
-    env = f"WIT_TUI_CACHE_DIR={os.environ['WIT_TUI_CACHE_DIR']} HOME={tmp_path} TERM=xterm-256color"
-
-    def run(*args: str) -> str:
-        out = subprocess.run([TMUX, "-L", socket, *args], check=True, capture_output=True, text=True)
-        return out.stdout
-
-    def wait_for(*needles: str, timeout: float = 60.0) -> str:
-        deadline = time.monotonic() + timeout
-        text = ""
-        while time.monotonic() < deadline:
-            text = run("capture-pane", "-p", "-t", name)
-            if all(n in text for n in needles):
-                return text
-            time.sleep(0.25)
-        raise AssertionError(f"timed out waiting for {needles!r}; screen was:\n{text}")
-
-    run("new-session", "-d", "-s", name, "-x", "100", "-y", "30", f"env {env} {script}; sleep 30")
-    try:
-        wait_for("16,281 rows", "Datapoint 0")
-        run("send-keys", "-t", name, "d")
-        run("send-keys", "-t", name, "e")
-        wait_for("age = 25")
-        run("send-keys", "-t", name, "7", "0")  # the prompt opens with the value selected: typing replaces it
-        wait_for("age = 70")
-        run("send-keys", "-t", name, "Enter")
-        screen = wait_for("Datapoint 0 · edited", "70 *", "1 changed (unsaved)")
-        assert "Δ" in screen
-    finally:
-        subprocess.run([TMUX, "-L", socket, "kill-server"], check=False, capture_output=True)

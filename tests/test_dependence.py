@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from sklearn.inspection import partial_dependence as sk_partial_dependence
 
 from wit_tui.engine.session.editing import edit_text
@@ -21,6 +20,8 @@ from wit_tui.engine.whatif.dependence import (
     rank_by_variation,
     variation,
 )
+
+pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
 
 def sk_frame(session, rows, m):
@@ -125,7 +126,7 @@ def test_regression_ice(diabetes_session):
     np.testing.assert_allclose(curves.values[0], est.predict(frame[d.model_columns[0]]), atol=1e-9)
 
 
-def test_ice_follows_edits(adult_session):
+def test_ice_follows_edits(adult_session, fresh_session):
     s = fresh_session(adult_session)
     edit_text(s, 3, "education", "Doctorate")
     curves = ice(s, 3, "age")

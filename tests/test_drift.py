@@ -28,7 +28,8 @@ from wit_tui.engine.analysis.drift import (
     psi_band,
     split_by_value,
 )
-from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.analysis.reference_drift import reference_drift, session_drift, split_drift
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.scoring import score_frame
 from wit_tui.sample_models.recipes import adult_data
@@ -274,3 +275,61 @@ def test_cli_bad_reference_exits_2(cli_files, reference, needle):
     proc = _run(["--model", "m.skops", "--data", "d.csv", "--label", "y", "--reference", reference], cli_files)
     assert proc.returncode == 2, proc.stderr
     assert needle in proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- the session's drift: which columns, which predictions -------------------------------------------------------
+def test_reference_drift_scores_the_reference_with_each_model(adult, adult_session, fresh_session):
+    s = fresh_session(adult_session)
+    s.reference, s.reference_name = adult.train.iloc[:1500], "train-sample"  # what `--reference PATH` sets
+    ticks: list[str] = []
+
+    def progress_for(label: str):
+        return lambda done, total: ticks.append(label)
+
+    drift = reference_drift(s, progress_for=progress_for)
+    r = drift.report
+    assert (r.reference, r.current, r.n_reference, r.n_current) == ("train-sample", s.name, 1500, s.n_rows)
+    assert [d.name for d in r.features] == [*s.features, s.label]  # the label's prior shift too
+    for i, m in enumerate(s.models):
+        ref = score_frame(m.estimator, adult.train.iloc[:1500][s.model_columns[i]], s.task)
+        d = r.by_name()[f"prediction: {m.name}"]
+        expected = ks_2samp(ref.score, s.scores(i).score)
+        assert (d.ks_statistic, d.ks_pvalue) == (expected.statistic, expected.pvalue)
+        assert f"Scoring the reference with {m.name}" in ticks
+    assert ticks[-1] == "Drift per feature"
+    ticks.clear()
+    again = reference_drift(s, progress_for=progress_for)  # the reference is scored once per session
+    assert set(ticks) == {"Drift per feature"}
+    assert [d.psi for d in again.report.predictions] == [d.psi for d in r.predictions]
+
+
+def test_reference_lacking_a_model_column_skips_its_prediction_drift(adult, adult_session, fresh_session):
+    s = fresh_session(adult_session)
+    s.reference = adult.train.iloc[:500].drop(columns=["age", adult.label])
+    r = reference_drift(s).report
+    assert r.predictions == ()
+    assert r.missing_in_reference == ("age",)
+    assert s.label not in [d.name for d in r.features]
+    names = ", ".join(m.name for m in s.models)
+    assert r.notes == (f"No prediction drift for {names}: the reference lacks age.",)
+
+
+def test_split_drift_leaves_the_split_column_out(adult_session):
+    s = adult_session
+    drift = split_drift(s, "sex", "Female")
+    r = drift.report
+    mask = (s.data["sex"] == "Female").to_numpy()
+    assert (r.reference, r.current, r.n_reference) == ("sex = Female", "the other rows", int(mask.sum()))
+    assert [d.name for d in r.features] == [f for f in s.features if f != "sex"] + [s.label]
+    assert r.notes == ("sex itself is left out (it defines the split).",)
+    score = s.scores(0).score
+    d = r.by_name()[f"prediction: {s.models[0].name}"]
+    expected = ks_2samp(score[mask], score[~mask])
+    assert (d.ks_statistic, d.ks_pvalue) == (expected.statistic, expected.pvalue)
+    same = session_drift(s, ("split", "sex", "Female")).report
+    assert [(d.name, d.psi) for d in same.features] == [(d.name, d.psi) for d in r.features]
+
+
+def test_session_drift_without_a_reference_says_so(adult_session, fresh_session):
+    with pytest.raises(WitError, match="no reference"):
+        session_drift(fresh_session(adult_session), ("file",))

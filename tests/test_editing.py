@@ -9,7 +9,6 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +30,8 @@ from wit_tui.engine.session.editing import (
     step_feature,
     step_value,
 )
+
+pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
 AGE = FeatureSpec("age", "numeric", integer=True, low=17, high=90, median=37, std=13.8, step=1.0)
 INCOME = FeatureSpec("income", "numeric", integer=False, low=0.0, high=1e5, median=5e4, std=2e4, step=2000.0)
@@ -124,7 +125,7 @@ def _model_score(session, record: dict, m: int) -> float:
     return float(proba[0, list(est.classes_).index(session.task.positive)])
 
 
-def test_edit_reinfers_every_model_and_keeps_history(adult_session):
+def test_edit_reinfers_every_model_and_keeps_history(adult_session, fresh_session):
     s = fresh_session(adult_session)
     before = [float(s.scores(m).score[3]) for m in range(2)]
     e1 = edit_text(s, 3, "age", "60")
@@ -142,7 +143,7 @@ def test_edit_reinfers_every_model_and_keeps_history(adult_session):
 
 
 @pytest.mark.bad_input
-def test_invalid_or_unscorable_edits_change_nothing(adult_session):
+def test_invalid_or_unscorable_edits_change_nothing(adult_session, fresh_session):
     s = fresh_session(adult_session)
     with pytest.raises(WitError):
         edit_text(s, 0, "age", "old")
@@ -155,7 +156,7 @@ def test_invalid_or_unscorable_edits_change_nothing(adult_session):
     assert not s.is_edited(0) and s.overlay.n_changed == 0 and s.history(0) == []
 
 
-def test_step_revert_and_back_to_original(adult_session):
+def test_step_revert_and_back_to_original(adult_session, fresh_session):
     s = fresh_session(adult_session)
     step_feature(s, 1, "age", 3)
     assert s.row(1)["age"] == 41
@@ -173,7 +174,7 @@ def test_step_revert_and_back_to_original(adult_session):
     assert not s.is_edited(1)
 
 
-def test_duplicate_add_delete(adult_session):
+def test_duplicate_add_delete(adult_session, fresh_session):
     s = fresh_session(adult_session)
     n = s.n_rows
     edit_text(s, 2, "age", "50")
@@ -197,7 +198,7 @@ def test_duplicate_add_delete(adult_session):
     assert s.history(n)[-1].change == "age 33 → 40; sex Male → Female"
 
 
-def test_save_edits_atomically_and_read_back(adult_session, tmp_path):
+def test_save_edits_atomically_and_read_back(adult_session, tmp_path, fresh_session):
     s = fresh_session(adult_session)
     with pytest.raises(WitError):
         s.save_edits(tmp_path / "none.csv")  # nothing to save yet
@@ -223,7 +224,7 @@ def test_save_edits_atomically_and_read_back(adult_session, tmp_path):
         s.save_edits(tmp_path)
 
 
-def test_multiclass_and_regression_edits(wine_session, diabetes_session):
+def test_multiclass_and_regression_edits(wine_session, diabetes_session, fresh_session):
     w = fresh_session(wine_session)
     e = edit_text(w, 0, "proline", "1500")
     assert len(e.run.probas[0]) == 3 and math.isclose(sum(e.run.probas[0]), 1.0)

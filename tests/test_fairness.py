@@ -8,9 +8,10 @@ import pytest
 from fairlearn import metrics as flm
 from sklearn import metrics as skm
 
+from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.metrics import fairness as ours
 from wit_tui.engine.metrics.fairness import MetricFrame, binary_metric_frame, gap
-from wit_tui.engine.metrics.slice_index import binary_slice_metrics, session_slice_metrics
+from wit_tui.engine.metrics.slice_index import binary_slice_metrics
 from wit_tui.engine.slicing import overall, slice_by
 
 TOL = 1e-12

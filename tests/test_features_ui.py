@@ -6,15 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import screen_text, settle
 from sklearn.inspection import permutation_importance
 from sklearn.linear_model import LogisticRegression
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable
 
 from wit_tui.engine import Session
+from wit_tui.engine.analysis import importance
 from wit_tui.engine.analysis.drift import column_drift
 from wit_tui.engine.analysis.importance import sample_rows
-from wit_tui.engine.analysis.stats import SplitHistogram, dataset_stats
+from wit_tui.engine.analysis.split_histograms import SplitHistogram
+from wit_tui.engine.analysis.stats import dataset_stats
 from wit_tui.engine.analysis.surrogate import fit_surrogate
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import labels_from
@@ -37,35 +38,11 @@ def table_keys(app, selector: str) -> list[str]:
     return [row.key.value for row in table.ordered_rows]
 
 
-async def open_features(app, pilot) -> None:
-    await settle(app, pilot)
-    await pilot.press("3")
-    await settle(app, pilot)
-
-
-async def choose(app, pilot, option_id: str) -> None:
-    """Move the open list's highlight to ``option_id`` with the arrow keys, then press enter."""
-    options = app.screen.query_one(OptionList)
-    for _ in range(options.option_count + 1):
-        current = options.highlighted_option
-        if current is not None and current.id == option_id:
-            break
-        await pilot.press("down")
-    assert options.highlighted_option.id == option_id
-    await pilot.press("enter")
-    await settle(app, pilot)
-
-
-async def fill(pilot, text: str) -> None:
-    """Replace the focused input's text."""
-    await pilot.press("home", "ctrl+k", *text)
-
-
-async def test_sort_the_statistics_table(adult_session):
+async def test_sort_the_statistics_table(adult_session, open_view, screen_text, settle):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         text = screen_text(app)
         assert "sorted by data order" in text and "⚑ 4 flagged" in text and "⚑ workclass" in text
         assert table_keys(app, "#feat-table") == s.features
@@ -88,15 +65,15 @@ async def test_sort_the_statistics_table(adult_session):
         assert "(reversed)" in screen_text(app) and table_keys(app, "#feat-table") == keys[::-1]
 
 
-async def test_split_log_scale_and_bins(adult_session):
+async def test_split_log_scale_and_bins(adult_session, choose, open_view, screen_text, settle):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         await pilot.press("c")
         await settle(app, pilot)
         assert "age · 20 bins · by income (ground truth)" in screen_text(app)
-        split = next(v for k, v in view(app)._plots.items() if k[0] == "split")
+        split = next(v for k, v in view(app).plots.items() if k[0] == "split")
         assert isinstance(split, SplitHistogram) and split.groups == ("<=50K", ">50K")
         edges = split.histogram.edges
         rich = s.data["age"][s.y == ">50K"]
@@ -126,11 +103,14 @@ async def test_split_log_scale_and_bins(adult_session):
         assert "workclass · by sex" in screen_text(app)
 
 
-async def test_importance_progress_cancel_raw_and_engineered(adult_session):
+async def test_importance_progress_cancel_raw_and_engineered(
+    adult_session, fill, hold, open_view, screen_text, settle, wait_until
+):
     s = adult_session
     app = WitApp(s)
+    gate = hold(importance, "permutation_importances")  # the first run stays in progress until released
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         await pilot.press("I")
         await settle(app, pilot)
         assert "Sample size (1 to 16,281 labelled rows)" in screen_text(app)
@@ -138,10 +118,12 @@ async def test_importance_progress_cancel_raw_and_engineered(adult_session):
         await pilot.press("tab")
         await fill(pilot, "2")
         await pilot.press("enter")
-        # the job shows its progress line at once, and escape cancels it
+        await wait_until(pilot, gate.entered.is_set, "the importance job to start")
+        # the job shows its progress line while it runs, and escape cancels it
         assert app.query_one("#feat-job").display
         assert "esc cancels" in screen_text(app)
         await pilot.press("escape")
+        gate.release()  # the cancelled run goes on to its next cancel check and stops there
         await settle(app, pilot)
         assert "Cancelled: " in screen_text(app) and view(app).importance is None
         assert not app.query_one("#feat-job").display
@@ -182,26 +164,29 @@ async def test_importance_progress_cancel_raw_and_engineered(adult_session):
         assert table_keys(app, "#feat-table")[0] == max(best, key=best.get)
 
 
-async def test_sorting_on_past_importance_drops_the_waiting_sort(adult_session):
+async def test_sorting_on_past_importance_drops_the_waiting_sort(adult_session, hold, open_view, screen_text, settle):
     s = adult_session
     app = WitApp(s)
+    gate = hold(importance, "permutation_importances")  # the run cannot end before the test lets it
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         v = view(app)
         v.importance_settings = (200, 1, 0)  # a small run: the sort waits for it
         await pilot.press("s", "s", "s", "s")  # name, missing share, non-uniformity, importance (starts the run)
         assert "sorted by importance (computing…)" in screen_text(app)
         await pilot.press("s")  # on to data order before the run ends
+        assert "sorted by data order" in screen_text(app)
+        gate.release()
         await settle(app, pilot)
         assert v.importance is not None
         assert "sorted by data order" in screen_text(app) and table_keys(app, "#feat-table") == s.features
 
 
 @pytest.mark.bad_input
-async def test_bad_sample_size_is_explained_in_the_form(adult_session):
+async def test_bad_sample_size_is_explained_in_the_form(adult_session, fill, open_view, screen_text, settle):
     app = WitApp(adult_session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         await pilot.press("I")
         await settle(app, pilot)
         await fill(pilot, "0")
@@ -226,11 +211,11 @@ async def test_bad_sample_size_is_explained_in_the_form(adult_session):
         assert "sorted by name" in screen_text(app)
 
 
-async def test_surrogate_rules_depth_and_export(adult_session, tmp_path):
+async def test_surrogate_rules_depth_and_export(adult_session, tmp_path, fill, open_view, screen_text, settle):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         await pilot.press("u")
         await settle(app, pilot)
         sc = s.scores(0)
@@ -255,13 +240,13 @@ async def test_surrogate_rules_depth_and_export(adult_session, tmp_path):
         assert "Surrogate trees" not in screen_text(app) and "sorted by data order" in screen_text(app)
 
 
-async def test_drift_with_a_reference_file(adult_session):
+async def test_drift_with_a_reference_file(adult_session, choose, open_view, screen_text, settle):
     s = copy_of(adult_session)
     train = adult_data().train
     s.reference, s.reference_name = train, "adult-train.parquet"  # what `--reference PATH` sets
     app = WitApp(s)
     async with app.run_test(size=(100, 40)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         await pilot.press("d")
         await settle(app, pilot)
         text = screen_text(app)
@@ -283,10 +268,10 @@ async def test_drift_with_a_reference_file(adult_session):
         assert "sex" not in table_keys(app, "#drift-table")
 
 
-async def test_drift_without_reference_asks_for_a_column_value(adult_session):
+async def test_drift_without_reference_asks_for_a_column_value(adult_session, choose, open_view, screen_text, settle):
     app = WitApp(adult_session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         await pilot.press("d")
         await settle(app, pilot)
         assert "No --reference file" in screen_text(app)
@@ -296,13 +281,13 @@ async def test_drift_without_reference_asks_for_a_column_value(adult_session):
         assert "reference relationship = Husband" in text and "PSI" in text
 
 
-async def test_statistics_of_edited_and_added_datapoints(adult_session):
+async def test_statistics_of_edited_and_added_datapoints(adult_session, open_view, screen_text, settle):
     s = copy_of(adult_session)
     s.set_value(0, "age", 99)
     s.set_value(5, "age", 98)
     app = WitApp(s)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         await pilot.press("a")
         await settle(app, pilot)
         text = screen_text(app)
@@ -313,15 +298,16 @@ async def test_statistics_of_edited_and_added_datapoints(adult_session):
 
 
 @pytest.mark.bad_input
-async def test_constant_and_all_missing_features(tmp_path):
+async def test_constant_and_all_missing_features(tmp_path, notifications, choose, open_view, screen_text, settle):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200), "const": 3.0, "empty": np.nan})
     frame["y"] = (frame["a"] + frame["b"] > 0).astype(int)
     model = LogisticRegression().fit(frame[["a", "b"]], frame["y"])
     s = Session(frame, [LoadedModel("lr", model)], label="y", name="toy")
     app = WitApp(s)
+    notices = notifications(app)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_features(app, pilot)
+        await open_view(app, pilot, "3")
         text = screen_text(app)
         assert "⚑ const" in text and "⚑ empty" in text and "⚑ 2 flagged" in text
         await pilot.press("down", "down", "down")
@@ -337,11 +323,11 @@ async def test_constant_and_all_missing_features(tmp_path):
         await pilot.press("D")
         await settle(app, pilot)
         await choose(app, pilot, "empty")
-        assert "empty has no values (all missing): it cannot split the data." in [n.message for n in app._notifications]
+        assert "empty has no values (all missing): it cannot split the data." in notices
         await pilot.press("D")
         await settle(app, pilot)
         await choose(app, pilot, "const")
-        assert "const has a single value: it cannot split the data." in [n.message for n in app._notifications]
+        assert "const has a single value: it cannot split the data." in notices
 
         await pilot.press("i")
         await settle(app, pilot)

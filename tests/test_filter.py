@@ -6,14 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from editor_helpers import fresh_session, one_openmp_thread  # noqa: F401 (autouse fixture)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.session.editing import edit_text
 from wit_tui.engine.whatif import browse
-from wit_tui.engine.whatif.filtering import evaluate, parse_filter
+from wit_tui.engine.whatif.filter_parser import parse_filter
+from wit_tui.engine.whatif.filtering import evaluate
+
+pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
 
 @pytest.mark.parametrize(
@@ -168,7 +170,7 @@ def test_random_expressions_match_pandas(frame, expr):
 
 
 # -- over a session: predictions, edits ------------------------------------------
-def test_expression_mask_with_scores_predictions_and_edits(adult_session):
+def test_expression_mask_with_scores_predictions_and_edits(adult_session, fresh_session):
     s = fresh_session(adult_session)
     m = browse.expression_mask(s, "score_logreg >= 0.5 and pred_hgb == '>50K'", [0.5, 0.5])
     want = (s.scores(0).score >= 0.5) & (s.scores(1).score >= 0.5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.inspection import permutation_importance
 
@@ -15,7 +16,14 @@ from wit_tui.engine.analysis.importance import (
     own_importance,
     sample_rows,
 )
+from wit_tui.engine.analysis.session_importance import (
+    OWN_PREDICTIONS,
+    importance_rows,
+    importance_target,
+    session_importance,
+)
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.session.session import Session
 
 SAMPLE, REPEATS, SEED = 200, 2, 7
 
@@ -205,3 +213,43 @@ def test_integer_classes_held_as_objects():
         s.models[0].estimator, s.model_input(0), frame["y"], scoring="roc_auc", n_repeats=2, random_state=0
     )
     np.testing.assert_array_equal(r.raw.importances, ref.importances)
+
+
+# -- the session's importance: which rows, which target -----------------------------------------------------------
+def test_session_importance_equals_model_importance_on_the_same_sample(diabetes_session):
+    d = diabetes_session
+    rows = sample_rows(importance_rows(d), 60, SEED)
+    got = session_importance(d, 60, 1, SEED)
+    assert got.settings == (60, 1, SEED)
+    for i, m in enumerate(d.models):
+        ref = permutation_importance(
+            m.estimator, d.model_input(i).iloc[rows], d.y[rows], scoring="r2", n_repeats=1, random_state=SEED
+        )
+        np.testing.assert_array_equal(got.results[i].raw.importances, ref.importances)
+        assert got.results[i].target == "ground truth"
+
+
+def test_session_importance_caps_the_sample_at_the_rows_there_are(diabetes_session):
+    got = session_importance(diabetes_session, 10_000, 1, SEED)
+    assert got.n_rows == diabetes_session.n_rows
+
+
+def test_without_a_label_the_target_is_the_models_own_prediction(wine_session, diabetes_session):
+    for src in (wine_session, diabetes_session):
+        s = Session(src.data, src.models, label=None, features=src.features, name=src.name)
+        assert not s.has_label
+        np.testing.assert_array_equal(importance_rows(s), np.arange(s.n_rows))
+        rows = np.arange(5)
+        y, target = importance_target(s, 0, rows)
+        sc = s.scores(0)
+        np.testing.assert_array_equal(y, sc.label[rows] if s.task.is_classification else sc.score[rows])
+        assert target == OWN_PREDICTIONS
+
+
+def test_importance_rows_are_the_labelled_ones(adult_session, fresh_session):
+    s = fresh_session(adult_session)
+    labelled = importance_rows(s)
+    assert len(labelled) == int(pd.notna(pd.Series(s.y, dtype=object)).sum())
+    y, target = importance_target(s, 1, labelled[:3])
+    np.testing.assert_array_equal(y, s.y[labelled[:3]])
+    assert target == "ground truth"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import screen_text, settle
 
 from wit_tui.engine import Session
 from wit_tui.engine.analysis.ground_truth import ground_truth
 from wit_tui.engine.analysis.performance import model_performance, slice_indexes, truth_index, truth_performance
 from wit_tui.engine.analysis.worst_slices import session_worst_slices
-from wit_tui.engine.metrics.thresholds import CONSTRAINED, cost_optimal_threshold, optimise
+from wit_tui.engine.metrics.operating_points import cost_optimal_threshold
+from wit_tui.engine.metrics.thresholds import CONSTRAINED, optimise
 from wit_tui.engine.slicing import slice_by
 from wit_tui.render.format import fmt
 from wit_tui.render.tables import num, signed, thr
@@ -20,55 +20,36 @@ from wit_tui.tui.app import WitApp
 STRATEGY_KEYS = {"single": 1, "group": 2, "demographic_parity": 3, "equal_opportunity": 4, "equal_accuracy": 5}
 
 
-async def _open(app, pilot):
-    await settle(app, pilot)
-    await pilot.press("2")
-    await settle(app, pilot)
-
-
-async def _type(pilot, app, key: str, text: str) -> None:
-    """Open a dialog with ``key`` and type ``text`` over the pre-filled (selected) value."""
-    await pilot.press(key)
-    await settle(app, pilot)
-    await pilot.press(*list(text), "enter")
-    await settle(app, pilot)
-
-
-async def _slice_by(pilot, app, feature: str, key: str = "b") -> None:
-    await pilot.press(key)
-    await settle(app, pilot)
-    await pilot.press(*list(feature), "enter")
-    await settle(app, pilot)
-
-
 @pytest.mark.bad_input
-async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(adult_session):
+async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(
+    adult_session, open_view, screen_text, settle, type_into
+):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot)
+        await open_view(app, pilot, "2")
         await pilot.press("right_square_bracket", "right_curly_bracket")
         await settle(app, pilot)
         text = screen_text(app)
         m = model_performance(s, 0, 0.61).binary
         assert "logreg 0.6100" in text and fmt(m.precision) in text and fmt(m.f1) in text
         # a typed threshold, one per model; every number with the difference
-        await _type(pilot, app, "t", "0.37, 0.42")
+        await type_into(pilot, app, "t", "0.37, 0.42")
         text = screen_text(app)
         a, b = model_performance(s, 0, 0.37).binary, model_performance(s, 1, 0.42).binary
         assert "logreg 0.3700" in text and "hgb 0.4200" in text
         assert fmt(a.recall) in text and fmt(b.recall) in text and signed(b.recall - a.recall) in text
         # a bad threshold: one clear message in the dialog, nothing changes
-        await _type(pilot, app, "t", "1.5")
+        await type_into(pilot, app, "t", "1.5")
         assert "from 0 to 1" in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
         assert "logreg 0.3700" in screen_text(app)
         # the cost ratio: the cost row is ratio·FP + FN of each model
-        await _type(pilot, app, "c", "2.5")
+        await type_into(pilot, app, "c", "2.5")
         text = screen_text(app)
         assert "cost FP:FN 2.5" in text and f"{2.5 * a.fp + a.fn:,.0f}" in text and f"{2.5 * b.fp + b.fn:,.0f}" in text
-        await _type(pilot, app, "c", "0")
+        await type_into(pilot, app, "c", "0")
         assert "above 0" in screen_text(app)
         await pilot.press("escape")
         # the cost-optimal threshold of each model (exact, over every distinct score)
@@ -105,12 +86,14 @@ async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(adult_sessi
         assert "positive <=50K" in text and fmt(p.binary.precision) in text and fmt(p.roc_auc) in text
 
 
-async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_session):
+async def test_slices_strategies_per_slice_thresholds_and_worst_slices(
+    adult_session, open_view, screen_text, settle, type_into
+):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(200, 60)) as pilot:
-        await _open(app, pilot)
-        await _slice_by(pilot, app, "sex")
+        await open_view(app, pilot, "2")
+        await type_into(pilot, app, "b", "sex")
         text = screen_text(app)
         truth = ground_truth(s)
         slicing = slice_by(s.data, ["sex"], rows=truth.labelled)
@@ -142,15 +125,15 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_ses
         assert view.strategy == "custom"
         np.testing.assert_allclose(view.slice_thr[0], np.minimum(before + 0.01, 1.0))
         # race: type one slice's threshold, nudge it, sort by size
-        await _slice_by(pilot, app, "race")
+        await type_into(pilot, app, "b", "race")
         app.query_one("#slices-table").move_cursor(row=0)
         await pilot.press("enter")
         await settle(app, pilot)
-        k = view._slice_order[0]
+        k = view.slice_order[0]
         assert f"Threshold for {' × '.join(view.slicing.labels[k])}" in screen_text(app)  # not race:White
         await pilot.press("escape")
         await settle(app, pilot)
-        await _type(pilot, app, "enter", "0.3")
+        await type_into(pilot, app, "enter", "0.3")
         assert view.slice_thr[0][k] == 0.3 and view.slice_thr[1][k] == 0.3
         assert all(view.slice_thr[0][j] == view.thresholds[0] for j in range(view.n_slices) if j != k)
         race = slice_by(s.data, ["race"], rows=truth.labelled)
@@ -167,13 +150,13 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_ses
         await settle(app, pilot)
         await pilot.press("home", "down", "down", "enter", "S")
         await settle(app, pilot)
-        assert view.sort_key == "n" and race.labels[view._slice_order[0]] == ("White",)
+        assert view.sort_key == "n" and race.labels[view.slice_order[0]] == ("White",)
         # worst slices: the engine's ranking; enter slices by the worst slice's feature
         await pilot.press("w")
         await settle(app, pilot)
         text = screen_text(app)
         # the decisions actually made: each race slice at its own threshold
-        row_thresholds = view._row_thresholds()
+        row_thresholds = view.row_thresholds
         assert row_thresholds[0][race.codes == k][0] == pytest.approx(0.31)
         expected = session_worst_slices(s, truth, "accuracy", thresholds=row_thresholds, model=0)
         top = expected.findings[0]
@@ -185,15 +168,15 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(adult_ses
         assert view.features == ["marital_status"] and view.panel == "slices"
 
 
-async def test_80x24_keyboard_only(adult_session):
+async def test_80x24_keyboard_only(adult_session, open_view, screen_text, settle, type_into):
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _open(app, pilot)
+        await open_view(app, pilot, "2")
         text = screen_text(app)
         m = model_performance(s, 0).binary
         assert "logreg 0.5000" in text and fmt(m.accuracy) in text and fmt(m.f1) in text
-        await _slice_by(pilot, app, "sex")
+        await type_into(pilot, app, "b", "sex")
         await pilot.press("f", "down", "down", "down", "enter")
         await settle(app, pilot)
         text = screen_text(app)
@@ -203,11 +186,11 @@ async def test_80x24_keyboard_only(adult_session):
         assert "Worst slices by accuracy" in screen_text(app)
 
 
-async def test_no_label_then_pick_it_on_the_screen(adult_session):
+async def test_no_label_then_pick_it_on_the_screen(adult_session, open_view, screen_text, settle):
     s = Session(adult_session.data, adult_session.models, features=adult_session.features, name="no label")
     app = WitApp(s)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _open(app, pilot)
+        await open_view(app, pilot, "2")
         assert "Press g" in screen_text(app)
         await pilot.press("g")
         await settle(app, pilot)
@@ -222,23 +205,25 @@ async def test_no_label_then_pick_it_on_the_screen(adult_session):
         assert "truth income" in text and fmt(model_performance(adult_session, 1).binary.accuracy) in text
 
 
-async def test_multiclass_and_regression_slices(wine_session, diabetes_session):
+async def test_multiclass_and_regression_slices(
+    wine_session, diabetes_session, open_view, screen_text, settle, type_into
+):
     app = WitApp(wine_session)
     async with app.run_test(size=(160, 50)) as pilot:
-        await _open(app, pilot)
+        await open_view(app, pilot, "2")
         text = screen_text(app)
         assert "Multi-class" in text and "per class" in text and "ROC: class_0 vs rest" in text
         assert "Δ hgb − logreg (counts)" in text  # the difference of the two confusion matrices
-        await _slice_by(pilot, app, "alcohol")
+        await type_into(pilot, app, "b", "alcohol")
         assert "4 slices of alcohol" in screen_text(app) and "acc·logreg" in screen_text(app)
     app = WitApp(diabetes_session)
     async with app.run_test(size=(160, 50)) as pilot:
-        await _open(app, pilot)
+        await open_view(app, pilot, "2")
         text = screen_text(app)
         r = model_performance(diabetes_session, 0).regression
         assert "mean error (bias)" in text and fmt(r.mean_error) in text and "Predicted vs actual" in text
         assert "Residuals (prediction − label)" in text
-        await _slice_by(pilot, app, "bmi")
+        await type_into(pilot, app, "b", "bmi")
         await pilot.press("u", "w")
         await settle(app, pilot)
         assert "Worst slices by mae" in screen_text(app)
@@ -270,14 +255,16 @@ def test_rates_read_with_fixed_decimals_and_long_plot_titles_are_shortened():
     assert Plot.shown == "short"
 
 
-async def test_threshold_move_updates_the_slice_table_in_place(adult_session):
+async def test_threshold_move_updates_the_slice_table_in_place(
+    adult_session, open_view, screen_text, settle, type_into
+):
     """A threshold move rewrites only the changed cells: the cursor row and the horizontal scroll stay, and the
     columns scrolled into view afterwards (drawn as blanks while out of view) show the new numbers."""
     s = adult_session
     app = WitApp(s)
     async with app.run_test(size=(160, 50)) as pilot:
-        await _open(app, pilot)
-        await _slice_by(pilot, app, "race")
+        await open_view(app, pilot, "2")
+        await type_into(pilot, app, "b", "race")
         view = app.query_one("#view-performance")
         table = app.query_one("#slices-table")
         keys = list(table.rows)
@@ -293,7 +280,7 @@ async def test_threshold_move_updates_the_slice_table_in_place(adult_session):
         truth = ground_truth(s)
         race = slice_by(s.data, ["race"], rows=truth.labelled)
         ridx = slice_indexes(s, truth, race.codes, race.n_slices)
-        row = view._slice_order.index(2)
+        row = view.slice_order.index(2)
         m = ridx[1].index(2).at(0.52)
         assert table.get_cell_at((row, 0)).plain == " × ".join(race.labels[2])
         assert num(m.accuracy) in {table.get_cell_at((row, c)).plain for c in range(len(table.columns))}

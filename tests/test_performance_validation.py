@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import screen_text, settle
 
-from wit_tui.engine.validation.run import load_config, validate_session
+from wit_tui.engine.validation.config import load_config
+from wit_tui.engine.validation.run import validate_session
 from wit_tui.tui.app import WitApp
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -22,7 +22,7 @@ def configured(adult_session):
         adult_session.validation_config = None
 
 
-async def test_v_shows_pass_fail_per_metric_and_slice(configured):
+async def test_v_shows_pass_fail_per_metric_and_slice(configured, screen_text, settle):
     s = configured
     expected = validate_session(s, s.validation_config, candidate=1, baseline=0)
     app = WitApp(s)
@@ -39,7 +39,7 @@ async def test_v_shows_pass_fail_per_metric_and_slice(configured):
         assert first.slice in text and f"{first.value:.4f}" in text
 
 
-async def test_v_without_a_config_says_how_to_give_one(adult_session):
+async def test_v_without_a_config_says_how_to_give_one(adult_session, screen_text, settle):
     app = WitApp(adult_session)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

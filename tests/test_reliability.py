@@ -6,7 +6,6 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import screen_text, settle
 from sklearn import metrics as skm
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
@@ -114,16 +113,16 @@ def test_data_larger_than_memory_is_refused_before_loading(tmp_path, monkeypatch
 
 
 @pytest.mark.bad_input
-async def test_app_tells_which_rows_failed(frame):
+async def test_app_tells_which_rows_failed(frame, notifications, screen_text, settle):
     from wit_tui.tui.app import WitApp
 
     model = FlakyClassifier().fit(frame[["a", "b"]], frame.y)
     s = Session(frame[["a", "b", "y"]], [LoadedModel("flaky", model)], label="y")
     app = WitApp(s)
+    messages = notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         first = str(int(np.flatnonzero(frame.a > 2.5)[0]))
-        messages = [n.message for n in app._notifications]
         assert any("raised on" in m and first in m and "left out" in m for m in messages), messages
         await pilot.press("2")
         await settle(app, pilot)

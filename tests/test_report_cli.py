@@ -1,4 +1,6 @@
-"""`wit-tui report` and `wit-tui validate` end to end, in subprocesses with no TTY (as in CI): exit codes, JSON, sklearn."""
+"""`wit-tui report` and `wit-tui validate` end to end, in subprocesses with no TTY (as in CI).
+
+Exit codes, JSON, and numbers equal to sklearn's."""
 
 from __future__ import annotations
 
@@ -60,7 +62,8 @@ def runs(adult_session, tmp_path_factory):
         '[[metrics]]\nname = "recall"\ncross_slice_threshold = { lower_bound = -0.1, upper_bound = 0.1 }\n'
     )
     (root / "cross_gap.toml").write_text(
-        '[[metrics]]\nname = "demographic_parity_difference"\nby = "sex"\ncross_slice_threshold = { upper_bound = 0.1 }\n'
+        '[[metrics]]\nname = "demographic_parity_difference"\nby = "sex"\n'
+        "cross_slice_threshold = { upper_bound = 0.1 }\n"
         '[[cross_slicing_specs]]\nbaseline_spec = { feature_values = { race = "White" } }\n'
         'slicing_specs = [ { feature_values = { race = "Black" } } ]\n'
     )
@@ -340,7 +343,7 @@ def test_headless_commands_never_import_textual(runs):
 
 def test_a_crash_is_exit_3_not_a_failed_validation(monkeypatch, capsys, tmp_path):
     """CI must never read a bug as "validation failed" (exit 1): an unexpected exception exits 3 with its traceback."""
-    import wit_tui.engine.validation.run as validation
+    import wit_tui.engine.validation.config as validation
     from wit_tui.cli.main import main
 
     def boom(*args, **kwargs):
@@ -380,10 +383,10 @@ def _printed(renderables) -> str:
 
     from rich.console import Console
 
-    from wit_tui.render import report as render
+    from wit_tui.render.console import print_all
 
     console = Console(file=io.StringIO(), width=200, color_system=None, force_terminal=False)
-    render.print_all(console, renderables)
+    print_all(console, renderables)
     return console.file.getvalue()
 
 
@@ -392,13 +395,16 @@ def test_values_that_look_like_markup_print_as_they_are(bracket_session):
     import tomllib
 
     from wit_tui.engine.report import build_report
-    from wit_tui.engine.validation.run import parse_config, validate_session
+    from wit_tui.engine.validation.config import parse_config
+    from wit_tui.engine.validation.run import validate_session
     from wit_tui.render import report as render
+    from wit_tui.render.markdown import report_markdown
+    from wit_tui.render.validation import validation_renderables
 
     report = build_report(bracket_session, slice_features=["g"])
     for text in (render.report_text(report), _printed(render.report_renderables(report))):
         assert "[/]" in text and "[bold]B" in text and "[red]m" in text
-    assert "[/]" in render.report_markdown(report)
+    assert "[/]" in report_markdown(report)
     cfg = parse_config(
         tomllib.loads(
             '[[metrics]]\nname = "example_count"\nvalue_threshold = { lower_bound = 1 }\n'
@@ -406,17 +412,18 @@ def test_values_that_look_like_markup_print_as_they_are(bracket_session):
         ),
         source="t.toml",
     )
-    out = _printed(render.validation_renderables(validate_session(bracket_session, cfg, candidate=0)))
+    out = _printed(validation_renderables(validate_session(bracket_session, cfg, candidate=0)))
     assert "g:[/]" in out and "g:[bold]B" in out and "[red]m" in out and "PASSED" in out
 
 
 def test_cross_slice_labels_follow_the_order_asked_for(bracket_session):
     """`--slice h,g` titles the table "h × g", so each row reads "u × plain", not the key's sorted "plain × u"."""
     from wit_tui.engine.report import build_report
-    from wit_tui.render import report as render
+    from wit_tui.render.markdown import report_markdown
+    from wit_tui.render.report import report_text
 
     report = build_report(bracket_session, slice_features=["h", "g"])
-    text, md = render.report_text(report), render.report_markdown(report)
+    text, md = report_text(report), report_markdown(report)
     assert "Slices by h × g" in text and "## Slices by h × g" in md
     for out in (text, md):
         assert "u × plain" in out and "plain × u" not in out

@@ -16,16 +16,12 @@ from sklearn import metrics as skm
 
 from wit_tui.engine.analysis.ground_truth import ground_truth, model_scores
 from wit_tui.engine.analysis.performance import model_performance, slice_indexes, truth_index, truth_performance
+from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.metrics.fairness import SUMMARY_RATES, fairness_summary
-from wit_tui.engine.metrics.slice_index import (
-    SliceIndex,
-    binary_rates,
-    binary_slice_metrics,
-    ovr_slice_metrics,
-    session_slice_metrics,
-)
+from wit_tui.engine.metrics.slice_index import SliceIndex, binary_rates, binary_slice_metrics
+from wit_tui.engine.metrics.slice_metrics import ovr_slice_metrics
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import check_buckets, feature_slices, slice_by
 

@@ -13,9 +13,9 @@ from wit_tui.engine.slicing import (
     group_rows,
     slice_by,
     slice_name,
-    spec_slicing,
     value_mask,
 )
+from wit_tui.engine.validation.slicing_specs import spec_slicing
 
 
 @pytest.mark.parametrize("feature", ["age", "fnlwgt", "hours_per_week", "education_num"])

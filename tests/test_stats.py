@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from wit_tui.engine.analysis.stats import dataset_stats, feature_stats, histogram, is_numeric
+from wit_tui.engine.analysis.stats import dataset_stats, feature_stats, histogram
+from wit_tui.engine.core.columns import is_numeric
 
 
 @pytest.fixture(scope="module")
@@ -211,13 +212,8 @@ def test_feature_stats_match_numpy_nan_functions(values):
 # -- the Features table: entropy, non-uniformity, flags, one-pass profile, split histograms -------------------
 from scipy.stats import entropy as scipy_entropy  # noqa: E402
 
-from wit_tui.engine.analysis.stats import (  # noqa: E402
-    dataset_profile,
-    edited_frame,
-    non_uniformity,
-    split_groups,
-    split_histogram,
-)
+from wit_tui.engine.analysis.split_histograms import split_groups, split_histogram  # noqa: E402
+from wit_tui.engine.analysis.stats import dataset_profile, edited_frame, non_uniformity  # noqa: E402
 
 
 def test_categorical_entropy_matches_scipy(adult, adult_stats):

@@ -18,17 +18,10 @@ from sklearn import metrics as skm
 
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.metrics.binary import ThresholdIndex
+from wit_tui.engine.metrics.operating_points import cost_optimal_threshold, operating_points
 from wit_tui.engine.metrics.slice_index import SliceIndex
-from wit_tui.engine.metrics.thresholds import (
-    CONSTRAINED,
-    check_cost_ratio,
-    check_threshold,
-    check_tolerance,
-    constrained_rates,
-    cost_optimal_threshold,
-    operating_points,
-    optimise,
-)
+from wit_tui.engine.metrics.threshold_values import check_cost_ratio, check_threshold, check_tolerance
+from wit_tui.engine.metrics.thresholds import CONSTRAINED, constrained_rates, optimise
 from wit_tui.engine.slicing import slice_by
 
 STRATEGIES = ("single", "group", "demographic_parity", "equal_opportunity", "equal_accuracy")

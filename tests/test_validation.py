@@ -14,15 +14,10 @@ from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import feature_slices
-from wit_tui.engine.validation.run import (
-    ChangeThreshold,
-    ValueThreshold,
-    check_change,
-    check_value,
-    load_config,
-    parse_config,
-    validate_session,
-)
+from wit_tui.engine.validation.config import load_config, parse_config
+from wit_tui.engine.validation.specs import ChangeThreshold, ValueThreshold
+from wit_tui.engine.validation.rules import check_change, check_value
+from wit_tui.engine.validation.run import validate_session
 
 HIB, LIB = "higher_is_better", "lower_is_better"
 
@@ -542,7 +537,7 @@ slicing_specs = [ { feature_values = { group = "A" } } ]
         "slicing_specs": [{"feature_values": {"group": "B"}}],
         "message": z,
     }
-    from wit_tui.render.report import verdict
+    from wit_tui.render.validation import verdict
 
     assert "3 missing cross slices" in verdict(r).plain
 

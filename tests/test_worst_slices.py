@@ -9,15 +9,9 @@ from scipy import stats
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from wit_tui.engine.analysis.ground_truth import ground_truth
-from wit_tui.engine.analysis.worst_slices import (
-    Outcomes,
-    benjamini_hochberg,
-    binary_outcomes,
-    feature_parts,
-    rank_slices,
-    session_worst_slices,
-    wilson,
-)
+from wit_tui.engine.analysis.slice_outcomes import Outcomes, binary_outcomes
+from wit_tui.engine.analysis.slice_tests import benjamini_hochberg, wilson
+from wit_tui.engine.analysis.worst_slices import feature_parts, rank_slices, session_worst_slices
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.session.session import Session

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from wit_tui.engine.analysis.data_checks import check_session
 from wit_tui.engine.analysis.performance import ModelPerformance, model_performance, threshold_index
 from wit_tui.engine.analysis.stats import dataset_stats, histogram
 from wit_tui.engine.core.errors import WitError
@@ -18,9 +19,13 @@ from wit_tui.engine.data.loading import LoadedModel, load_data, load_model
 from wit_tui.engine.demo import load_demo
 from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
 from wit_tui.engine.report import Report, build_report
+from wit_tui.engine.session.autosave import file_identity
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import Slicing, slice_by
-from wit_tui.engine.validation.run import ValidationConfig, ValidationResult, load_config, validate_session
+from wit_tui.engine.validation.config import load_config
+from wit_tui.engine.validation.result import ValidationResult
+from wit_tui.engine.validation.run import validate_session
+from wit_tui.engine.validation.specs import ValidationConfig
 
 
 def open_session(
@@ -33,19 +38,18 @@ def open_session(
     names: Sequence[str] | None = None,
     trust: bool = False,
 ) -> Session:
-    """Load one or two models and a data file into a :class:`Session`."""
+    """Load one or two models and a data file into a :class:`Session`, with the warnings about its data."""
     paths = [model] if isinstance(model, (str, Path)) else list(model)
     names = list(names or [])
     models = [load_model(p, trust=trust, name=names[i] if i < len(names) else None) for i, p in enumerate(paths)]
     if len(models) == 2 and models[0].name == models[1].name:
         models[1] = LoadedModel(models[1].name + "-2", models[1].estimator, models[1].path)
     frame = load_data(data)
-    from wit_tui.engine.session.autosave import file_identity
-
     source = [["data", *file_identity(data)], *(["model", *file_identity(p)] for p in paths)]
-    return Session(
+    session = Session(
         frame, models, label=label, features=features, positive=positive, name=Path(data).name, source=source
     )
+    return check_session(session)
 
 
 __all__ = [
@@ -60,6 +64,7 @@ __all__ = [
     "ValidationResult",
     "WitError",
     "build_report",
+    "check_session",
     "dataset_stats",
     "histogram",
     "load_config",

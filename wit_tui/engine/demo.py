@@ -12,7 +12,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
+from wit_tui.engine.analysis.data_checks import check_session
 from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel
@@ -22,70 +25,75 @@ DEMO_NAMES = ("adult", "wine", "diabetes")
 
 
 def cache_dir() -> Path:
+    """Where the demo models are cached (``$WIT_TUI_CACHE_DIR`` or the user cache dir)."""
     env = os.environ.get("WIT_TUI_CACHE_DIR")
     if env:
         return Path(env)
-    from platformdirs import user_cache_dir
+    from platformdirs import user_cache_dir  # deferred: only the demo needs it
 
     return Path(user_cache_dir("wit-tui", appauthor=False))
 
 
+def _recipes() -> ModuleType:
+    """The demo recipes (deferred: they import scikit-learn, which opening the engine must not pay for)."""
+    from wit_tui.sample_models import recipes  # deferred: imports scikit-learn
+
+    return recipes
+
+
 def _model_dir() -> Path:
-    import sklearn
+    import sklearn  # deferred: heavy, and only its version is needed here
 
-    from wit_tui.sample_models.recipes import RECIPE_VERSION
-
-    return cache_dir() / "demo-models" / f"sklearn-{sklearn.__version__}-recipe-{RECIPE_VERSION}"
+    return cache_dir() / "demo-models" / f"sklearn-{sklearn.__version__}-recipe-{_recipes().RECIPE_VERSION}"
 
 
 def _atomic_dump(obj: object, path: Path) -> None:
-    import joblib
+    import joblib  # deferred: heavy, only the first demo run writes models
 
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda fh: joblib.dump(obj, fh), binary=True, what="demo model cache")
 
 
 def demo_models_cached(name: str) -> bool:
-    from wit_tui.sample_models.recipes import DEMOS
-
-    _, make_models = DEMOS[name]
+    _, make_models = _recipes().DEMOS[name]
     return all((_model_dir() / f"{name}-{key}.joblib").exists() for key in make_models())
 
 
+def _load_or_train(name: str, key: str, estimator: Any, demo: Any, progress: Callable[[str], None] | None) -> Any:
+    """One demo model: the cached file when it loads, else trained now (and cached when the dir is writable)."""
+    import joblib  # deferred: heavy
+
+    path = _model_dir() / f"{name}-{key}.joblib"
+    if path.exists():
+        try:
+            return joblib.load(path)  # our own file, written by the code below
+        except Exception:
+            pass  # a truncated or stale cache file: retrain
+    if progress:
+        progress(f"Training the {name} demo model {key!r} (first run only)…")
+    fitted = estimator.fit(demo.train[demo.features], demo.train[demo.label])
+    try:
+        _atomic_dump(fitted, path)
+    except (OSError, WitError):
+        pass  # a read-only cache dir only costs retraining next time
+    return fitted
+
+
 def load_demo(name: str = "adult", progress: Callable[[str], None] | None = None) -> Session:
-    """A Session over the demo's test split with its two models (trained now if not cached)."""
-    import joblib
+    """A Session over the demo's test split with its two models (trained now if not cached), its data checked."""
+    import sklearn  # deferred: heavy, and only its version is needed here
 
-    from wit_tui.sample_models.recipes import DEMOS
-
-    if name not in DEMOS:
+    recipes = _recipes()
+    if name not in recipes.DEMOS:
         raise WitError(f"There is no demo called {name!r}.", f"Choose one of: {', '.join(DEMO_NAMES)}.")
-    make_data, make_models = DEMOS[name]
+    make_data, make_models = recipes.DEMOS[name]
     data = make_data()
-    models = []
-    for key, estimator in make_models().items():
-        path = _model_dir() / f"{name}-{key}.joblib"
-        fitted = None
-        if path.exists():
-            try:
-                fitted = joblib.load(path)  # our own file, written by the code below
-            except Exception:
-                fitted = None  # a truncated or stale cache file: retrain
-        if fitted is None:
-            if progress:
-                progress(f"Training the {name} demo model {key!r} (first run only)…")
-            fitted = estimator.fit(data.train[data.features], data.train[data.label])
-            try:
-                _atomic_dump(fitted, path)
-            except (OSError, WitError):
-                pass  # a read-only cache dir only costs retraining next time
-        models.append(LoadedModel(name=key, estimator=fitted, path=None))
-    import sklearn
-
-    from wit_tui.sample_models.recipes import RECIPE_VERSION
-
-    source = [["demo", name, RECIPE_VERSION, sklearn.__version__]]
-    return Session(
+    models = [
+        LoadedModel(name=key, estimator=_load_or_train(name, key, estimator, data, progress), path=None)
+        for key, estimator in make_models().items()
+    ]
+    source = [["demo", name, recipes.RECIPE_VERSION, sklearn.__version__]]
+    session = Session(
         data.test,
         models,
         label=data.label,
@@ -94,6 +102,7 @@ def load_demo(name: str = "adult", progress: Callable[[str], None] | None = None
         name=f"{name} demo",
         source=source,
     )
+    return check_session(session)
 
 
 __all__ = ["DEMO_NAMES", "cache_dir", "demo_models_cached", "load_demo"]

@@ -18,11 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from wit_tui import __version__
 from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
 from wit_tui.engine.analysis.performance import labelled_mask, model_performance
+from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.analysis.stats import FeatureStats, dataset_stats
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics, session_slice_metrics
+from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, check_slice_count, overall, slice_by
 
@@ -95,7 +97,7 @@ class SliceRow:
     def to_dict(self) -> dict[str, Any]:
         return {
             "slice": self.slice,
-            "slice_key": {f: v for f, v in self.slice_key},
+            "slice_key": dict(self.slice_key),
             "row_count": self.row_count,
             "metrics": self.metrics,
             "undefined": self.undefined,
@@ -133,8 +135,6 @@ class Report:
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
-        from wit_tui import __version__
-
         return _clean(
             {
                 "schema_version": self.schema_version,

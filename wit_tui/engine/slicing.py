@@ -48,8 +48,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.values import py
 
 DEFAULT_BUCKETS = 4
 MAX_SLICES = 1000  # a slicing with more slices is almost surely an ID column: refuse it with a clear message
@@ -115,12 +116,6 @@ class FeatureSlices:
         return len(self.labels)
 
 
-def _py(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def _with_missing(codes: np.ndarray, missing: np.ndarray, labels: list[str], values: list[Any]) -> tuple:
     if missing.any():
         codes = codes.copy()
@@ -181,14 +176,14 @@ def feature_slices(
             remap = np.full(len(series.cat.categories), -1, dtype=np.int64)
             remap[present] = np.arange(len(present))
             codes = np.where(missing, 0, remap[np.where(missing, 0, cat_codes)])
-            uniques = [_py(series.cat.categories[k]) for k in present]
+            uniques = [py(series.cat.categories[k]) for k in present]
         else:
             try:
                 fcodes, uniq = pd.factorize(series, sort=True, use_na_sentinel=True)
             except TypeError:  # values of mixed types that do not sort
                 fcodes, uniq = pd.factorize(series, sort=False, use_na_sentinel=True)
             codes = np.where(fcodes < 0, 0, fcodes).astype(np.int64)
-            uniques = [_py(u) for u in uniq]
+            uniques = [py(u) for u in uniq]
         codes, labels, values = _with_missing(codes, missing, [str(u) for u in uniques], uniques)
         kind, edges = "categorical", None
     counts = np.bincount(codes, minlength=len(labels)) if n else np.zeros(len(labels), np.int64)
@@ -329,46 +324,8 @@ def value_mask(series: pd.Series, value: Any, buckets: int = DEFAULT_BUCKETS) ->
     if not mask.any() and pd.api.types.is_bool_dtype(series.dtype):
         mask = np.asarray((text.str.lower() == want.lower()).to_numpy(dtype=bool, na_value=False), dtype=bool)
     matched = series[mask]
-    key = _py(matched.iloc[0]) if len(matched) else value
+    key = py(matched.iloc[0]) if len(matched) else value
     return mask, key, str(key)
-
-
-def spec_slicing(
-    frame: pd.DataFrame,
-    feature_keys: Sequence[str] = (),
-    feature_values: Sequence[tuple[str, Any]] = (),
-    buckets: int = DEFAULT_BUCKETS,
-    rows: np.ndarray | None = None,
-) -> tuple[Slicing, str]:
-    """The slices a TFMA ``SlicingSpec`` produces: every combination of ``feature_keys`` within the rows that
-    have every ``feature_values`` value. Returns the slicing and, when it has no slice, why."""
-    fixed = dict(feature_values)
-    both = sorted(set(feature_keys) & set(fixed))
-    if both:
-        raise WitError(
-            f"A slicing spec names {', '.join(both)} in both feature_keys and feature_values.",
-            "TFMA forbids this: keep it in one of them.",
-        )
-    absent = [f for f in [*feature_keys, *fixed] if f not in frame.columns]
-    if absent:
-        return overall(len(frame), np.zeros(len(frame), bool)), f"the data has no column {', '.join(map(repr, absent))}"
-    keep = np.ones(len(frame), dtype=bool) if rows is None else np.asarray(rows, dtype=bool).copy()
-    if not keep.any():
-        return overall(len(frame), keep), "no rows to slice"
-    parts = []
-    for f, v in fixed.items():
-        mask, key_value, label = value_mask(frame[f], v, buckets)
-        keep &= mask
-        parts.append(
-            FeatureSlices(
-                f, "value", np.zeros(len(frame), np.int64), (label,), (key_value,), np.array([int(mask.sum())])
-            )
-        )
-        if not keep.any():
-            return overall(len(frame), keep), "no row has " + " and ".join(f"{g} = {w!r}" for g, w in fixed.items())
-    parts += [feature_slices(frame[f], buckets, f) for f in feature_keys]
-    slicing = cross(parts, keep) if parts else overall(len(frame), keep)
-    return slicing, "" if slicing.n_slices else "no row matches"
 
 
 def check_slice_count(slicing: Slicing, what: str) -> None:
@@ -412,6 +369,5 @@ __all__ = [
     "quantile_edges",
     "slice_by",
     "slice_name",
-    "spec_slicing",
     "value_mask",
 ]

@@ -6,7 +6,6 @@ out. With two models the last column is always Δ = second model − first model
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 
@@ -17,54 +16,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from wit_tui.render.format import fmt, pct
-
-
-def num(value: float | None, digits: int = 4) -> str:
-    """A metric: rates (|v| ≤ 1, down to 5e-5) always with ``digits`` decimals, so a column reads 0.0000, 0.0005,
-    1.0000 rather than 0, 5.000e-04, 1; other values (MAE, RMSE, tiny rates) as :func:`fmt`."""
-    if value is None:
-        return "–"
-    v = float(value)
-    if math.isfinite(v) and (v == 0 or 5e-5 <= abs(v) <= 1):
-        return f"{v:.{digits}f}"
-    return fmt(v, digits)
-
-
-def thr(value: float) -> str:
-    """A threshold: 4 decimals, or ∞ (nothing positive)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if math.isinf(value):
-        return "∞" if value > 0 else "-∞"
-    return f"{value:.4f}"
-
-
-def signed(value: float | None, digits: int = 4, kind: str = "num") -> str:
-    """A difference with its sign (``+0.0123``, ``−12``); – when not computable."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    if kind == "int":
-        return f"{value:+,.0f}".replace("-", "−")
-    if kind == "pct":
-        return f"{100 * value:+.1f}pt".replace("-", "−")
-    if kind == "cost":
-        return f"{value:+,.4g}".replace("-", "−") if abs(value) < 1e4 else f"{value:+,.0f}".replace("-", "−")
-    return f"{value:+.{digits}f}".replace("-", "−")
-
-
-def show(value: float | None, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "pct":
-        return pct(value)
-    if kind == "int":
-        return fmt(int(value)) if math.isfinite(value) else "–"
-    if kind == "thr":
-        return thr(value)
-    if kind == "cost":
-        return fmt(float(value), 4) if math.isfinite(value) else "–"
-    return num(value)
+from wit_tui.render.format import num, pct, show, signed, thr
 
 
 def compare_table(
@@ -87,14 +39,7 @@ def compare_table(
         if two:
             a, b = values
             d = None if a is None or b is None or kind == "thr" else float(b) - float(a)
-            cells.append(
-                signed(
-                    d,
-                    kind="int"
-                    if kind == "int"
-                    else ("pct" if kind == "pct" else ("cost" if kind == "cost" else "num")),
-                )
-            )
+            cells.append(signed(d, kind=kind if kind in ("int", "pct", "cost") else "num"))
         table.add_row(label, *cells)
     return table
 
@@ -246,42 +191,46 @@ def _layout_key(renderable) -> tuple:
             *(_layout_key(r) for r in renderable.renderables),
         )
     if isinstance(renderable, Table):
-        t = renderable
-        columns = tuple(
-            (
-                _layout_key(c.header),
-                _layout_key(c.footer),
-                c.overflow,
-                c.width,
-                c.min_width,
-                c.max_width,
-                c.ratio,
-                c.no_wrap,
-                *(_layout_key(cell) for cell in c._cells),
-            )
-            for c in t.columns
-        )
-        return (
-            "Tb",
-            _layout_key(t.title or ""),
-            _layout_key(t.caption or ""),
-            t.width,
-            t.min_width,
-            id(t.box),
-            t.safe_box,
-            t.padding,
-            t.pad_edge,
-            t.expand,
-            t.show_header,
-            t.show_footer,
-            t.show_edge,
-            t.show_lines,
-            t.leading,
-            t.collapse_padding,
-            tuple(r.end_section for r in t.rows),
-            columns,
-        )
+        return _table_key(renderable)
     raise _Unknown
+
+
+def _table_key(t: Table) -> tuple:
+    """A table's layout: its settings, its title and caption, and the width of every cell."""
+    columns = tuple(
+        (
+            _layout_key(c.header),
+            _layout_key(c.footer),
+            c.overflow,
+            c.width,
+            c.min_width,
+            c.max_width,
+            c.ratio,
+            c.no_wrap,
+            *(_layout_key(cell) for cell in c._cells),
+        )
+        for c in t.columns
+    )
+    return (
+        "Tb",
+        _layout_key(t.title or ""),
+        _layout_key(t.caption or ""),
+        t.width,
+        t.min_width,
+        id(t.box),
+        t.safe_box,
+        t.padding,
+        t.pad_edge,
+        t.expand,
+        t.show_header,
+        t.show_footer,
+        t.show_edge,
+        t.show_lines,
+        t.leading,
+        t.collapse_padding,
+        tuple(r.end_section for r in t.rows),
+        columns,
+    )
 
 
 __all__ = [

@@ -19,16 +19,10 @@ from wit_tui.engine.session import autosave
 from wit_tui.engine.session.session import Session
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.dialogs.help import HelpScreen
+from wit_tui.tui.registry import VIEWS
 from wit_tui.tui.views.base import SessionView
 from wit_tui.tui.views.datapoints.view import DatapointView
-from wit_tui.tui.views.features.view import FeaturesView
-from wit_tui.tui.views.performance.view import PerformanceView, ThresholdsChanged
-
-VIEWS: tuple[tuple[str, type[SessionView]], ...] = (
-    ("datapoints", DatapointView),
-    ("performance", PerformanceView),
-    ("features", FeaturesView),
-)
+from wit_tui.tui.views.performance.view import ThresholdsChanged
 
 
 def describe_session(session: Session) -> str:
@@ -255,7 +249,7 @@ class WitApp(App):
         return self.query_one(f"#view-{key}", SessionView)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self))
+        self.push_screen(HelpScreen(self, [view_cls for _key, view_cls in VIEWS]))
 
     def action_quit_app(self) -> None:
         if self.session.has_unsaved_edits:

@@ -15,16 +15,12 @@ whether it accepts the missing or infinite values the data has.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import is_numeric
-
-if TYPE_CHECKING:
-    from wit_tui.engine.data.scoring import Scores
-    from wit_tui.engine.session.session import Session
+from wit_tui.engine.core.columns import is_numeric
+from wit_tui.engine.data.scoring import Scores
+from wit_tui.engine.session.session import Session
 
 #: a text column is "numbers with a few stray words" when at least this share of its values parse as numbers
 NUMERIC_SHARE = 0.9
@@ -104,9 +100,10 @@ def nonfinite_rows(session: Session) -> tuple[np.ndarray, dict[str, tuple[int, i
     """A mask of rows with a missing or infinite value in any model column, and per column (missing, ±inf).
 
     Computed once per session (asked before scoring and again after it)."""
-    cached = session.cache.get(("data_checks.nonfinite",))
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    return session.memo.get(("data_checks.nonfinite",), lambda: _nonfinite_rows(session))
+
+
+def _nonfinite_rows(session: Session) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
     mask = np.zeros(session.n_rows, dtype=bool)
     per_column: dict[str, tuple[int, int]] = {}
     for c in model_input_columns(session):
@@ -118,7 +115,6 @@ def nonfinite_rows(session: Session) -> tuple[np.ndarray, dict[str, tuple[int, i
         if missing.any() or inf.any():
             per_column[str(c)] = (int(missing.sum()), int(inf.sum()))
             mask |= missing | inf
-    session.cache[("data_checks.nonfinite",)] = (mask, per_column)
     return mask, per_column
 
 
@@ -143,12 +139,20 @@ def input_warnings(session: Session) -> list[str]:
     return [w for w in found if w]
 
 
+def check_session(session: Session) -> Session:
+    """Add the warnings about the data to a newly opened session (once) and return it.
+
+    Whoever opens a session for a user calls this, so the warnings are said before any number."""
+    session.warnings.extend(w for w in input_warnings(session) if w not in session.warnings)
+    return session
+
+
 def failed_rows_message(model: str, scores: Scores) -> str:
     """One sentence on rows a model raised on: which ones, why, and what that means for the numbers."""
     rows = ", ".join(str(r) for r in scores.failed[:5]) + (" …" if len(scores.failed) > 5 else "")
     return (
-        f"{model} raised on {len(scores.failed):,} row(s) ({rows}): {scores.error.rstrip('.')}. They have no prediction "
-        "and are left out of every metric; the other rows are scored."
+        f"{model} raised on {len(scores.failed):,} row(s) ({rows}): {scores.error.rstrip('.')}. "
+        "They have no prediction and are left out of every metric; the other rows are scored."
     )
 
 
@@ -180,6 +184,7 @@ def scoring_notes(session: Session) -> list[str]:
 
 
 __all__ = [
+    "check_session",
     "constant_label",
     "failed_rows_message",
     "input_warnings",

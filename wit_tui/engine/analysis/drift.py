@@ -51,14 +51,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import SplitHistogram, category_counts, histogram, is_numeric, split_histogram
+from wit_tui.engine.analysis.split_histograms import SplitHistogram, split_histogram
+from wit_tui.engine.analysis.stats import category_counts, histogram, is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import IsCancelled, Progress, check_cancelled
+from wit_tui.engine.slicing import value_mask
 
 PSI_BINS = 10
 PSI_EPSILON = 1e-4
 PSI_BANDS = (0.1, 0.25)
 MISSING_BIN = "(missing)"
+Counts = Sequence[float] | np.ndarray  # counts over the same bins, as a list or an array
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def _shares(counts: np.ndarray, what: str) -> np.ndarray:
     return counts / total
 
 
-def psi(reference_counts: Sequence[float], current_counts: Sequence[float], epsilon: float = PSI_EPSILON) -> float:
+def psi(reference_counts: Counts, current_counts: Counts, epsilon: float = PSI_EPSILON) -> float:
     """Population Stability Index between two count vectors over the same bins (shares floored at ``epsilon``)."""
     r = _shares(np.asarray(reference_counts), "reference")
     c = _shares(np.asarray(current_counts), "current")
@@ -145,7 +148,7 @@ def psi_band(value: float) -> str:
     return "moderate" if value < PSI_BANDS[1] else "significant"
 
 
-def js_distance(reference_counts: Sequence[float], current_counts: Sequence[float]) -> float:
+def js_distance(reference_counts: Counts, current_counts: Counts) -> float:
     """Jensen–Shannon distance (base 2, in [0, 1]) between two count vectors over the same bins."""
     from scipy.spatial.distance import jensenshannon
 
@@ -332,8 +335,6 @@ def load_reference(path: str | Path, features: Sequence[str]) -> pd.DataFrame:
 def split_by_value(frame: pd.DataFrame, column: str, value: Any) -> tuple[np.ndarray, str]:
     """Rows where ``column`` has ``value`` (a category, a number or a bucket label such as ``(28, 37]``) and a
     label for them, via the slicing rules: the reference side of an in-data drift comparison."""
-    from wit_tui.engine.slicing import value_mask
-
     if column not in frame.columns:
         raise WitError(f"There is no column {column!r} to split by.", "Pick one of the data's columns.")
     mask, _key, label = value_mask(frame[column], value)
@@ -400,7 +401,8 @@ def compare_histogram(reference: pd.Series, current: pd.Series, bins: int = 20, 
 
 
 def prediction_series(score: np.ndarray, label: np.ndarray, kind: str) -> pd.Series:
-    """What a model's output drift compares: the score (binary), the prediction (regression) or the class (multi-class)."""
+    """What a model's output drift compares: the score (binary), the prediction (regression) or the class
+    (multi-class)."""
     if kind == "multiclass":
         return pd.Series(np.asarray(label, dtype=object).astype(str))
     return pd.Series(np.asarray(score, dtype=np.float64))

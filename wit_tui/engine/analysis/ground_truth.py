@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.tasks import match_class
 
 NO_LABEL = "There is no label column, so there is nothing to evaluate."
 
@@ -59,6 +60,13 @@ class GroundTruth:
         return (self.label, "" if self.positive is None else str(self.positive))
 
     @property
+    def positives(self) -> np.ndarray:
+        """``y_positive`` of a binary task; an error on any other (it has no positive class)."""
+        if self.y_positive is None:
+            raise WitError(f"The {self.kind} label {self.label!r} has no positive class.", "Pick a binary label.")
+        return self.y_positive
+
+    @property
     def n_labelled(self) -> int:
         return int(self.labelled.sum())
 
@@ -74,26 +82,11 @@ class GroundTruth:
         return self.label
 
 
-def _match(value: Any, classes: tuple[Any, ...]) -> Any:
-    """The class ``value`` names (by equality, then by its text), or None."""
-    for c in classes:
-        if c == value or str(c) == str(value):
-            return c
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    for c in classes:
-        if isinstance(c, (int, float, np.number)) and not isinstance(c, bool) and c == number:
-            return c
-    return None
-
-
 def _classify(column: pd.Series, classes: tuple[Any, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
     """The column's values as the model's classes (object array, None where missing) and the unknown values."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     mapped = np.empty(len(uniques), dtype=object)
-    known = [_match(u, classes) for u in uniques]
+    known = [match_class(u, classes) for u in uniques]
     mapped[:] = [k if k is not None else u for k, u in zip(known, uniques, strict=True)]
     y = np.full(len(column), None, dtype=object)
     y[codes >= 0] = mapped[codes[codes >= 0]]
@@ -111,7 +104,7 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
     if label not in session.data.columns:
         raise WitError(f"There is no column {label!r} in the data.", "Pick one of the data's columns.")
     if task.kind == "binary":
-        pos = task.positive if positive is None else _match(positive, task.classes)
+        pos = task.positive if positive is None else match_class(positive, task.classes)
         if pos is None:
             raise WitError(
                 f"{positive!r} is not a class of the model: {', '.join(map(str, task.classes))}.",
@@ -120,10 +113,12 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
     else:
         pos = None
     key = ("ground_truth", label, "" if pos is None else str(pos))
-    cached = session.cache.get(key)
-    if cached is not None:
-        return cached
-    is_default = label == session.label and (pos is None or pos == task.positive)
+    return session.memo.get(key, lambda: _build_truth(session, label, pos))
+
+
+def _truth_values(session, label: str, is_default: bool) -> tuple[Any, tuple[str, ...]]:
+    """The column's values as ground truth for the session's task, and the values no class matches."""
+    task = session.task
     column = session.data[label]
     if column.isna().all():
         raise WitError(
@@ -149,6 +144,13 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
                 f"The column {label!r} holds none of the model's classes ({', '.join(map(str, task.classes))}).",
                 "Pick the column whose values are the classes the model predicts.",
             )
+    return y, unknown
+
+
+def _build_truth(session, label: str, pos: Any) -> GroundTruth:
+    task = session.task
+    is_default = label == session.label and (pos is None or pos == task.positive)
+    y, unknown = _truth_values(session, label, is_default)
     if task.kind == "regression":
         labelled = ~np.isnan(np.asarray(y, dtype=np.float64))
     else:
@@ -159,7 +161,7 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
             y_positive = session.y_positive
         else:
             y_positive = np.asarray(y == pos, dtype=bool)
-    truth = GroundTruth(
+    return GroundTruth(
         label,
         task.kind,
         tuple(task.classes),
@@ -171,8 +173,6 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
         default=is_default,
         unknown=unknown,
     )
-    session.cache[key] = truth
-    return truth
 
 
 def model_scores(session, truth: GroundTruth, i: int) -> np.ndarray:
@@ -181,12 +181,8 @@ def model_scores(session, truth: GroundTruth, i: int) -> np.ndarray:
     score = session.scores(i).score
     if not truth.flipped:
         return score
-    key = ("flipped_score", i)
-    cached = session.cache.get(key)
-    if cached is None:
-        cached = 1.0 - score if session.task.score_method == "predict_proba" else -score
-        session.cache[key] = cached
-    return cached
+    flip = session.task.score_method == "predict_proba"
+    return session.memo.get(("flipped_score", i), lambda: 1.0 - score if flip else -score)
 
 
 def label_choices(session) -> list[str]:

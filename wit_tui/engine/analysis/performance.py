@@ -7,7 +7,7 @@ Everything is measured against a :class:`~wit_tui.engine.analysis.ground_truth.G
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -52,13 +52,12 @@ def labelled_mask(session: Session) -> np.ndarray:
 
 def threshold_index(session: Session, i: int = 0) -> ThresholdIndex:
     """Model ``i``'s scores sorted once (cached on the session) for exact binary metrics."""
-    key = ("threshold_index", i)
-    cached = session.cache.get(key)
-    if cached is None:
+
+    def compute() -> ThresholdIndex:
         mask = labelled_mask(session)
-        cached = ThresholdIndex(session.scores(i).score[mask], session.y_positive[mask])
-        session.cache[key] = cached
-    return cached
+        return ThresholdIndex(session.scores(i).score[mask], session.y_positive[mask])
+
+    return session.memo.get(("threshold_index", i), compute)
 
 
 def truth_index(session: Session, truth: GroundTruth, i: int = 0) -> ThresholdIndex:
@@ -66,30 +65,28 @@ def truth_index(session: Session, truth: GroundTruth, i: int = 0) -> ThresholdIn
     ground truth shares :func:`threshold_index`'s cache."""
     if truth.default:
         return threshold_index(session, i)
-    key = ("threshold_index", truth.key, i)
-    cached = session.cache.get(key)
-    if cached is None:
+
+    def compute() -> ThresholdIndex:
         mask = truth.labelled
-        cached = ThresholdIndex(model_scores(session, truth, i)[mask], truth.y_positive[mask])
-        session.cache[key] = cached
-    return cached
+        return ThresholdIndex(model_scores(session, truth, i)[mask], truth.positives[mask])
+
+    return session.memo.get(("threshold_index", truth.key, i), compute)
 
 
 def class_index(session: Session, truth: GroundTruth, i: int, c: int) -> ThresholdIndex:
     """One-vs-rest index of class ``truth.classes[c]`` for a multi-class model ``i``: its probability (or
     decision) column against "the label is this class" (cached)."""
-    key = ("class_index", truth.key, i, c)
-    cached = session.cache.get(key)
-    if cached is None:
+
+    def compute() -> ThresholdIndex:
         proba = session.scores(i).proba
         if proba is None:
             raise WitError(
                 "The model gives no per-class scores.", "One-vs-rest curves need predict_proba or decision_function."
             )
         mask = truth.labelled
-        cached = ThresholdIndex(proba[mask, c], truth.y[mask] == truth.classes[c])
-        session.cache[key] = cached
-    return cached
+        return ThresholdIndex(proba[mask, c], truth.y[mask] == truth.classes[c])
+
+    return session.memo.get(("class_index", truth.key, i, c), compute)
 
 
 def slice_indexes(session: Session, truth: GroundTruth, codes: np.ndarray, n_slices: int) -> list[SliceIndex]:
@@ -102,6 +99,7 @@ def slice_indexes(session: Session, truth: GroundTruth, codes: np.ndarray, n_sli
         index = truth_index(session, truth, i)
         score = model_scores(session, truth, i)[mask]
         order = index.order
+        assert order is not None, "a model's own index keeps its score sort"
         model_codes = codes_l
         if index.n_unscored:
             # rows the model raised on are left out, as in the overall index (whose order covers the scored rows
@@ -109,7 +107,7 @@ def slice_indexes(session: Session, truth: GroundTruth, codes: np.ndarray, n_sli
             unscored = np.isnan(score)
             model_codes = np.where(unscored, -1, codes_l)
             order = np.r_[np.flatnonzero(~unscored)[order], np.flatnonzero(unscored)]
-        out.append(SliceIndex(score, truth.y_positive[mask], model_codes, n_slices, order=order))
+        out.append(SliceIndex(score, truth.positives[mask], model_codes, n_slices, order=order))
     return out
 
 
@@ -121,23 +119,19 @@ def truth_performance(
     n_eval = int(mask.sum())
     name = session.models[i].name
     kind = session.task.kind
-    common = {"model": name, "kind": kind, "n_evaluated": n_eval, "n_unlabelled": int(len(mask) - n_eval)}
     if n_eval == 0:
         raise WitError(
             f"No row has a value in the label column {truth.label!r}.", "Pick the column that holds the ground truth."
         )
+    common = ModelPerformance(name, kind, n_eval, int(len(mask) - n_eval))
     scores = session.scores(i)
     if kind == "binary":
         idx = truth_index(session, truth, i)
         t = session.task.default_threshold if threshold is None else float(threshold)
-        return ModelPerformance(
-            **common, binary=idx.at(t), roc_auc=idx.roc_auc, average_precision=idx.average_precision
-        )
+        return replace(common, binary=idx.at(t), roc_auc=idx.roc_auc, average_precision=idx.average_precision)
     if kind == "multiclass":
-        return ModelPerformance(
-            **common, multiclass=multiclass_metrics(truth.y[mask], scores.label[mask], session.task.classes)
-        )
-    return ModelPerformance(**common, regression=regression_metrics(truth.y[mask], scores.score[mask]))
+        return replace(common, multiclass=multiclass_metrics(truth.y[mask], scores.label[mask], session.task.classes))
+    return replace(common, regression=regression_metrics(truth.y[mask], scores.score[mask]))
 
 
 def model_performance(session: Session, i: int = 0, threshold: float | None = None) -> ModelPerformance:

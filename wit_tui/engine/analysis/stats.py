@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import IsCancelled, Progress, check_cancelled
 
@@ -97,11 +98,6 @@ class DatasetProfile:
         return {s.name: s for s in self.stats}
 
 
-def is_numeric(series: pd.Series) -> bool:
-    """Numbers (not booleans) are numeric; strings, categories and booleans are categorical."""
-    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype)
-
-
 # -- helpers over counts --------------------------------------------------------
 def _entropy(counts: np.ndarray, log=np.log) -> float:
     counts = counts[counts > 0]
@@ -154,6 +150,25 @@ def _edges(first: float, last: float, bins: int) -> np.ndarray:
 
 
 # -- numeric columns ------------------------------------------------------------
+def _moments(valid: np.ndarray) -> tuple[float, float, float]:
+    """Mean, sample std (n−1) and median of sorted non-missing values, as pandas' ``describe``."""
+    count = len(valid)
+    with np.errstate(invalid="ignore", over="ignore"):  # ±inf values give inf/NaN, as in pandas
+        mean = float(valid.mean())
+        if count > 1:
+            dev = valid - mean
+            std = float(np.sqrt(np.dot(dev, dev) / (count - 1)))
+        else:
+            std = float("nan")
+    k = (count - 1) // 2
+    if count % 2:
+        median = float(valid[k])
+    else:  # numpy's linear interpolation (what pandas' describe uses), at t = 0.5
+        a, b = valid[k], valid[k + 1]
+        median = float(b - (b - a) * 0.5)
+    return mean, std, median
+
+
 def _numeric_profile(series: pd.Series, name: str, bins: int) -> tuple[FeatureStats, Histogram]:
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     n = len(values)
@@ -170,19 +185,7 @@ def _numeric_profile(series: pd.Series, name: str, bins: int) -> tuple[FeatureSt
     hi = int(np.searchsorted(valid, np.inf, side="left"))
     finite = valid[lo:hi]
     non_finite = count - len(finite)
-    with np.errstate(invalid="ignore", over="ignore"):  # ±inf values give inf/NaN, as in pandas
-        mean = float(valid.mean())
-        if count > 1:
-            dev = valid - mean
-            std = float(np.sqrt(np.dot(dev, dev) / (count - 1)))
-        else:
-            std = float("nan")
-    k = (count - 1) // 2
-    if count % 2:
-        median = float(valid[k])
-    else:  # numpy's linear interpolation (what pandas' describe uses), at t = 0.5
-        a, b = valid[k], valid[k + 1]
-        median = float(b - (b - a) * 0.5)
+    mean, std, median = _moments(valid)
     zeros = int(np.searchsorted(valid, 0.0, side="right") - np.searchsorted(valid, 0.0, side="left"))
     zeros_pct = 100.0 * zeros / n
     unique = int(np.count_nonzero(valid[1:] != valid[:-1])) + 1
@@ -296,6 +299,16 @@ def feature_stats(series: pd.Series, name: str | None = None) -> FeatureStats:
     return feature_profile(series, name)[0]
 
 
+def session_profile(
+    session: Any, *, progress: Progress | None = None, is_cancelled: IsCancelled | None = None
+) -> DatasetProfile:
+    """The loaded data's profile over the session's features, computed once per session."""
+    return session.memo.get(
+        ("stats.profile",),
+        lambda: dataset_profile(session.data, session.features, progress=progress, is_cancelled=is_cancelled),
+    )
+
+
 def dataset_profile(
     frame: pd.DataFrame,
     columns: Sequence[str],
@@ -331,92 +344,6 @@ def histogram(series: pd.Series, bins: int = DEFAULT_BINS, top: int = DEFAULT_TO
     return _categorical_profile(series, str(series.name), top)[1]
 
 
-# -- split histograms -----------------------------------------------------------
-@dataclass(frozen=True)
-class SplitHistogram:
-    """One histogram's bins counted per group (``counts[g, b]``), e.g. per class of the ground truth.
-
-    The bins are the overall histogram's (``histogram``), so the groups are
-    comparable and ``counts.sum(axis=0)`` is the overall count of rows that
-    belong to a group. ``missing[g]`` counts group ``g``'s rows without a value.
-    """
-
-    histogram: Histogram
-    groups: tuple[str, ...]
-    counts: np.ndarray
-    missing: np.ndarray
-
-    def shares(self) -> np.ndarray:
-        """Each group's counts as a share of that group's binned rows (rows of a group sum to 1)."""
-        totals = self.counts.sum(axis=1, keepdims=True).astype(np.float64)
-        return np.divide(self.counts, totals, out=np.zeros(self.counts.shape), where=totals > 0)
-
-
-def bin_index(series: pd.Series, hist: Histogram) -> np.ndarray:
-    """Each row's bar in ``hist`` (as the histogram counts it), or -1 when the row is not counted (missing)."""
-    if is_numeric(series):
-        x = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        out = np.full(len(x), -1, dtype=np.int64)
-        ok = np.isfinite(x)
-        if hist.edges is not None:
-            edges = hist.edges
-            nb = len(edges) - 1
-            if nb < 1:
-                return out
-            ok &= (x >= edges[0]) & (x <= edges[-1])
-            idx = np.searchsorted(edges, x[ok], side="right") - 1
-            out[ok] = np.minimum(idx, nb - 1)  # the last bin includes its right edge
-        elif hist.values is not None:
-            idx = np.searchsorted(hist.values, x[ok])
-            idx = np.minimum(idx, len(hist.values) - 1)
-            hit = hist.values[idx] == x[ok]
-            tmp = np.full(int(ok.sum()), -1, dtype=np.int64)
-            tmp[hit] = idx[hit]
-            out[ok] = tmp
-        return out
-    # categorical: the bar of each shown value; every other value goes to "(other …)" when there is one
-    counts, uniques, _ = category_counts(series)
-    position = {lab: k for k, lab in enumerate(hist.labels)}
-    other = len(hist.labels) - 1 if hist.labels and hist.labels[-1].startswith("(other ") else -1
-    mapping = np.array([position.get(str(u), other) for u in uniques] or [-1], dtype=np.int64)
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy().astype(np.intp)
-    else:
-        codes = pd.factorize(series, use_na_sentinel=True)[0].astype(np.intp)
-    out = np.where(codes >= 0, mapping[np.maximum(codes, 0)], -1)
-    return out.astype(np.int64)
-
-
-def split_histogram(series: pd.Series, hist: Histogram, codes: np.ndarray, groups: Sequence[str]) -> SplitHistogram:
-    """Counts of ``hist``'s bars per group; ``codes[row]`` is the row's group (``-1``: in no group)."""
-    codes = np.asarray(codes, dtype=np.int64)
-    if len(codes) != len(series):
-        raise WitError(f"The split has {len(codes):,} codes for {len(series):,} rows.", "Give one group code per row.")
-    g, nb = len(groups), len(hist.counts)
-    bars = bin_index(series, hist)
-    in_group = codes >= 0
-    counted = in_group & (bars >= 0)
-    flat = np.bincount(codes[counted] * nb + bars[counted], minlength=g * nb) if nb else np.zeros(0, np.int64)
-    missing = np.bincount(codes[in_group & (bars < 0)], minlength=g)
-    return SplitHistogram(hist, tuple(groups), flat.reshape(g, nb).astype(np.int64), missing.astype(np.int64))
-
-
-def split_groups(series: pd.Series, max_groups: int = 6, buckets: int = 4) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Group codes to split a histogram by: the slices of ``series`` (see ``slicing.feature_slices``),
-    the largest ``max_groups − 1`` kept and the rest merged into ``(other)`` when there are more."""
-    from wit_tui.engine.slicing import feature_slices  # slicing imports this module
-
-    fs = feature_slices(series, buckets)
-    if fs.n_slices <= max_groups:
-        return fs.codes.astype(np.int64), fs.labels
-    keep = np.argsort(-fs.counts, kind="stable")[: max_groups - 1]
-    keep.sort()
-    remap = np.full(fs.n_slices, max_groups - 1, dtype=np.int64)
-    remap[keep] = np.arange(len(keep))
-    labels = tuple(fs.labels[k] for k in keep) + (f"(other {fs.n_slices - len(keep)})",)
-    return remap[fs.codes], labels
-
-
 # -- the user's edited and added datapoints ---------------------------------------
 def edited_frame(rows: Sequence[dict[str, Any]], like: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     """A frame of datapoints given as dicts (edited or added ones), with ``like``'s column types where they fit,
@@ -438,17 +365,13 @@ __all__ = [
     "DatasetProfile",
     "FeatureStats",
     "Histogram",
-    "SplitHistogram",
-    "bin_index",
     "dataset_profile",
+    "session_profile",
     "dataset_stats",
     "category_counts",
     "edited_frame",
     "feature_profile",
     "feature_stats",
     "histogram",
-    "is_numeric",
     "non_uniformity",
-    "split_groups",
-    "split_histogram",
 ]

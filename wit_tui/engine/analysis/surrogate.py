@@ -16,7 +16,7 @@ rules print as ``sex = Male`` / ``sex ≠ Male`` instead of ``sex=Male <= 0.50``
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import is_numeric
 from wit_tui.engine.core.atomic import atomic_write
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
 
 MIN_DEPTH, MAX_DEPTH, DEFAULT_DEPTH = 1, 8, 3
@@ -53,7 +53,8 @@ class SurrogateEncoding:
         for c, v in self.indicators:
             by_column.setdefault(c, []).append(v)
         for c, values in by_column.items():
-            codes = pd.Index(values, dtype=object).get_indexer(frame[c].astype("string").to_numpy(dtype=object))
+            column = frame[c].astype("string").to_numpy(dtype=object)
+            codes = pd.Index(values, dtype=object).get_indexer(column)  # type: ignore[arg-type]  # stubs: any array-like
             parts.append((codes[:, None] == np.arange(len(values))[None, :]).astype(np.float64))
         return np.hstack(parts) if parts else np.zeros((len(frame), 0))
 
@@ -133,14 +134,19 @@ def _leaf(match: re.Match) -> str:
     return f"class: {match.group(2)} ({share:.0%} of {total:,.0f})"
 
 
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement that inserts ``text`` as it is (a value such as ``C:\\1`` is not a group reference)."""
+    return lambda _m: text
+
+
 def _readable(rules: str, encoding: SurrogateEncoding) -> str:
     """``sex=Male <= 0.50`` → ``sex ≠ Male``; ``sex=Male >  0.50`` → ``sex = Male``; leaves with their size."""
     rules = re.sub(r"weights: \[([^\]]*)\] class: (.*)$", _leaf, rules, flags=re.MULTILINE)
     for c, v in sorted(encoding.indicators, key=lambda cv: -len(cv[0]) - len(cv[1])):
         name = re.escape(f"{c}={v}")
         # replacements as functions: a value such as ``C:\1`` is text, not a group reference
-        rules = re.sub(rf"--- {name} <= 0\.50*\b", lambda _m, c=c, v=v: f"--- {c} ≠ {v}", rules)
-        rules = re.sub(rf"--- {name} >  0\.50*\b", lambda _m, c=c, v=v: f"--- {c} = {v}", rules)
+        rules = re.sub(rf"--- {name} <= 0\.50*\b", _literal(f"--- {c} ≠ {v}"), rules)
+        rules = re.sub(rf"--- {name} >  0\.50*\b", _literal(f"--- {c} = {v}"), rules)
     return rules
 
 
@@ -157,9 +163,9 @@ def fit_surrogate(
     random_state: int = 0,
 ) -> Surrogate:
     """Fit a depth-``depth`` tree to ``predictions`` (the model's, one per row of ``frame``) and measure fidelity."""
-    from sklearn.metrics import accuracy_score, r2_score
-    from sklearn.model_selection import train_test_split
-    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text
+    from sklearn.metrics import accuracy_score, r2_score  # deferred: scikit-learn is heavy, only needed here
+    from sklearn.model_selection import train_test_split  # deferred: as above
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text  # deferred: as above
 
     depth = check_depth(depth)
     n = len(frame)

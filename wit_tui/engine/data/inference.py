@@ -15,17 +15,31 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 import pandas as pd
 
+from wit_tui.engine.core.columns import frame_like
+from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import Scores, score_frame
+from wit_tui.engine.data.tasks import TaskInfo
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from wit_tui.engine.session.session import Session
+
+class ModelsAndData(Protocol):
+    """What scoring a few rows needs: the loaded data (for dtypes), the models, their columns, the task."""
+
+    @property
+    def data(self) -> pd.DataFrame: ...
+    @property
+    def models(self) -> Sequence[LoadedModel]: ...
+    @property
+    def model_columns(self) -> Sequence[Sequence[str]]: ...
+    @property
+    def task(self) -> TaskInfo: ...
+
 
 _CONTROLLER: Any = None
 
@@ -36,7 +50,7 @@ def one_thread() -> Iterator[None]:
     global _CONTROLLER
     try:
         if _CONTROLLER is None:
-            from threadpoolctl import ThreadpoolController
+            from threadpoolctl import ThreadpoolController  # deferred: only small what-if calls need it
 
             _CONTROLLER = ThreadpoolController()
         ctx = _CONTROLLER.limit(limits=1, user_api="openmp")
@@ -47,38 +61,7 @@ def one_thread() -> Iterator[None]:
         yield
 
 
-def _is_missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def column_like(reference: pd.Series, values: Sequence[Any] | np.ndarray) -> Any:
-    """``values`` as an array of ``reference``'s dtype where possible (categories, ints), else float/object."""
-    dtype = reference.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return pd.Categorical(list(values), dtype=dtype)
-    if dtype.kind in "iuf":
-        arr = np.array([np.nan if _is_missing(v) else v for v in values], dtype=np.float64)
-        if dtype.kind in "iu" and not np.isnan(arr).any() and np.all(arr == np.round(arr)):
-            return pd.Series(arr).astype(dtype).array if not isinstance(dtype, np.dtype) else arr.astype(dtype)
-        return arr
-    if dtype.kind == "b" and isinstance(dtype, np.dtype):
-        if any(_is_missing(v) for v in values):
-            return np.array(list(values), dtype=object)
-        return np.array(list(values), dtype=bool)
-    try:
-        return pd.array(list(values), dtype=dtype)
-    except (TypeError, ValueError):
-        out = np.empty(len(values), dtype=object)
-        out[:] = list(values)
-        return out
-
-
-def frame_like(data: pd.DataFrame, columns: Mapping[str, Sequence[Any] | np.ndarray]) -> pd.DataFrame:
-    """A DataFrame of the given columns with ``data``'s dtypes (see :func:`column_like`)."""
-    return pd.DataFrame({c: column_like(data[c], v) for c, v in columns.items()})
-
-
-def rows_frame(session: Session, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+def rows_frame(session: ModelsAndData, rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     """Feature dicts (one per row) as a frame over every column any model needs."""
     needed: list[str] = []
     for cols in session.model_columns:
@@ -86,7 +69,7 @@ def rows_frame(session: Session, rows: Sequence[Mapping[str, Any]]) -> pd.DataFr
     return frame_like(session.data, {c: [r.get(c) for r in rows] for c in needed})
 
 
-def score_rows(session: Session, frame: pd.DataFrame) -> list[Scores]:
+def score_rows(session: ModelsAndData, frame: pd.DataFrame) -> list[Scores]:
     """Every model's scores on a small frame (one OpenMP thread); bad input raises WitError."""
     out = []
     with one_thread():
@@ -95,9 +78,9 @@ def score_rows(session: Session, frame: pd.DataFrame) -> list[Scores]:
     return out
 
 
-def score_dicts(session: Session, rows: Sequence[Mapping[str, Any]]) -> list[Scores]:
+def score_dicts(session: ModelsAndData, rows: Sequence[Mapping[str, Any]]) -> list[Scores]:
     """Every model's scores on rows given as feature dicts."""
     return score_rows(session, rows_frame(session, rows))
 
 
-__all__ = ["column_like", "frame_like", "one_thread", "rows_frame", "score_dicts", "score_rows"]
+__all__ = ["ModelsAndData", "one_thread", "rows_frame", "score_dicts", "score_rows"]

@@ -161,8 +161,8 @@ def _is_estimator(obj: Any) -> bool:
 
 
 def _check_fitted(obj: Any, path: Path) -> None:
-    from sklearn.exceptions import NotFittedError
-    from sklearn.utils.validation import check_is_fitted
+    from sklearn.exceptions import NotFittedError  # deferred: scikit-learn is heavy, only needed here
+    from sklearn.utils.validation import check_is_fitted  # deferred: scikit-learn is heavy, only needed here
 
     try:
         check_is_fitted(obj)
@@ -174,6 +174,11 @@ def _check_fitted(obj: Any, path: Path) -> None:
     except TypeError:
         # Not an sklearn estimator in the strict sense; trust its predict().
         pass
+
+
+def _first_line(exc: BaseException) -> str:
+    """The first line of an error's message, for a one-line WitError."""
+    return str(exc).splitlines()[0] if str(exc) else "no detail"
 
 
 def load_model(path: str | Path, *, trust: bool = False, name: str | None = None) -> LoadedModel:
@@ -208,7 +213,7 @@ def _version_notes(caught: list[warnings.WarningMessage], path: Path) -> tuple[s
             versions.add(str(original) if original else "another version")
     if not versions:
         return ()
-    import sklearn
+    import sklearn  # deferred: scikit-learn is heavy, only needed here
 
     return (
         f"{path.name} was saved with scikit-learn {', '.join(sorted(versions))}; this is {sklearn.__version__}. "
@@ -217,19 +222,19 @@ def _version_notes(caught: list[warnings.WarningMessage], path: Path) -> tuple[s
 
 
 def _load_pickle(path: Path) -> Any:
-    import joblib
+    import joblib  # deferred: joblib is only needed for this
 
     try:
         return joblib.load(path)
     except Exception as exc:
         raise WitError(
-            f"The model file {path} could not be loaded ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}).",
+            f"The model file {path} could not be loaded ({type(exc).__name__}: {_first_line(exc)}).",
             "Check that it is a complete joblib/pickle file of a scikit-learn model, saved with a compatible version.",
         ) from exc
 
 
 def _load_skops(path: Path, trust: bool) -> Any:
-    import skops.io as sio
+    import skops.io as sio  # deferred: skops is optional and only needed for .skops files
 
     try:
         untrusted = sio.get_untrusted_types(file=path)
@@ -247,7 +252,7 @@ def _load_skops(path: Path, trust: bool) -> Any:
         return sio.load(path, trusted=untrusted or None)
     except Exception as exc:
         raise WitError(
-            f"The skops file {path} could not be loaded ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'}).",
+            f"The skops file {path} could not be loaded ({type(exc).__name__}: {_first_line(exc)}).",
             "Save it again with skops.io.dump(model, path) using the installed scikit-learn.",
         ) from exc
 

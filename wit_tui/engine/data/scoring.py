@@ -46,6 +46,17 @@ class Scores:
     failed: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     error: str = ""
 
+    @property
+    def class_scores(self) -> np.ndarray:
+        """``proba`` of a multi-class model; an error for any other (its score is one column)."""
+        if self.proba is None:
+            raise WitError("The model gives no per-class scores.", "This needs a multi-class model.")
+        return self.proba
+
+    def output(self, kind: str) -> np.ndarray:
+        """What a what-if curve follows: every class's probability (multi-class) or the score."""
+        return self.class_scores if kind == "multiclass" else self.score
+
     def __len__(self) -> int:
         return len(self.score)
 
@@ -86,6 +97,7 @@ def labels_from(
         other = classes[1 - task.positive_index]
         labels = np.where(score >= t, task.positive, other).astype(object)
     else:
+        assert proba is not None, "multi-class scores carry the class probabilities"
         labels = classes[np.argmax(np.nan_to_num(proba, nan=-np.inf), axis=1)]
     unscored = np.isnan(score)
     if unscored.any():
@@ -116,6 +128,29 @@ def _score_robust(
         return np.concatenate([a[0], b[0]]), proba
 
 
+def _run_chunks(
+    run: Callable[[int, int], tuple[np.ndarray, np.ndarray | None]],
+    bounds: list[tuple[int, int]],
+    n: int,
+    n_jobs: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """Each chunk's scores, in order: in threads when ``n_jobs`` asks for them, reporting progress."""
+    if n_jobs != 1 and len(bounds) > 1:
+        from joblib import Parallel, delayed  # deferred: joblib is only needed for this
+
+        parts = list(Parallel(n_jobs=n_jobs, prefer="threads")(delayed(run)(a, b) for a, b in bounds))
+        if progress:
+            progress(n, n)
+        return parts
+    parts = []
+    for a, b in bounds:
+        parts.append(run(a, b))
+        if progress:
+            progress(b, n)
+    return parts
+
+
 def score_frame(
     estimator: Any,
     X: pd.DataFrame,
@@ -139,18 +174,7 @@ def score_frame(
             return _score_robust(estimator, X.iloc[a:b], task, a, failed, errors)
 
     try:
-        if n_jobs != 1 and len(bounds) > 1:
-            from joblib import Parallel, delayed
-
-            parts = Parallel(n_jobs=n_jobs, prefer="threads")(delayed(run)(a, b) for a, b in bounds)
-            if progress:
-                progress(n, n)
-        else:
-            parts = []
-            for a, b in bounds:
-                parts.append(run(a, b))
-                if progress:
-                    progress(b, n)
+        parts: list[tuple[np.ndarray, np.ndarray | None]] | None = _run_chunks(run, bounds, n, n_jobs, progress)
     except _TooManyFailures:
         parts = None
     if parts is None or (n and len(failed) == n):

@@ -6,6 +6,7 @@ checked against the label, so every screen knows which metrics make sense.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -59,8 +60,11 @@ def _has(estimator: Any, attr: str) -> bool:
         return False
 
 
-def _match_class(value: Any, classes: tuple[Any, ...]) -> Any:
-    """Find ``value`` among ``classes``, accepting the string a CLI user typed for a numeric class."""
+def match_class(value: Any, classes: Sequence[Any]) -> Any:
+    """The class ``value`` names (by equality, then by its text, then as a number), or None.
+
+    Accepts the string a CLI user typed for a numeric class, and numpy numbers among the classes.
+    """
     for c in classes:
         if c == value or str(c) == str(value):
             return c
@@ -70,14 +74,14 @@ def _match_class(value: Any, classes: tuple[Any, ...]) -> Any:
     except (TypeError, ValueError):
         return None
     for c in classes:
-        if isinstance(c, (int, float)) and not isinstance(c, bool) and c == number:
+        if isinstance(c, (int, float, np.number)) and not isinstance(c, (bool, np.bool_)) and c == number:
             return c
     return None
 
 
 def detect_task(estimator: Any, positive: Any = None, *, model_name: str = "model") -> TaskInfo:
     """Work out the task of a fitted estimator (the label is checked separately)."""
-    from sklearn.base import is_classifier, is_regressor
+    from sklearn.base import is_classifier, is_regressor  # deferred: scikit-learn is heavy, only needed here
 
     classes = getattr(estimator, "classes_", None)
     if is_classifier(estimator) or (classes is not None and not is_regressor(estimator)):
@@ -99,19 +103,21 @@ def detect_task(estimator: Any, positive: Any = None, *, model_name: str = "mode
             if positive is None:
                 pos = cls[1]
             else:
-                pos = _match_class(positive, cls)
+                pos = match_class(positive, cls)
                 if pos is None:
                     raise WitError(
-                        f"--positive {positive!r} is not one of the classes of {model_name}: {', '.join(map(str, cls))}.",
+                        f"--positive {positive!r} is not one of the classes of {model_name}: "
+                        f"{', '.join(map(str, cls))}.",
                         "Pass one of those classes to --positive.",
                     )
             if method == "predict":
                 raise WitError(
-                    f"The classifier {model_name} has neither predict_proba nor decision_function, so it gives no score to threshold.",
+                    f"The classifier {model_name} has neither predict_proba nor decision_function, "
+                    "so it gives no score to threshold.",
                     "Use a classifier that provides one of them.",
                 )
             return TaskInfo("binary", cls, pos, method)
-        if positive is not None and _match_class(positive, cls) is None:
+        if positive is not None and match_class(positive, cls) is None:
             raise WitError(
                 f"--positive {positive!r} is not one of the classes of {model_name}: {', '.join(map(str, cls))}.",
                 "Pass one of those classes, or leave --positive out for a multi-class model.",
@@ -140,4 +146,4 @@ def merge_tasks(tasks: list[TaskInfo], names: list[str]) -> TaskInfo:
     return first
 
 
-__all__ = ["TaskInfo", "TaskKind", "detect_task", "merge_tasks"]
+__all__ = ["TaskInfo", "TaskKind", "detect_task", "match_class", "merge_tasks"]

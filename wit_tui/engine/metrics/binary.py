@@ -91,7 +91,7 @@ class BinaryMetrics:
 
 @dataclass(frozen=True)
 class RocCurve:
-    """As ``sklearn.metrics.roc_curve(..., drop_intermediate=False)``: thresholds decreasing, ``thresholds[0] = inf``."""
+    """As ``sklearn.metrics.roc_curve(..., drop_intermediate=False)``: thresholds decreasing, ``thresholds[0]`` inf."""
 
     fpr: np.ndarray
     tpr: np.ndarray
@@ -122,7 +122,7 @@ class ThresholdIndex:
             score, y_positive = score[scored], y_positive[scored]
         order = np.argsort(score, kind="stable")
         #: the stable sort of the scores (row positions, lowest score first): per-slice indexes reuse it
-        self.order = order
+        self.order: np.ndarray | None = order
         self._set(score[order], y_positive[order])
 
     def _set(self, sorted_scores: np.ndarray, pos_sorted: np.ndarray, cum_pos: np.ndarray | None = None) -> None:
@@ -248,6 +248,7 @@ class MulticlassMetrics:
 
 
 def multiclass_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: tuple[Any, ...]) -> MulticlassMetrics:
+    # deferred: scikit-learn is heavy, only needed here
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
     lab = list(labels)
@@ -283,6 +284,7 @@ class RegressionMetrics:
 
 
 def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> RegressionMetrics:
+    # deferred: scikit-learn is heavy, only needed here
     from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 
     y_true = np.asarray(y_true, dtype=np.float64)

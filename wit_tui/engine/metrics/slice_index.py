@@ -8,8 +8,8 @@ slice at any per-slice thresholds are one binary search per slice
 :class:`~wit_tui.engine.metrics.binary.ThresholdIndex` over its contiguous run of the
 same arrays. A slice's numbers are therefore exactly what the performance
 screen shows for those rows; log loss and Brier score come from
-``sklearn.metrics``. Multi-class and regression metrics come from
-``multiclass_metrics`` / ``regression_metrics``.
+``sklearn.metrics``. Multi-class and regression metrics per slice live in
+:mod:`~wit_tui.engine.metrics.slice_metrics`.
 
 Values follow sklearn (``zero_division=0``: precision with no predicted
 positive is 0.0; ROC AUC on one class is NaN). Where sklearn would warn that a
@@ -22,11 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex, multiclass_metrics, regression_metrics
+from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
 from wit_tui.engine.slicing import group_rows
 
 BINARY_METRICS = (
@@ -85,7 +84,7 @@ class SliceMetrics:
     """
 
     kind: str
-    threshold: float | None
+    threshold: float | tuple[float, ...] | None
     names: tuple[str, ...]
     values: dict[str, np.ndarray]
     undefined: dict[str, tuple[str, ...]]
@@ -107,9 +106,9 @@ class SliceMetrics:
         return None if self.undefined[name][k] else self.value(name, k)
 
 
-def _pack(
+def pack_slice_rows(
     kind: str,
-    threshold: float | None,
+    threshold: float | tuple[float, ...] | None,
     names: Sequence[str],
     rows: list[dict[str, tuple[float, str]]],
     confusion: np.ndarray | None = None,
@@ -245,6 +244,52 @@ def binary_rates(counts: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+def _binary_slice_row(b: BinaryMetrics, sub: ThresholdIndex) -> dict[str, tuple[float, str]]:
+    """One non-empty slice's rates at its threshold, each with why it is undefined ('' when it is not)."""
+    n, n_pos, n_neg = b.n, b.tp + b.fn, b.tn + b.fp
+    no_pos = "no positive labels" if n_pos == 0 else ""
+    one_class = f"only one class ({n_pos:,} positive and {n_neg:,} negative labels)" if not (n_pos and n_neg) else ""
+    return {
+        "example_count": (float(n), ""),
+        "base_rate": (n_pos / n, ""),
+        "selection_rate": (b.selection_rate, ""),
+        "accuracy": (b.accuracy, ""),
+        "precision": (b.precision, "" if b.tp + b.fp else f"no predicted positives at threshold {b.threshold:g}"),
+        "recall": (b.recall, no_pos),
+        "f1": (b.f1, "" if 2 * b.tp + b.fp + b.fn else "no positive labels and no predicted positives"),
+        "fpr": (b.fpr, "" if n_neg else "no negative labels"),
+        "fnr": (b.fnr, no_pos),
+        "auc": (sub.roc_auc, one_class),
+        "average_precision": (sub.average_precision, no_pos),
+    }
+
+
+def _binary_losses(
+    y_positive: np.ndarray, score: np.ndarray, idx: np.ndarray | None, probabilities: bool
+) -> dict[str, tuple[float, str]]:
+    """Log loss and Brier score of one slice's rows (sklearn's), or why they are not computed."""
+    # deferred: sklearn.metrics is heavy and only needed when losses are asked for
+    from sklearn.metrics import brier_score_loss, log_loss
+
+    if probabilities and idx is not None:
+        ys, ss = y_positive[idx], score[idx]
+        return {
+            "log_loss": (float(log_loss(ys, ss, labels=[False, True])), ""),
+            "brier_score": (float(brier_score_loss(ys, ss, pos_label=True, labels=[False, True])), ""),
+        }
+    reason = "not computed" if probabilities else "the scores are decision_function margins, not probabilities"
+    return {"log_loss": (float("nan"), reason), "brier_score": (float("nan"), reason)}
+
+
+def _threshold_shown(
+    threshold: float | Sequence[float] | np.ndarray, per_slice: np.ndarray
+) -> float | tuple[float, ...]:
+    """The threshold as the result reports it: one number, or one per slice."""
+    if np.ndim(threshold) == 0:
+        return float(per_slice[0]) if len(per_slice) else float(np.asarray(threshold, dtype=np.float64))
+    return tuple(float(v) for v in per_slice)
+
+
 def binary_slice_metrics(
     y_positive: np.ndarray,
     score: np.ndarray,
@@ -265,8 +310,6 @@ def binary_slice_metrics(
     :class:`SliceIndex` of these arrays already built (the screen's);
     ``losses=False`` skips log loss and Brier score (the O(n) part).
     """
-    from sklearn.metrics import brier_score_loss, log_loss
-
     y_positive = np.asarray(y_positive, dtype=bool)
     score = np.asarray(score, dtype=np.float64)
     if index is None:
@@ -274,222 +317,17 @@ def binary_slice_metrics(
     rows: list[dict[str, tuple[float, str]]] = []
     confusion = index.counts_at(threshold)
     per_slice = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (n_slices,))
-    groups = group_rows(codes, n_slices) if losses and probabilities else [None] * n_slices
+    groups: Sequence[np.ndarray | None] = group_rows(codes, n_slices) if losses and probabilities else [None] * n_slices
     for k, idx in enumerate(groups):
-        t = float(per_slice[k])
         tn, fp, fn, tp = (int(v) for v in confusion[k])
-        b = BinaryMetrics(t, tp=tp, fp=fp, tn=tn, fn=fn)
-        n, n_pos, n_neg = b.n, tp + fn, tn + fp
-        if n == 0:
+        b = BinaryMetrics(float(per_slice[k]), tp=tp, fp=fp, tn=tn, fn=fn)
+        if b.n == 0:
             r = {name: (float("nan"), NO_ROWS) for name in BINARY_METRICS}
             r["example_count"] = (0.0, "")
-            rows.append(r)
-            continue
-        sub = index.index(k)
-        no_pos = "no positive labels" if n_pos == 0 else ""
-        one_class = (
-            f"only one class ({n_pos:,} positive and {n_neg:,} negative labels)" if not (n_pos and n_neg) else ""
-        )
-        not_proba = "" if probabilities else "the scores are decision_function margins, not probabilities"
-        r = {
-            "example_count": (float(n), ""),
-            "base_rate": (n_pos / n, ""),
-            "selection_rate": (b.selection_rate, ""),
-            "accuracy": (b.accuracy, ""),
-            "precision": (b.precision, "" if b.tp + b.fp else f"no predicted positives at threshold {t:g}"),
-            "recall": (b.recall, no_pos),
-            "f1": (b.f1, "" if 2 * b.tp + b.fp + b.fn else "no positive labels and no predicted positives"),
-            "fpr": (b.fpr, "" if n_neg else "no negative labels"),
-            "fnr": (b.fnr, no_pos),
-            "auc": (sub.roc_auc, one_class),
-            "average_precision": (sub.average_precision, no_pos),
-        }
-        if probabilities and idx is not None:
-            ys, ss = y_positive[idx], score[idx]
-            r["log_loss"] = (float(log_loss(ys, ss, labels=[False, True])), "")
-            r["brier_score"] = (float(brier_score_loss(ys, ss, pos_label=True, labels=[False, True])), "")
-        elif probabilities:
-            r["log_loss"] = r["brier_score"] = (float("nan"), "not computed")
         else:
-            r["log_loss"] = r["brier_score"] = (float("nan"), not_proba)
+            r = _binary_slice_row(b, index.index(k)) | _binary_losses(y_positive, score, idx, probabilities)
         rows.append(r)
-    t_out = (
-        float(per_slice[0])
-        if np.ndim(threshold) == 0 and n_slices
-        else (float(threshold) if np.ndim(threshold) == 0 else tuple(float(v) for v in per_slice))
-    )
-    return _pack("binary", t_out, BINARY_METRICS, rows, confusion)
-
-
-def multiclass_slice_metrics(
-    y: np.ndarray,
-    pred: np.ndarray,
-    proba: np.ndarray | None,
-    classes: Sequence[Any],
-    codes: np.ndarray,
-    n_slices: int,
-    *,
-    probabilities: bool = True,
-) -> SliceMetrics:
-    """Accuracy, macro / weighted F1 (over the classes present in the slice, as sklearn's default) and log loss
-    (over all the model's classes) per slice. On every row this is exactly the screen's numbers."""
-    from sklearn.metrics import log_loss
-
-    rows = []
-    for idx in group_rows(codes, n_slices):
-        if len(idx) == 0:
-            r = {name: (float("nan"), NO_ROWS) for name in MULTICLASS_METRICS}
-            r["example_count"] = (0.0, "")
-            rows.append(r)
-            continue
-        # F1 over the classes present in the slice's labels or predictions, as sklearn's f1_score(average="macro")
-        # without labels=: a class absent from a slice would otherwise count as an F1 of 0.
-        seen = set(y[idx].tolist()) | set(pred[idx].tolist())
-        m = multiclass_metrics(y[idx], pred[idx], tuple(c for c in classes if c in seen) or tuple(classes))
-        r = {
-            "example_count": (float(len(idx)), ""),
-            "accuracy": (m.accuracy, ""),
-            "macro_f1": (m.f1_macro, ""),
-            "weighted_f1": (m.f1_weighted, ""),
-        }
-        if probabilities and proba is not None:
-            try:
-                r["log_loss"] = (float(log_loss(y[idx], proba[idx], labels=list(classes))), "")
-            except ValueError as exc:
-                r["log_loss"] = (float("nan"), str(exc).splitlines()[0])
-        else:
-            r["log_loss"] = (float("nan"), "the model has no predict_proba")
-        rows.append(r)
-    return _pack("multiclass", None, MULTICLASS_METRICS, rows)
-
-
-#: one-vs-rest metrics of one class of a multi-class model, per slice (the class's "positive" rates)
-OVR_METRICS = ("example_count", "base_rate", "selection_rate", "precision", "recall", "f1", "auc")
-#: regression extras on the screen: the mean label and the mean error (bias = prediction − label)
-REGRESSION_EXTRAS = ("mean_label", "mean_error")
-
-
-def ovr_slice_metrics(
-    y_is_class: np.ndarray, pred_is_class: np.ndarray, class_score: np.ndarray | None, codes: np.ndarray, n_slices: int
-) -> SliceMetrics:
-    """One class against the rest, per slice: the class's share of labels (base rate) and of predictions
-    (argmax), precision, recall and F1 of "predicted this class" (sklearn's ``zero_division=0``), and the ROC AUC
-    of the class's score (its probability column) — what the What-If Tool never offered for multi-class."""
-    y_is_class = np.asarray(y_is_class, dtype=bool)
-    pred_is_class = np.asarray(pred_is_class, dtype=bool)
-    codes = np.asarray(codes, dtype=np.int64)
-    keep = codes >= 0
-    cells = codes[keep] * 4 + 2 * y_is_class[keep] + pred_is_class[keep]
-    counts = np.bincount(cells, minlength=4 * n_slices).reshape(n_slices, 4)
-    rates = binary_rates(counts)
-    auc = np.full(n_slices, np.nan)
-    if class_score is not None:
-        auc = SliceIndex(class_score, y_is_class, codes, n_slices).roc_auc()
-    rows = []
-    for k in range(n_slices):
-        tn, fp, fn, tp = (int(v) for v in counts[k])
-        n = tn + fp + fn + tp
-        if n == 0:
-            r = {name: (float("nan"), NO_ROWS) for name in OVR_METRICS}
-            r["example_count"] = (0.0, "")
-            rows.append(r)
-            continue
-        no_pos = "no label of this class" if tp + fn == 0 else ""
-        r = {
-            name: (float(rates[name][k]), "")
-            for name in ("example_count", "base_rate", "selection_rate", "precision", "recall", "f1")
-        }
-        if tp + fp == 0:
-            r["precision"] = (0.0, "the class is never predicted")
-        r["recall"] = (r["recall"][0], no_pos)
-        one_class = "" if (tp + fn) and (tn + fp) else "only one class"
-        r["auc"] = (float(auc[k]), one_class if class_score is not None else "no class scores")
-        rows.append(r)
-    return _pack("ovr", None, OVR_METRICS, rows, counts)
-
-
-def regression_slice_metrics(
-    y: np.ndarray, pred: np.ndarray, codes: np.ndarray, n_slices: int, *, extras: bool = False
-) -> SliceMetrics:
-    """MAE, RMSE and R² per slice (``extras``: also the mean label and the mean error, prediction − label)."""
-    y = np.asarray(y, dtype=np.float64)
-    pred = np.asarray(pred, dtype=np.float64)
-    names = REGRESSION_METRICS + (REGRESSION_EXTRAS if extras else ())
-    rows = []
-    for idx in group_rows(codes, n_slices):
-        if len(idx) == 0:
-            r = {name: (float("nan"), NO_ROWS) for name in names}
-            r["example_count"] = (0.0, "")
-            rows.append(r)
-            continue
-        m = regression_metrics(y[idx], pred[idx])
-        if len(idx) < 2:
-            r2_reason = "R² needs at least two labelled rows"
-        elif np.all(y[idx] == y[idx][0]):
-            r2_reason = "the label is constant on this slice, so R² is undefined"
-        else:
-            r2_reason = ""
-        r = {"example_count": (float(len(idx)), ""), "mae": (m.mae, ""), "rmse": (m.rmse, ""), "r2": (m.r2, r2_reason)}
-        if extras:
-            r["mean_label"] = (float(np.mean(y[idx])), "")
-            r["mean_error"] = (m.mean_error, "")
-        rows.append(r)
-    return _pack("regression", None, names, rows)
-
-
-def session_slice_metrics(
-    session,
-    i: int,
-    codes: np.ndarray,
-    n_slices: int,
-    threshold: float | None = None,
-    *,
-    truth=None,
-    index: SliceIndex | None = None,
-    losses: bool = True,
-    extras: bool = False,
-) -> SliceMetrics:
-    """Model ``i``'s metrics on each slice of the labelled rows (unlabelled rows are left out).
-
-    ``truth`` is a :class:`~wit_tui.engine.analysis.ground_truth.GroundTruth` (default:
-    the session's label and positive class, as the report and validation
-    use). For binary tasks ``threshold`` may be one per slice; ``index`` is a
-    :class:`SliceIndex` over the labelled rows already built (the screen's).
-    """
-    from wit_tui.engine.analysis.ground_truth import ground_truth, model_scores
-
-    truth = ground_truth(session) if truth is None else truth
-    mask = truth.labelled
-    codes = np.where(mask, np.asarray(codes, dtype=np.int64), -1)
-    task = session.task
-    scores = session.scores(i)
-    if task.kind == "binary":
-        t = task.default_threshold if threshold is None else threshold
-        score = model_scores(session, truth, i)
-        # rows the model raised on (NaN score) are left out, as in the overall metrics
-        codes_l = np.where(np.isnan(score[mask]), -1, codes[mask])
-        return binary_slice_metrics(
-            truth.y_positive[mask],
-            score[mask],
-            codes_l,
-            n_slices,
-            t,
-            probabilities=task.score_method == "predict_proba",
-            index=index,
-            losses=losses,
-        )
-    y = truth.y
-    if task.kind == "multiclass":
-        return multiclass_slice_metrics(
-            y,
-            scores.label,
-            scores.proba,
-            task.classes,
-            codes,
-            n_slices,
-            probabilities=task.score_method == "predict_proba",
-        )
-    return regression_slice_metrics(np.where(mask, y, 0.0), scores.score, codes, n_slices, extras=extras)
+    return pack_slice_rows("binary", _threshold_shown(threshold, per_slice), BINARY_METRICS, rows, confusion)
 
 
 __all__ = [
@@ -497,16 +335,11 @@ __all__ = [
     "DESCRIPTIONS",
     "LOWER_IS_BETTER",
     "MULTICLASS_METRICS",
-    "OVR_METRICS",
-    "REGRESSION_EXTRAS",
     "REGRESSION_METRICS",
     "SliceIndex",
     "SliceMetrics",
     "TASK_METRICS",
     "binary_rates",
     "binary_slice_metrics",
-    "multiclass_slice_metrics",
-    "ovr_slice_metrics",
-    "regression_slice_metrics",
-    "session_slice_metrics",
+    "pack_slice_rows",
 ]

@@ -52,8 +52,17 @@ import numpy as np
 
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import IsCancelled, check_cancelled
-from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
+from wit_tui.engine.metrics.binary import ThresholdIndex
+from wit_tui.engine.metrics.operating_points import (
+    TIE,
+    OperatingPoints,
+    argmin_highest,
+    cost,
+    cost_optimal_threshold,
+    operating_points,
+)
 from wit_tui.engine.metrics.slice_index import SliceIndex
+from wit_tui.engine.metrics.threshold_values import check_cost_ratio, check_tolerance
 
 STRATEGIES: dict[str, str] = {
     "custom": "Custom thresholds",
@@ -78,161 +87,6 @@ STRATEGY_HELP: dict[str, str] = {
     "equal_accuracy": "equal accuracy across slices, cheapest",
 }
 DEFAULT_TOLERANCE = 0.01
-_TIE = 1e-12  # relative tolerance for equal costs (ratio·FP + FN in floating point)
-
-
-# -- input checks (one clear message each) -------------------------------------
-def parse_number(text: str, what: str) -> float:
-    """A typed number (``0.5``, ``2.5``, ``1e-3``), or a WitError naming ``what``."""
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        raise WitError(f"{what} must be a number, not {text!r}.", "Type e.g. 0.5.") from None
-    if math.isnan(value):
-        raise WitError(f"{what} must be a number, not {text!r}.", "Type e.g. 0.5.")
-    return value
-
-
-def _shown(value: object) -> str:
-    """A rejected number as the user typed it (``2``, not ``2.0``); anything else as its repr."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return repr(value)
-
-
-def check_cost_ratio(ratio: float) -> float:
-    """The cost ratio FP:FN as a positive finite float, or a WitError."""
-    try:
-        r = float(ratio)
-    except (TypeError, ValueError):
-        raise WitError(f"The cost ratio must be a number, not {ratio!r}.", "Type e.g. 1, 2.5 or 0.25.") from None
-    if not math.isfinite(r) or r <= 0:
-        raise WitError(
-            f"The cost ratio FP:FN must be a number above 0, not {_shown(ratio)}.",
-            "1 = a false positive costs as much as a false negative; 4 = four times as much; 0.25 = a quarter.",
-        )
-    return r
-
-
-def check_tolerance(tolerance: float) -> float:
-    try:
-        t = float(tolerance)
-    except (TypeError, ValueError):
-        raise WitError(f"The fairness tolerance must be a number, not {tolerance!r}.", "Type e.g. 0.01.") from None
-    if not math.isfinite(t) or not 0 <= t <= 1:
-        raise WitError(
-            f"The fairness tolerance must be from 0 to 1, not {_shown(tolerance)}.",
-            "It is the largest gap allowed between the slices' rates, e.g. 0.01 (one point).",
-        )
-    return t
-
-
-def threshold_range(probabilities: bool) -> tuple[float, float]:
-    """Allowed thresholds: [0, 1] for probabilities, any finite number (and +∞ = nothing positive) for margins."""
-    return (0.0, 1.0) if probabilities else (-math.inf, math.inf)
-
-
-def check_threshold(threshold: float, probabilities: bool) -> float:
-    """A threshold inside the allowed range, or a WitError (nothing changes)."""
-    try:
-        t = float(threshold)
-    except (TypeError, ValueError):
-        raise WitError(f"The threshold must be a number, not {threshold!r}.", "Type e.g. 0.5.") from None
-    lo, hi = threshold_range(probabilities)
-    if math.isnan(t) or (probabilities and not lo <= t <= hi) or (not probabilities and t == -math.inf):
-        if probabilities:
-            raise WitError(
-                f"The threshold must be from 0 to 1 for probability scores, not {_shown(threshold)}.", "Type e.g. 0.5."
-            )
-        raise WitError(f"The threshold must be a number, not {_shown(threshold)}.", "Type e.g. 0.")
-    return t
-
-
-def cost(fp: float | np.ndarray, fn: float | np.ndarray, ratio: float) -> float | np.ndarray:
-    """The What-If Tool's cost: ``ratio · FP + FN`` on raw counts."""
-    return ratio * fp + fn
-
-
-# -- operating points ------------------------------------------------------------
-@dataclass(frozen=True)
-class OperatingPoints:
-    """Every distinct decision of one slice, thresholds increasing; ``tp``/``fp`` at each; ``n_pos``/``n_neg``.
-
-    ``thresholds[j]`` is the highest threshold giving point ``j``.
-    """
-
-    thresholds: np.ndarray
-    tp: np.ndarray
-    fp: np.ndarray
-    n_pos: int
-    n_neg: int
-
-    @property
-    def fn(self) -> np.ndarray:
-        return self.n_pos - self.tp
-
-    @property
-    def tn(self) -> np.ndarray:
-        return self.n_neg - self.fp
-
-    def cost(self, ratio: float) -> np.ndarray:
-        return cost(self.fp, self.fn, ratio)
-
-
-def operating_points(index: ThresholdIndex, upper: float = math.inf) -> OperatingPoints:
-    """The distinct decisions of ``index``: "positive from each distinct score", plus "nothing positive" at
-    ``upper`` when every score is below it. Exactly :meth:`ThresholdIndex.at` at each threshold, in O(n)."""
-    s = index.sorted_scores
-    finite = len(s) - int(np.count_nonzero(np.isnan(s)))  # NaN (unscored rows) sort last; they stay positive
-    fs = s[:finite]
-    if finite:
-        starts = np.r_[0, np.flatnonzero(np.diff(fs)) + 1]
-        thr = fs[starts]
-    else:
-        starts = np.zeros(0, dtype=np.int64)
-        thr = np.zeros(0)
-    below = starts
-    if finite == 0 or fs[-1] < upper:
-        thr = np.r_[thr, upper]
-        below = np.r_[below, finite]
-    fn = index.cum_pos[below]
-    tn = below - fn
-    return OperatingPoints(
-        thr.astype(np.float64),
-        (index.n_pos - fn).astype(np.int64),
-        (index.n_neg - tn).astype(np.int64),
-        index.n_pos,
-        index.n_neg,
-    )
-
-
-def _argmin_highest(values: np.ndarray) -> int:
-    """Index of the minimum; among (near-)ties the last one, i.e. the highest threshold."""
-    m = float(np.min(values))
-    ties = np.flatnonzero(values <= m + _TIE * max(1.0, abs(m)))
-    return int(ties[-1])
-
-
-@dataclass(frozen=True)
-class CostOptimum:
-    """The cost-optimal threshold of one set of rows, with its confusion counts and cost."""
-
-    threshold: float
-    metrics: BinaryMetrics
-    cost: float
-
-
-def cost_optimal_threshold(index: ThresholdIndex, ratio: float, upper: float = math.inf) -> CostOptimum:
-    """The threshold minimising ``ratio · FP + FN`` over every distinct score (ties: the highest threshold)."""
-    ratio = check_cost_ratio(ratio)
-    pts = operating_points(index, upper)
-    if len(pts.thresholds) == 0:
-        raise WitError("There are no scored rows to choose a threshold for.", "Check the label and the scores.")
-    j = _argmin_highest(pts.cost(ratio))
-    tp, fp = int(pts.tp[j]), int(pts.fp[j])
-    t = float(pts.thresholds[j])
-    m = BinaryMetrics(t, tp=tp, fp=fp, tn=pts.n_neg - fp, fn=pts.n_pos - tp)
-    return CostOptimum(t, m, float(cost(fp, m.fn, ratio)))
 
 
 # -- strategies ----------------------------------------------------------------
@@ -359,7 +213,7 @@ def _choose(s: _Slice, lo: int, hi: int) -> int:
     """The numerator chosen in [lo, hi]: the cheapest, ties to the highest threshold."""
     window = s.best[lo : hi + 1]
     m = float(window.min())
-    ties = np.flatnonzero(window <= m + _TIE * max(1.0, abs(m)))
+    ties = np.flatnonzero(window <= m + TIE * max(1.0, abs(m)))
     return int(lo + ties[np.argmax(s.thr[lo + ties])])
 
 
@@ -389,7 +243,7 @@ def _starts(s: _Slice, tol: float) -> np.ndarray:
     hi = s.q + int(np.floor(tol * s.D + 1e-9))
     own = _window_min(s, lo, hi)
     cost = s.best[s.q]
-    return s.q[cost <= own + _TIE * np.maximum(1.0, np.abs(own))]
+    return s.q[cost <= own + TIE * np.maximum(1.0, np.abs(own))]
 
 
 def _constrained(slices: list[_Slice], tol: float, is_cancelled: IsCancelled | None) -> tuple[list[int], float]:
@@ -407,7 +261,7 @@ def _constrained(slices: list[_Slice], tol: float, is_cancelled: IsCancelled | N
     if not np.isfinite(total).any():
         return [], tol
     m = float(total.min())
-    tied = np.flatnonzero(total <= m + _TIE * max(1.0, abs(m)))[:64]
+    tied = np.flatnonzero(total <= m + TIE * max(1.0, abs(m)))[:64]
     best_key, best_q = None, []
     for li in tied:
         qs = [_choose(s, int(b[0][li]), min(int(b[1][li]), s.D)) for s, b in zip(slices, bounds, strict=True)]
@@ -477,7 +331,7 @@ def optimise(
         constrained = [k for k in range(K) if not (rate == "recall" and pts[k].n_pos == 0)]
         left_out = [k for k in range(K) if k not in constrained]
         for k in left_out:
-            j = _argmin_highest(pts[k].cost(ratio))
+            j = argmin_highest(pts[k].cost(ratio))
             thresholds[k] = pts[k].thresholds[j]
         if left_out:
             note = (
@@ -535,20 +389,10 @@ def constrained_rates(confusion: np.ndarray, rate: str) -> np.ndarray:
 
 __all__ = [
     "CONSTRAINED",
-    "CostOptimum",
     "DEFAULT_TOLERANCE",
-    "OperatingPoints",
     "STRATEGIES",
     "STRATEGY_HELP",
     "StrategyResult",
-    "check_cost_ratio",
-    "check_threshold",
-    "check_tolerance",
     "constrained_rates",
-    "cost",
-    "cost_optimal_threshold",
-    "operating_points",
     "optimise",
-    "parse_number",
-    "threshold_range",
 ]

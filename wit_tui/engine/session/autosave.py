@@ -37,8 +37,10 @@ import pandas as pd
 
 from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.data.scoring import Scores
-from wit_tui.engine.session.session import Run, Session
+from wit_tui.engine.session.overlay import Run
+from wit_tui.engine.session.session import Session
 
 FORMAT_VERSION = 1
 
@@ -47,7 +49,7 @@ def autosave_dir() -> Path:
     """Where autosaves live: ``$WIT_TUI_DATA_DIR/autosave``, else the user data dir's ``autosave``."""
     base = os.environ.get("WIT_TUI_DATA_DIR")
     if not base:
-        import platformdirs
+        import platformdirs  # deferred: only needed when an autosave path is asked for
 
         base = platformdirs.user_data_dir("wit-tui", appauthor=False)
     return Path(base).expanduser() / "autosave"
@@ -215,8 +217,6 @@ def restore(session: Session, snapshot: Snapshot) -> int:
     models say now. Raises WitError, leaving the overlay empty, when the autosave
     does not fit this data.
     """
-    from wit_tui.engine.data.inference import score_dicts
-
     data = snapshot.data
     if session.overlay.n_changed:
         raise WitError("There are already edits in this session.", "Restore only into a freshly opened session.")

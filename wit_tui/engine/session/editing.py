@@ -23,9 +23,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.session.session import Run, Session
+from wit_tui.engine.core.values import py
+from wit_tui.engine.session.overlay import Run
+from wit_tui.engine.session.session import Session
 
 MISSING_WORDS = frozenset({"", "?", "na", "n/a", "nan", "none", "null", "missing"})
 
@@ -88,18 +90,13 @@ def _categories(series: pd.Series) -> tuple[tuple[Any, ...], tuple[int, ...]]:
             counts = counts.sort_index()
         except TypeError:
             pass
-    cats = tuple(_py(v) for v in counts.index)
+    cats = tuple(py(v) for v in counts.index)
     return cats, tuple(int(c) for c in counts.to_numpy())
 
 
 def feature_spec(session: Session, name: str) -> FeatureSpec:
     """The spec of one column of the data (cached on the session)."""
-    key = ("editing.spec", name)
-    spec = session.cache.get(key)
-    if spec is None:
-        spec = _build_spec(session.data[name], name)
-        session.cache[key] = spec
-    return spec  # type: ignore[return-value]
+    return session.memo.get(("editing.spec", name), lambda: _build_spec(session.data[name], name))
 
 
 def feature_specs(session: Session) -> dict[str, FeatureSpec]:
@@ -128,12 +125,6 @@ def _build_spec(series: pd.Series, name: str) -> FeatureSpec:
         )
     cats, counts = _categories(series)
     return FeatureSpec(name, "categorical", categories=cats, counts=counts, missing=int(series.isna().sum()))
-
-
-def _py(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def show(value: Any) -> str:

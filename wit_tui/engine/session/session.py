@@ -14,7 +14,6 @@ Every re-inference of a point appends a :class:`Run` to its history.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,66 +21,40 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.data_checks import input_warnings
 from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.memo import Memo
+from wit_tui.engine.core.values import py, same
+from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.data.loading import LoadedModel
-from wit_tui.engine.data.scoring import Scores, score_frame
+from wit_tui.engine.data.scoring import Scores, labels_from, score_frame
 from wit_tui.engine.data.tasks import TaskInfo, detect_task, merge_tasks
+from wit_tui.engine.session.inputs import (
+    check_arguments,
+    check_label_not_an_input,
+    chosen_features,
+    label_values,
+    model_columns,
+)
+from wit_tui.engine.session.overlay import Overlay, Run, run_of
 
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class Run:
-    """One inference of one datapoint: what changed, and each model's score (and class probabilities)."""
-
-    number: int
-    change: str
-    scores: tuple[float, ...]
-    probas: tuple[tuple[float, ...] | None, ...]
-
-
-@dataclass
-class Overlay:
-    """Edits kept beside the data: ``edits[row][feature] = value`` for existing rows, ``added`` for new ones.
-
-    ``added`` holds full records (every column of the data, the label included,
-    so a duplicate keeps its ground truth); ``current`` the latest scores of
-    every changed point; ``history`` the runs of every point ever re-inferred.
-    """
-
-    edits: dict[int, dict[str, Any]] = field(default_factory=dict)
-    added: list[dict[str, Any]] = field(default_factory=list)
-    saved: bool = True
-    history: dict[int, list[Run]] = field(default_factory=dict)
-    current: dict[int, list[Scores]] = field(default_factory=dict)
-    origin: dict[int, str] = field(default_factory=dict)
-
-    @property
-    def n_changed(self) -> int:
-        return len(self.edits) + len(self.added)
+def _point_frame(row: dict[str, Any], like: pd.DataFrame) -> pd.DataFrame:
+    """One datapoint as a frame, with ``like``'s categorical columns kept categorical (as the model saw them)."""
+    frame = pd.DataFrame([row])
+    for col in like.columns:
+        if col in frame.columns and isinstance(like[col].dtype, pd.CategoricalDtype):
+            frame[col] = frame[col].astype(like[col].dtype)
+    return frame
 
 
-def _model_columns(model: LoadedModel, features: list[str], data: pd.DataFrame) -> list[str]:
-    """The columns the model was fitted on, checked against the data (missing ones named)."""
-    names = getattr(model.estimator, "feature_names_in_", None)
-    if names is not None:
-        cols = [str(c) for c in names]
-        missing = [c for c in cols if c not in data.columns]
-        if missing:
-            raise WitError(
-                f"The model {model.name} needs columns the data lacks: {', '.join(missing)}.",
-                "Give data with those columns (names are case-sensitive), or the model that matches this data.",
-            )
-        return cols
-    n_in = getattr(model.estimator, "n_features_in_", None)
-    if n_in is not None and n_in != len(features):
-        raise WitError(
-            f"The model {model.name} was fitted on {n_in} unnamed columns, but {len(features)} feature columns were chosen.",
-            "Pass --features with exactly the model's columns, in training order.",
-        )
-    return list(features)
+def _point_outputs(scores: list[Scores], task: TaskInfo, threshold: float | None) -> tuple[Any, np.ndarray]:
+    """One model's predictions and scores on single-point scores, as saved next to the edited points."""
+    score = np.array([s.score[0] for s in scores], dtype=np.float64)
+    proba = np.vstack([s.class_scores for s in scores]) if scores and scores[0].proba is not None else None
+    return (labels_from(score, proba, task, threshold) if scores else []), score
 
 
 class Session:
@@ -99,90 +72,35 @@ class Session:
         n_jobs: int = 1,
         source: Sequence[Any] | None = None,
     ) -> None:
-        if len(data) == 0:
-            raise WitError("The data has no rows.", "Give a file with at least one datapoint.")
-        if not models:
-            raise WitError("No model was given.", "Pass --model PATH (or run the demo with no arguments).")
-        if len(models) > 2:
-            raise WitError(
-                f"{len(models)} models were given; wit-tui compares at most two.", "Pass --model once or twice."
-            )
-        if label is not None and label not in data.columns:
-            raise WitError(
-                f"The label column {label!r} is not in the data. Columns: {', '.join(map(str, data.columns[:20]))}"
-                + (" …" if len(data.columns) > 20 else "")
-                + ".",
-                "Pass --label with one of those names, or leave it out to browse without ground truth.",
-            )
+        check_arguments(data, models, label)
         self.data = data
         self.name = name
         self.label = label
         self.models = list(models)
         self.n_jobs = n_jobs
-        if features is None:
-            features = [c for c in data.columns if c != label]
-        else:
-            unknown = [f for f in features if f not in data.columns]
-            if unknown:
-                raise WitError(
-                    f"--features names columns the data lacks: {', '.join(unknown)}.",
-                    "Check the names against the data's header.",
-                )
-            if label in features:
-                raise WitError(f"The label {label!r} is also listed as a feature.", "Remove it from --features.")
-        self.features = list(features)
-        self.model_columns = [_model_columns(m, self.features, data) for m in self.models]
-        if label is not None:
-            for m, cols in zip(self.models, self.model_columns, strict=True):
-                if label in cols:
-                    raise WitError(
-                        f"The model {m.name} takes the label {label!r} as an input.",
-                        "Check --label: the model should not see the answer.",
-                    )
+        self.features = chosen_features(data, label, features)
+        self.model_columns = [model_columns(m, self.features, data) for m in self.models]
+        check_label_not_an_input(self.models, self.model_columns, label)
         tasks = [detect_task(m.estimator, positive, model_name=m.name) for m in self.models]
         self.task: TaskInfo = merge_tasks(tasks, [m.name for m in self.models])
         self.warnings: list[str] = []
         self.y: np.ndarray | None = self._ground_truth() if label is not None else None
         self.overlay = Overlay()
         self._scores: dict[int, Scores] = {}
-        self.cache: dict[object, object] = {}  # derived results (sorted scores, stats) keyed by the engine module
+        #: derived results of the loaded data (sort orders, indexes, ground truths), keyed by the engine module
+        self.memo = Memo()
         self.validation_config: object | None = None  # a validation.ValidationConfig from `wit-tui run --config`
+        self.reference: pd.DataFrame | None = None  # `wit-tui run --reference`: the data drift compares with
+        self.reference_name = "reference"
         #: what the session was opened from (files' identities, or the demo), so its autosave can be found again
         self.source: list[Any] | None = None if source is None else list(source)
         #: called after every change to the overlay (the autosave listens here)
         self.listeners: list[Callable[[], None]] = []
-        self.warnings.extend(input_warnings(self))
 
     # -- ground truth -------------------------------------------------
     def _ground_truth(self) -> np.ndarray | None:
-        col = self.data[self.label]
-        if col.isna().all():
-            raise WitError(
-                f"The label column {self.label!r} is empty (all missing).",
-                "Pick the column that holds the ground truth.",
-            )
-        if self.task.kind == "regression":
-            y = pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64)
-            bad = int(np.isnan(y).sum() - col.isna().sum())
-            if bad:
-                raise WitError(
-                    f"The label column {self.label!r} has {bad} non-numeric values, but the model is a regressor.",
-                    "Check --label.",
-                )
-            return y
-        classes = self.task.classes
-        by_str = {str(c): c for c in classes}
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        mapped = np.empty(len(uniques), dtype=object)
-        mapped[:] = [u if u in classes else by_str.get(str(u), u) for u in uniques]
-        y = np.full(len(col), None, dtype=object)
-        y[codes >= 0] = mapped[codes[codes >= 0]]
-        unknown = sorted({str(v) for v in mapped if v not in classes})
-        if unknown:
-            self.warnings.append(
-                f"The label column {self.label!r} has values the model does not know: {', '.join(unknown[:5])}"
-                f"{' …' if len(unknown) > 5 else ''}; they count as negatives / errors."
-            )
+        y, warnings = label_values(self.data[self.label], str(self.label), self.task)
+        self.warnings.extend(warnings)
         return y
 
     @cached_property
@@ -225,14 +143,11 @@ class Session:
 
     def infer(self, row: dict[str, Any]) -> list[Scores]:
         """Score one datapoint (a dict of feature values) with every model, without touching the cache."""
-        frame = pd.DataFrame([row])
-        for col in self.data.columns:
-            if col in frame.columns and isinstance(self.data[col].dtype, pd.CategoricalDtype):
-                frame[col] = frame[col].astype(self.data[col].dtype)
-        out = []
-        for i, m in enumerate(self.models):
-            out.append(score_frame(m.estimator, frame[self.model_columns[i]], self.task, model_name=m.name))
-        return out
+        frame = _point_frame(row, self.data)
+        return [
+            score_frame(m.estimator, frame[self.model_columns[i]], self.task, model_name=m.name)
+            for i, m in enumerate(self.models)
+        ]
 
     # -- datapoints and edits -----------------------------------------
     @property
@@ -260,10 +175,10 @@ class Session:
     def original_row(self, i: int) -> dict[str, Any]:
         if i >= self.n_rows:
             self._check_id(i)
-            rec = self.overlay.added[i - self.n_rows]
-            return {f: rec.get(f) for f in self.features}
+            added = self.overlay.added[i - self.n_rows]
+            return {f: added.get(f) for f in self.features}
         rec = self.data.iloc[i]
-        return {f: _py(rec[f]) for f in self.features}
+        return {f: py(rec[f]) for f in self.features}
 
     def record(self, i: int) -> dict[str, Any]:
         """Every column of datapoint ``i`` (label and columns outside ``features`` too), edits applied."""
@@ -271,7 +186,7 @@ class Session:
         if i >= self.n_rows:
             return dict(self.overlay.added[i - self.n_rows])
         rec = self.data.iloc[i]
-        values = {c: _py(rec[c]) for c in self.data.columns}
+        values = {c: py(rec[c]) for c in self.data.columns}
         values.update(self.overlay.edits.get(i, {}))
         return values
 
@@ -285,7 +200,7 @@ class Session:
 
     def truth(self, i: int) -> Any:
         """Ground truth of datapoint ``i`` (an added point keeps the one it was copied with, if any)."""
-        if self.y is None:
+        if self.y is None or self.label is None:
             return None
         if i < self.n_rows:
             return self.y[i]
@@ -300,9 +215,9 @@ class Session:
         if i >= self.n_rows:
             self.overlay.added[i - self.n_rows][feature] = value
         else:
-            original = _py(self.data.iloc[i][feature])
+            original = py(self.data.iloc[i][feature])
             edits = self.overlay.edits.setdefault(i, {})
-            if _same(original, value):
+            if same(original, value):
                 edits.pop(feature, None)
                 if not edits:
                     del self.overlay.edits[i]
@@ -342,7 +257,7 @@ class Session:
         new = self._add(self.record(i), f"copy of #{i}")
         scores = self.overlay.current.get(i) or self._base_scores(i)
         self.overlay.current[new] = scores
-        self._append_run(new, f"copy of #{i}", scores)
+        self._appendrun_of(new, f"copy of #{i}", scores)
         return new
 
     def add_row(self, record: dict[str, Any], origin: str = "new") -> int:
@@ -393,22 +308,20 @@ class Session:
 
     def rescore(self, i: int, change: str) -> list[Scores]:
         """Re-infer datapoint ``i`` with every model (one row) and append a run to its history."""
-        from wit_tui.engine.data.inference import score_dicts
-
         if i < self.n_rows and i not in self.overlay.edits:
             scores = self._base_scores(i)
             self.overlay.current.pop(i, None)
         else:
             scores = score_dicts(self, [self.model_row(i)])
             self.overlay.current[i] = scores
-        self._append_run(i, change, scores)
+        self._appendrun_of(i, change, scores)
         return scores
 
-    def _append_run(self, i: int, change: str, scores: list[Scores]) -> None:
+    def _appendrun_of(self, i: int, change: str, scores: list[Scores]) -> None:
         runs = self.overlay.history.setdefault(i, [])
         if not runs and i < self.n_rows and change != "original":
-            runs.append(_run(0, "original", self._base_scores(i)))
-        runs.append(_run(len(runs), change, scores))
+            runs.append(run_of(0, "original", self._base_scores(i)))
+        runs.append(run_of(len(runs), change, scores))
         self._changed()
 
     def _changed(self) -> None:
@@ -422,22 +335,7 @@ class Session:
     # -- saving ---------------------------------------------------------
     def edits_frame(self, thresholds: Sequence[float] | None = None) -> pd.DataFrame:
         """Edited and added points as a frame: the data's columns, then wit_id, wit_status and each model's output."""
-        from wit_tui.engine.data.scoring import labels_from
-
-        ids = self.changed_ids()
-        records = [self.record(i) for i in ids]
-        frame = pd.DataFrame(records, columns=list(self.data.columns))
-        frame["wit_id"] = ids
-        frame["wit_status"] = ["added" if i >= self.n_rows else "edited" for i in ids]
-        frame["wit_origin"] = [self.overlay.origin.get(i, "") for i in ids]
-        for m, model in enumerate(self.models):
-            sc = [self.point_scores(i)[m] for i in ids]
-            score = np.array([s.score[0] for s in sc], dtype=np.float64)
-            proba = np.vstack([s.proba for s in sc]) if sc and sc[0].proba is not None else None
-            t = None if thresholds is None else thresholds[m]
-            frame[f"wit_{model.name}_prediction"] = labels_from(score, proba, self.task, t) if ids else []
-            frame[f"wit_{model.name}_{self.task.score_label}"] = score
-        return frame
+        return _edits_frame(self, thresholds)
 
     def save_edits(self, path: str | Path, thresholds: Sequence[float] | None = None) -> int:
         """Write the edited and added points to CSV atomically (temp file + rename); returns the row count."""
@@ -455,33 +353,19 @@ class Session:
         return self.overlay.n_changed > 0 and not self.overlay.saved
 
 
-def _run(number: int, change: str, scores: list[Scores]) -> Run:
-    return Run(
-        number,
-        change,
-        tuple(float(s.score[0]) for s in scores),
-        tuple(None if s.proba is None else tuple(float(v) for v in s.proba[0]) for s in scores),
-    )
+def _edits_frame(session: Session, thresholds: Sequence[float] | None) -> pd.DataFrame:
+    ids = session.changed_ids()
+    records = [session.record(i) for i in ids]
+    frame = pd.DataFrame(records, columns=list(session.data.columns))
+    frame["wit_id"] = ids
+    frame["wit_status"] = ["added" if i >= session.n_rows else "edited" for i in ids]
+    frame["wit_origin"] = [session.overlay.origin.get(i, "") for i in ids]
+    for m, model in enumerate(session.models):
+        t = None if thresholds is None else thresholds[m]
+        prediction, score = _point_outputs([session.point_scores(i)[m] for i in ids], session.task, t)
+        frame[f"wit_{model.name}_prediction"] = prediction
+        frame[f"wit_{model.name}_{session.task.score_label}"] = score
+    return frame
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal as the user means it: 40 == 40.0, missing == missing."""
-    a, b = _py(a), _py(b)
-    if a is None or b is None:
-        return a is None and b is None
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
-
-
-def _py(value: Any) -> Any:
-    """Plain Python scalars for display and editing (NaN/NA → None)."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-__all__ = ["Session", "Overlay", "Run"]
+__all__ = ["Session"]

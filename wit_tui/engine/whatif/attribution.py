@@ -33,8 +33,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wit_tui.engine.core.columns import frame_like
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.inference import frame_like, one_thread
+from wit_tui.engine.data.inference import one_thread
 from wit_tui.engine.data.scoring import score_frame
 from wit_tui.engine.session.session import Session
 
@@ -68,7 +69,7 @@ def _weighted_ridge(
     z: np.ndarray, y: np.ndarray, w: np.ndarray, alpha: float = 0.01
 ) -> tuple[np.ndarray, float, float]:
     """Weighted ridge with an unpenalised intercept: (coef, intercept, weighted R²)."""
-    from sklearn.linear_model import Ridge
+    from sklearn.linear_model import Ridge  # deferred: scikit-learn is heavy, only needed here
 
     model = Ridge(alpha=alpha)
     model.fit(z, y, sample_weight=w)
@@ -133,10 +134,10 @@ def local_attributions(
         with one_thread():
             sc = score_frame(model.estimator, frame[session.model_columns[m]], task, model_name=model.name)
         if task.kind == "multiclass":
-            cls = int(np.argmax(own[m].proba[0]))
-            raw = sc.proba[:, cls]
+            cls = int(np.argmax(own[m].class_scores[0]))
+            raw = sc.class_scores[:, cls]
             target = f"P({task.classes[cls]})"
-            prediction = float(own[m].proba[0][cls])
+            prediction = float(own[m].class_scores[0][cls])
         else:
             raw = sc.score
             target = f"{task.score_label} of {task.positive}" if task.kind == "binary" else "prediction"

@@ -20,10 +20,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.core.columns import frame_like, is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.scoring import labels_from
 from wit_tui.engine.session.session import Session
+from wit_tui.engine.whatif.filter_parser import parse_filter
+from wit_tui.engine.whatif.filtering import filter_mask
 
 QuickFilter = Literal["misclassified", "false_positives", "false_negatives", "edited"]
 
@@ -114,14 +116,22 @@ def point_value(session: Session, key: str, i: int, thresholds: Sequence[float] 
 
 def base_order(session: Session, key: str) -> np.ndarray:
     """Ascending stable order of the loaded rows by column ``key`` (missing last), computed once per column."""
-    cache_key = ("browse.order", key)
-    got = session.cache.get(cache_key)
-    if got is None:
+    return _ordered(session, key)[0]
+
+
+def order_ready(session: Session, key: str) -> bool:
+    """Whether the order by column ``key`` is already computed (sorting by it again is instant)."""
+    return ("browse.order", key) in session.memo
+
+
+def _ordered(session: Session, key: str) -> tuple[np.ndarray, np.ndarray]:
+    """(stable ascending order, sort keys) of the loaded rows by column ``key``, computed once per column."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
         keys = sort_keys(column_values(session, key))
-        order = np.argsort(keys, kind="stable")
-        got = (order, keys)
-        session.cache[cache_key] = got
-    return got[0]  # type: ignore[index]
+        return np.argsort(keys, kind="stable"), keys
+
+    return session.memo.get(("browse.order", key), compute)
 
 
 def build_view(
@@ -142,8 +152,7 @@ def build_view(
         if sort is not None and sort.descending:
             ids = (np.arange(n_total)[::-1] if ids is None else ids[::-1]).copy()
         return ids
-    order = base_order(session, sort.key)
-    keys = session.cache[("browse.order", sort.key)][1]  # type: ignore[index]
+    order, keys = _ordered(session, sort.key)
     changed = session.changed_ids()
     if changed:
         changed_arr = np.array(changed, dtype=np.int64)
@@ -233,8 +242,6 @@ def expression_mask(session: Session, text: str, thresholds: Sequence[float] | N
 
     WitError (nothing else) for an expression that does not parse or does not type-check.
     """
-    from wit_tui.engine.whatif.filtering import filter_mask, parse_filter
-
     extra_names = {}
     for m, model in enumerate(session.models):
         safe = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in model.name)
@@ -264,8 +271,6 @@ def expression_mask(session: Session, text: str, thresholds: Sequence[float] | N
     changed = session.changed_ids()
     if not changed:
         return mask
-    from wit_tui.engine.data.inference import frame_like
-
     records = [session.record(i) for i in changed]
 
     def changed_values(name: str) -> Any:

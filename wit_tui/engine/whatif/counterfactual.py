@@ -1,3 +1,4 @@
+# size-exception: nearest_counterfactual — one search over loaded, then edited and added points
 """Which datapoint is most like this one but gets a different prediction? (the nearest counterfactual)
 
 Distance, as the What-If Tool defines it (``getDist``), summed over the
@@ -42,8 +43,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.values import is_missing, py, same
 from wit_tui.engine.session.session import Session
 
 Metric = Literal["L1", "L2"]
@@ -117,7 +119,7 @@ def build_space(frame: pd.DataFrame, features: Sequence[str]) -> DistanceSpace:
         counts = np.bincount(codes, minlength=k + 1)[:k].astype(np.float64)
         total = counts.sum()
         costs.append(float(np.sum((counts / total) ** 2)) if total else 0.0)
-        cats.append(tuple(_py(u) for u in uniques))
+        cats.append(tuple(py(u) for u in uniques))
     return DistanceSpace(
         tuple(numeric),
         tuple(categorical),
@@ -142,19 +144,12 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
 
 def distance_space(session: Session) -> DistanceSpace:
     """The session's loaded rows encoded once (cached): the slow part, run it in a worker."""
-    space = session.cache.get(SPACE_KEY)
-    if space is None:
-        space = build_space(session.data, session.features)
-        session.cache[SPACE_KEY] = space
-    return space  # type: ignore[return-value]
+    return session.memo.get(SPACE_KEY, lambda: build_space(session.data, session.features))
 
 
-def _py(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+def space_ready(session: Session) -> bool:
+    """Whether :func:`distance_space` is already built (so a caller can say it is about to take a while)."""
+    return SPACE_KEY in session.memo
 
 
 @dataclass(frozen=True)
@@ -167,13 +162,16 @@ class Encoded:
 
 def encode(space: DistanceSpace, values: Mapping[str, Any]) -> Encoded:
     num = np.array(
-        [np.nan if _missing(values.get(f)) else float(values[f]) * space.scale[j] for j, f in enumerate(space.numeric)],
+        [
+            np.nan if is_missing(values.get(f)) else float(values[f]) * space.scale[j]
+            for j, f in enumerate(space.numeric)
+        ],
         dtype=np.float64,
     )
     cat = np.empty(len(space.categorical), dtype=np.int64)
     for j, f in enumerate(space.categorical):
         v = values.get(f)
-        if _missing(v):
+        if is_missing(v):
             cat[j] = -1
         else:
             try:
@@ -292,6 +290,8 @@ def prediction_key(
         t = task.default_threshold if threshold is None else threshold
         return score >= t
     if task.kind == "multiclass":
+        if proba is None:
+            raise WitError("The model gives no per-class scores.", "This needs a multi-class model.")
         return np.argmax(proba, axis=1)
     return score
 
@@ -305,11 +305,7 @@ def default_gap(session: Session, m: int) -> float:
 def _base_key(session: Session, m: int, threshold: float | None) -> np.ndarray:
     sc = session.scores(m)
     if session.task.kind == "multiclass":
-        key = ("counterfactual.argmax", m)
-        got = session.cache.get(key)
-        if got is None:
-            got = session.cache[key] = np.argmax(sc.proba, axis=1)
-        return got  # type: ignore[return-value]
+        return session.memo.get(("counterfactual.argmax", m), lambda: np.argmax(sc.class_scores, axis=1))
     return prediction_key(session, m, sc.score, sc.proba, threshold)
 
 
@@ -342,11 +338,8 @@ def nearest_counterfactual(
         base_cand = np.abs(session.scores(m).score - own_key) >= gap
     else:
         base_cand = _base_key(session, m, threshold) != own_key
-        rule = "other class" + (
-            f" at threshold {threshold if threshold is not None else task.default_threshold:g}"
-            if task.kind == "binary"
-            else " (argmax)"
-        )
+        at = task.default_threshold if threshold is None else threshold
+        rule = "other class" + (f" at threshold {at:g}" if task.kind == "binary" else " (argmax)")
     n = session.n_rows
     if restrict is not None:
         if len(restrict) != session.n_total:
@@ -384,17 +377,8 @@ def nearest_counterfactual(
     feats = space.features
     contributions = tuple((f, float(v)) for f, v in zip(feats, t, strict=True) if v > 0)
     a, b = session.row(i), session.row(idx)
-    differing = tuple(f for f in session.features if not _equal(a[f], b[f]))
+    differing = tuple(f for f in session.features if not same(a[f], b[f]))
     return Counterfactual(name, m, metric, idx, dist, n_cand, differing, contributions, rule)
-
-
-def _equal(a: Any, b: Any) -> bool:
-    if _missing(a) or _missing(b):
-        return _missing(a) and _missing(b)
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
 
 
 __all__ = [

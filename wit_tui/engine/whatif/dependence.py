@@ -33,9 +33,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.analysis.stats import is_numeric
+from wit_tui.engine.core.columns import column_like, is_numeric
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.inference import column_like, rows_frame, score_rows
+from wit_tui.engine.data.inference import one_thread, rows_frame, score_rows
+from wit_tui.engine.data.scoring import score_frame
 from wit_tui.engine.session.session import Session
 
 N_POINTS = 20
@@ -56,10 +57,7 @@ class Grid:
 def feature_grid(session: Session, feature: str, n_points: int = N_POINTS, top_k: int = TOP_K) -> Grid:
     """The sweep of ``feature`` over all the data (cached per feature)."""
     key = ("dependence.grid", feature, n_points, top_k)
-    got = session.cache.get(key)
-    if got is None:
-        got = session.cache[key] = make_grid(session.data[feature], feature, n_points, top_k)
-    return got  # type: ignore[return-value]
+    return session.memo.get(key, lambda: make_grid(session.data[feature], feature, n_points, top_k))
 
 
 def make_grid(series: pd.Series, name: str, n_points: int = N_POINTS, top_k: int = TOP_K) -> Grid:
@@ -104,10 +102,7 @@ class Curves:
 
 
 def _outputs(session: Session, frame: pd.DataFrame) -> list[np.ndarray]:
-    out = []
-    for sc in score_rows(session, frame):
-        out.append(sc.proba if session.task.kind == "multiclass" else sc.score)
-    return out
+    return [sc.output(session.task.kind) for sc in score_rows(session, frame)]
 
 
 def ice(session: Session, i: int, feature: str, grid: Grid | None = None) -> Curves:
@@ -133,7 +128,7 @@ def ice_many(
         spans[f] = (start, len(rows))
     outputs = _outputs(session, rows_frame(session, rows))
     own = session.point_scores(i)
-    own_out = tuple((sc.proba[0] if session.task.kind == "multiclass" else float(sc.score[0])) for sc in own)
+    own_out = tuple((sc.class_scores[0] if session.task.kind == "multiclass" else float(sc.score[0])) for sc in own)
     names = tuple(session.model_names)
     return {
         f: Curves(grids[f], names, tuple(o[a:b] for o in outputs), "ice", 1, base.get(f), own_out)
@@ -171,15 +166,12 @@ def partial_dependence(
     if feature in big.columns:
         big[feature] = column_like(session.data[feature], np.repeat(np.array(grid.values, dtype=object), k))
     values = []
-    from wit_tui.engine.data.inference import one_thread
-    from wit_tui.engine.data.scoring import score_frame
-
     for m, model in enumerate(session.models):
         if cancelled is not None and cancelled():
             return None
         with one_thread():
             sc = score_frame(model.estimator, big[session.model_columns[m]], session.task, model_name=model.name)
-        out = sc.proba if session.task.kind == "multiclass" else sc.score
+        out = sc.output(session.task.kind)
         if out.ndim == 1:
             values.append(out.reshape(g, k).mean(axis=1))
         else:

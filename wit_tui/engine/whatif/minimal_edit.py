@@ -1,3 +1,4 @@
+# size-exception: minimal_edits — one search over one- and two-feature edits sharing the grids and scores
 """What is the smallest change to THIS datapoint that changes the model's prediction?
 
 Beyond the What-If Tool (which only finds another datapoint): a search over
@@ -30,10 +31,12 @@ from typing import Any
 import numpy as np
 
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.inference import rows_frame
+from wit_tui.engine.core.values import is_missing, same
+from wit_tui.engine.data.inference import one_thread, rows_frame
+from wit_tui.engine.data.scoring import labels_from, score_frame
 from wit_tui.engine.session.editing import FeatureSpec, feature_spec
 from wit_tui.engine.session.session import Session
-from wit_tui.engine.whatif.counterfactual import prediction_key
+from wit_tui.engine.whatif.counterfactual import default_gap, prediction_key
 from wit_tui.engine.whatif.dependence import Grid, feature_grid
 
 PAIR_POINTS = 8
@@ -75,8 +78,7 @@ class MinimalEdits:
 
 def change_cost(spec: FeatureSpec, old: Any, new: Any) -> float:
     """One feature's What-If Tool distance term between ``old`` and ``new``."""
-    old_missing = old is None or (isinstance(old, float) and math.isnan(old))
-    new_missing = new is None or (isinstance(new, float) and math.isnan(new))
+    old_missing, new_missing = is_missing(old), is_missing(new)
     if old_missing or new_missing:
         return 0.0 if old_missing and new_missing else 1.0
     if spec.kind == "numeric":
@@ -113,9 +115,6 @@ def minimal_edits(
 
     Returns None if ``cancelled()`` turns true (checked between batches).
     """
-    from wit_tui.engine.data.scoring import labels_from
-    from wit_tui.engine.whatif.counterfactual import default_gap
-
     task = session.task
     base = session.model_row(i)
     own = session.point_scores(i)[m]
@@ -136,9 +135,6 @@ def minimal_edits(
 
     def flips(rows: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         nonlocal n_scored
-        from wit_tui.engine.data.inference import one_thread
-        from wit_tui.engine.data.scoring import score_frame
-
         frame = rows_frame(session, rows)
         with one_thread():
             sc = score_frame(model.estimator, frame[session.model_columns[m]], task, model_name=model.name)
@@ -151,12 +147,6 @@ def minimal_edits(
         r = dict(base)
         r.update(changes)
         return r
-
-    def same(a: Any, b: Any) -> bool:
-        try:
-            return bool(a == b)
-        except Exception:
-            return False
 
     # 1. single-feature changes along the full grids
     singles = [(f, v) for f in features for v in grids[f].values if not same(v, base.get(f))]
@@ -238,15 +228,15 @@ def minimal_edits(
     found.sort(key=lambda t: (t[0], len(t[1])))
     results: list[MinimalEdit] = []
     seen: set[tuple[str, ...]] = set()
-    for cost, changes, score, proba in found:
+    for cost, changes, edit_score, edit_proba in found:
         key = tuple(sorted(c.feature for c in changes))
         if key in seen:
             continue
         seen.add(key)
-        label = labels_from(np.array([score]), None if proba is None else proba[None, :], task, threshold)[0]
-        results.append(
-            MinimalEdit(changes, float(cost), label if task.kind != "regression" else float(score), float(score))
-        )
+        proba_row = None if edit_proba is None else edit_proba[None, :]
+        label = labels_from(np.array([edit_score]), proba_row, task, threshold)[0]
+        shown = label if task.kind != "regression" else float(edit_score)
+        results.append(MinimalEdit(changes, float(cost), shown, float(edit_score)))
         if len(results) >= max_results:
             break
     own_label = labels_from(own.score, own.proba, task, threshold)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Group
@@ -12,6 +13,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from wit_tui.tui.views.base import SessionView
+from wit_tui.tui.widgets.data_grid import DataGrid
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -33,10 +37,10 @@ def _rows(bindings: list[Binding | tuple], app: App) -> list[tuple[str, str]]:
     return rows
 
 
-def help_sections(app: App) -> list[tuple[str, list[tuple[str, str]], str]]:
-    """(title, [(keys, description)], notes) for the app and every view, in tab order."""
-    from wit_tui.tui.app import VIEWS
-    from wit_tui.tui.widgets.data_grid import DataGrid
+def help_sections(app: App, views: Sequence[type[SessionView]]) -> list[tuple[str, list[tuple[str, str]], str]]:
+    """(title, [(keys, description)], notes) for the app and every view, in tab order.
+
+    The views are handed in (the app owns the registry), so this dialog never imports the app."""
 
     sections = [
         (
@@ -45,7 +49,7 @@ def help_sections(app: App) -> list[tuple[str, list[tuple[str, str]], str]]:
             "",
         )
     ]
-    for _key, view_cls in VIEWS:
+    for view_cls in views:
         rows = _rows(list(view_cls.BINDINGS), app)
         extra = getattr(view_cls, "HELP_NOTES", "")
         sections.append((view_cls.TITLE, rows, view_cls.HELP + ("\n" + extra if extra else "")))
@@ -66,9 +70,9 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "dismiss", "Close", show=False, key_display="?"),
     ]
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, views: Sequence[type[SessionView]]) -> None:
         super().__init__()
-        self._sections = help_sections(app)
+        self._sections = help_sections(app, views)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
@@ -99,5 +103,5 @@ class HelpScreen(ModalScreen[None]):
             for title, text in details:
                 yield Static(Text.assemble((f"{title}: how it works\n", "bold"), (text, "dim")), classes="help-section")
 
-    def action_dismiss(self, result: None = None) -> None:
+    async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

@@ -222,7 +222,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._row_cache: LRUCache[int, Sequence[Cell]] = LRUCache(4096)
         # Final (cropped) strips; keyed on everything that changes the pixels.
         self._line_cache: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._header_cache: dict[tuple[int, int, bool], Strip] = {}
+        self._header_cache: dict[tuple[int, int, int, bool], Strip] = {}
 
     # ------------------------------------------------------------------ API
 
@@ -240,6 +240,10 @@ class DataGrid(ScrollView, can_focus=True):
     def columns(self) -> list[GridColumn]:
         """The current columns (a copy)."""
         return list(self._columns)
+
+    def row_cells(self, row: int) -> list[Cell]:
+        """The display cells of ``row``, as the source gives them to be drawn."""
+        return list(self._get_rows(row, row + 1)[0])
 
     def set_source(
         self,
@@ -440,7 +444,7 @@ class DataGrid(ScrollView, can_focus=True):
         the whole view, or one that starts left of it, is left as it is.
         """
         edge = scroll_x + visible
-        for start, col_width in zip(self._starts, self._widths):
+        for start, col_width in zip(self._starts, self._widths, strict=False):
             end = start + col_width
             if start < edge < end:
                 if start <= scroll_x or col_width >= visible:
@@ -488,7 +492,7 @@ class DataGrid(ScrollView, can_focus=True):
         self._clear_caches()
         self._scroll_cursor_into_view()
 
-    def _on_click(self, event: events.Click) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         """Click moves the cursor; double-click selects the row."""
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1 or not self._n_rows:

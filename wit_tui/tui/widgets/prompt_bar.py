@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 
@@ -42,7 +43,7 @@ class PromptBar(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.mode = ""
-        self._return_to = None
+        self._return_to: Widget | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="prompt-line"):

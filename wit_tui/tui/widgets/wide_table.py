@@ -134,7 +134,7 @@ class WideTable(DataTable):
         key = (self._update_count, id(self._column_locations), len(self._column_locations), len(self.columns))
         cached = self._styles.get("ordered_columns")
         if cached is None or cached[0] != key:
-            cached = self._styles["ordered_columns"] = (key, DataTable.ordered_columns.fget(self))
+            cached = self._styles["ordered_columns"] = (key, super().ordered_columns)
         return list(cached[1])
 
     def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):

@@ -31,6 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.values import same
 from wit_tui.engine.data.scoring import labels_from
 from wit_tui.engine.session.editing import (
     add_point,
@@ -47,14 +48,24 @@ from wit_tui.engine.session.editing import (
 )
 from wit_tui.engine.whatif import browse
 from wit_tui.engine.whatif.attribution import Attribution, local_attributions
-from wit_tui.engine.whatif.counterfactual import Counterfactual, default_gap, distance_space, nearest_counterfactual
+from wit_tui.engine.whatif.counterfactual import (
+    Counterfactual,
+    Metric,
+    default_gap,
+    distance_space,
+    nearest_counterfactual,
+    space_ready,
+)
 from wit_tui.engine.whatif.dependence import Curves, ice, ice_many, partial_dependence, rank_by_variation
 from wit_tui.engine.whatif.minimal_edit import MinimalEdits, minimal_edits
+from wit_tui.render.figures import DependenceFigure
 from wit_tui.render.format import fmt
+from wit_tui.render.palette import MODEL_STYLES as MODEL_COLORS
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
-from wit_tui.tui.dialogs.pick import PickerScreen
+from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.views.base import SessionView
 from wit_tui.tui.widgets.data_grid import DataGrid, GridColumn
+from wit_tui.tui.widgets.plot import show_figure
 from wit_tui.tui.widgets.prompt_bar import PromptBar
 
 PANELS = {
@@ -65,8 +76,6 @@ PANELS = {
     "attr": "dp-attr",
     "hist": "dp-hist",
 }
-MODEL_COLORS = ["cyan", "dark_orange", "green", "magenta"]  # rich styles
-PLOT_COLORS = ["cyan", "orange", "green", "magenta"]  # plotext colours, the same hues
 
 HELP_NOTES = """\
 Editing: e (or enter) edits the highlighted feature — numbers are typed, categories picked from the values seen \
@@ -203,7 +212,7 @@ class DatapointView(SessionView):
         self.filter_model: int | None = None
         self.selected = 0
         self.panel = "table"
-        self.metric = "L1"
+        self.metric: Metric = "L1"
         self.restrict: tuple[str, Any] | None = None
         self.gap_steps = 0
         self.pd_global = False
@@ -324,6 +333,7 @@ class DatapointView(SessionView):
         cls_width = max([len(str(c)) for c in task.classes] + [4])
         columns = [GridColumn("id", "#", max(4, len(str(s.n_total)) + 2), "right")]
         if s.has_label:
+            assert s.label is not None  # a session has ground truth only with a label column
             width = 8 if task.kind == "regression" else min(12, max(len(s.label), cls_width))
             columns.append(GridColumn("truth", s.label, width, "right" if task.kind == "regression" else "left"))
         for m, model in enumerate(s.models):
@@ -617,7 +627,7 @@ class DatapointView(SessionView):
         if spec.kind == "categorical":
             options = [str(c) for c in spec.categories] + ["(missing)"]
             try:
-                now = spec.categories.index(current)
+                now: int | None = spec.categories.index(current)
             except ValueError:
                 now = None if current is not None else len(spec.categories)
 
@@ -629,7 +639,7 @@ class DatapointView(SessionView):
                 self.features_table.focus()
 
             self.app.push_screen(
-                PickerScreen(
+                PickScreen(
                     f"{f} of datapoint {self.selected}",
                     options,
                     now,
@@ -640,6 +650,20 @@ class DatapointView(SessionView):
             return
         hint = f"number · +/- step {show(spec.step)} · range [{show(spec.low)}, {show(spec.high)}] · empty = missing"
         self.prompt.ask("edit", f"{f} = ", "" if current is None else show(current), hint)
+
+    @property
+    def feature_order(self) -> tuple[str, ...]:
+        """The features in the order the editor lists them."""
+        return tuple(self._feature_order)
+
+    @property
+    def minimal_edit_choices(self) -> tuple[tuple[int, Any], ...]:
+        """The smallest-edit suggestions listed, as (model index, edit) in list order."""
+        return tuple(self._min_options)
+
+    def edit_selected(self, values: dict[str, Any]) -> bool:
+        """Set features of the selected datapoint as the editor does; False (with a note) when refused."""
+        return self._apply(values)
 
     def _apply(self, values: dict[str, Any]) -> bool:
         try:
@@ -873,7 +897,7 @@ class DatapointView(SessionView):
             self._rebuild_view()
 
         note = "" if s.has_label else "No label: only the edited filter applies."
-        self.app.push_screen(PickerScreen("Quick filter", [o[0] for o in options], None, note), picked)
+        self.app.push_screen(PickScreen("Quick filter", [o[0] for o in options], None, note), picked)
 
     def _sort_choices(self) -> list[tuple[str, str]]:
         s = self.session
@@ -901,14 +925,14 @@ class DatapointView(SessionView):
             self.sort = (
                 None if key == "id" and not descending else browse.SortSpec(key, label.split(" (")[0], descending)
             )
-            if self.sort is None or self.sort.key == "id" or ("browse.order", self.sort.key) in self.session.cache:
+            if self.sort is None or self.sort.key == "id" or browse.order_ready(self.session, self.sort.key):
                 self._rebuild_view()  # cached: only a merge of the edited points and a reverse
                 return
             self._note(f"Sorting by {label}…")
             self._sort_worker(self.sort.key)
 
         title = f"Sort {'descending' if descending else 'ascending'} by"
-        self.app.push_screen(PickerScreen(title, [c[1] for c in choices]), picked)
+        self.app.push_screen(PickScreen(title, [c[1] for c in choices]), picked)
 
     @work(thread=True, exclusive=True, group="dp-sort", exit_on_error=False)
     def _sort_worker(self, key: str) -> None:
@@ -1079,14 +1103,14 @@ class DatapointView(SessionView):
         self,
         token: tuple,
         i: int,
-        metric: str,
+        metric: Metric,
         restrict: np.ndarray | None,
         thresholds: list[float],
         gaps: list[float | None],
     ) -> None:
         worker = get_current_worker()
         s = self.session
-        if ("counterfactual.space",) not in s.cache:
+        if not space_ready(s):
             self.post_message(self.Progress("cf", f"Encoding {s.n_rows:,} rows for distances (once)… computing"))
         distance_space(s)
         results = []
@@ -1167,19 +1191,20 @@ class DatapointView(SessionView):
         others = [s.row(idx) for idx, _ in columns]
         labels_this = self._labels_of(s.point_scores(i))
         for m, model in enumerate(s.models):
-            cells = [Text(f"{model.name}", style=f"dim {MODEL_COLORS[m]}"), Text(fmt(labels_this[m]))]
+            cells: list[Text | str] = [Text(f"{model.name}", style=f"dim {MODEL_COLORS[m]}"), Text(fmt(labels_this[m]))]
             for idx, _group in columns:
                 lab = self._labels_of(s.point_scores(idx))[m]
                 cells.append(Text(fmt(lab), style="bold" if lab != labels_this[m] else ""))
             table.add_row(*cells)
         if s.has_label:
+            assert s.label is not None  # a session has ground truth only with a label column
             table.add_row(Text(s.label, style="dim"), fmt(s.truth(i)), *(fmt(s.truth(idx)) for idx, _ in columns))
-        differing = {f for f in s.features for o in others if not _same_value(this[f], o[f])}
+        differing = {f for f in s.features for o in others if not same(this[f], o[f])}
         order = [f for f in s.features if f in differing] + [f for f in s.features if f not in differing]
         for f in order:
             cells = [Text(f, style="bold" if f in differing else ""), fmt(this[f])]
             for o in others:
-                diff = not _same_value(this[f], o[f])
+                diff = not same(this[f], o[f])
                 cells.append(Text(fmt(o[f]), style="bold black on yellow" if diff else "dim"))
             table.add_row(*cells)
         keys = "o / O go to it in the table" if len(s.models) > 1 else "o goes to it in the table"
@@ -1212,7 +1237,7 @@ class DatapointView(SessionView):
             self.restrict = options[k][1]
             self._refresh_panel()
 
-        self.app.push_screen(PickerScreen("Look for the counterfactual among", [o[0] for o in options]), picked)
+        self.app.push_screen(PickScreen("Look for the counterfactual among", [o[0] for o in options]), picked)
 
     def action_open_cf(self, m: int) -> None:
         got = self._results.get("cf")
@@ -1275,7 +1300,7 @@ class DatapointView(SessionView):
         self.query_one("#dp-min-head", Static).update(head)
         ol = self.query_one("#dp-min-list", OptionList)
         options: list[Option] = []
-        self._min_options: list[tuple[int, Any]] = []
+        self._min_options = []
         for r in results:
             color = MODEL_COLORS[r.model_index]
             options.append(
@@ -1376,9 +1401,6 @@ class DatapointView(SessionView):
         curves, pd_curves = self._results["ice"][1]
         task = s.task
         f = curves.grid.feature
-        plot = self.query_one("#dp-ice-plot", PlotextPlot)
-        plt = plot.plt
-        plt.clear_figure()
         cls = self._plot_class(curves)
         what = {"binary": f"{task.score_label} of {task.positive}", "regression": "prediction"}.get(
             task.kind, f"P({task.classes[cls]})" if cls is not None else ""
@@ -1397,47 +1419,8 @@ class DatapointView(SessionView):
         )
         self.query_one("#dp-ice-head", Static).update(head)
 
-        def series(c: Curves, m: int) -> list[float]:
-            v = c.values[m]
-            return (v[:, cls] if v.ndim == 2 else v).astype(float).tolist()
-
-        def own(m: int) -> float:
-            v = curves.current_scores[m]
-            return float(v[cls]) if cls is not None else float(v)
-
-        names = list(s.model_names)
-        if curves.grid.kind == "numeric":
-            x = [float(v) for v in curves.grid.values]
-            for m, name in enumerate(names):
-                plt.plot(x, series(curves, m), label=name, marker="braille", color=PLOT_COLORS[m])
-                if pd_curves is not None:
-                    plt.plot(x, series(pd_curves, m), label=f"{name} PD", marker="dot", color=PLOT_COLORS[m])
-            cur = curves.current
-            if cur is not None and not (isinstance(cur, float) and math.isnan(cur)):
-                plt.vline(float(cur), color="gray")
-                for m in range(len(names)):
-                    plt.scatter([float(cur)], [own(m)], marker="●", color=PLOT_COLORS[m])
-            if task.kind == "binary":
-                for m in range(len(names)):
-                    plt.hline(self.thresholds[m], color="red")
-            plt.xlabel(f"{f} (│ = this point: {fmt(cur)})")
-        else:
-            labels = [("▶ " if v == curves.current else "") + _short(str(v), 14) for v in curves.grid.values]
-            data = [series(curves, m) for m in range(len(names))]
-            legend = list(names)
-            colors = PLOT_COLORS[: len(names)]
-            if pd_curves is not None:  # partial dependence: one more bar per model and category
-                data += [series(pd_curves, m) for m in range(len(names))]
-                legend += [f"{name} PD" for name in names]
-                colors = colors + [f"{c}+" for c in colors]  # the light shade of each model's colour
-            plt.multiple_bar(
-                labels[::-1], [d[::-1] for d in data], labels=legend, color=colors, orientation="horizontal", width=0.3
-            )
-            if task.kind == "binary":
-                plt.vline(self.thresholds[0], color="red")
-        if task.kind != "regression" and task.score_method == "predict_proba":
-            (plt.ylim if curves.grid.kind == "numeric" else plt.xlim)(0, 1)
-        plot.refresh()
+        figure = DependenceFigure.of(curves, pd_curves, s.model_names, task, cls, self.thresholds)
+        show_figure(self.query_one("#dp-ice-plot", PlotextPlot), figure)
 
     def _plot_class(self, curves: Curves) -> int | None:
         if self.session.task.kind != "multiclass":
@@ -1594,17 +1577,6 @@ def _cf_widths(panel_width: int, longest_name: int, n_values: int) -> tuple[int,
         feat_w = min(12, longest_name)
         col_w = (usable - feat_w) // n_values - 2
     return feat_w, max(6, min(30, col_w))
-
-
-def _same_value(a: Any, b: Any) -> bool:
-    a_missing = a is None or (isinstance(a, float) and math.isnan(a))
-    b_missing = b is None or (isinstance(b, float) and math.isnan(b))
-    if a_missing or b_missing:
-        return a_missing and b_missing
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
 
 
 def _truth_mask(session, value: Any) -> np.ndarray:

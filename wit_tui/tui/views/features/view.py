@@ -11,7 +11,8 @@ only draws.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -27,42 +28,37 @@ from textual.widgets import ContentSwitcher, DataTable, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
-from wit_tui.engine.analysis.drift import (
-    DriftReport,
-    compare_histogram,
-    dataset_drift,
-    prediction_series,
-    split_by_value,
-)
+from wit_tui.engine.analysis.drift import DriftReport, compare_histogram
+from wit_tui.engine.analysis.edited_rows import edited_rows_frame
 from wit_tui.engine.analysis.importance import (
     DEFAULT_REPEATS,
     DEFAULT_SAMPLE,
     ModelImportance,
     check_repeats,
     check_sample_size,
-    model_importance,
-    sample_rows,
 )
+from wit_tui.engine.analysis.reference_drift import session_drift
+from wit_tui.engine.analysis.session_importance import importance_rows, session_importance
+from wit_tui.engine.analysis.split_histograms import SplitHistogram, split_groups, split_histogram
 from wit_tui.engine.analysis.stats import (
     DatasetProfile,
     FeatureStats,
     Histogram,
-    SplitHistogram,
     dataset_profile,
-    edited_frame,
     histogram,
-    split_groups,
-    split_histogram,
+    session_profile,
 )
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import Cancelled
-from wit_tui.engine.data.scoring import labels_from, score_frame
+from wit_tui.engine.data.scoring import labels_from
+from wit_tui.engine.slicing import feature_slices
+from wit_tui.render.figures import HistogramFigure, SplitHistogramFigure
 from wit_tui.render.format import fmt
-from wit_tui.tui.dialogs.form import ChoiceScreen, FormField, FormScreen
+from wit_tui.tui.dialogs.form import FormField, FormScreen
+from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.dialogs.surrogate import SurrogateScreen
 from wit_tui.tui.views.base import SessionView
-from wit_tui.tui.widgets.feature_plot import draw_split
-from wit_tui.tui.widgets.plot import draw_histogram
+from wit_tui.tui.widgets.plot import show_figure
 
 # Numeric and categorical statistics share columns so the table stays narrow.
 STAT_COLUMNS = (
@@ -216,7 +212,7 @@ class FeaturesView(SessionView):
                 yield Static("esc cancels", id="feat-job-keys")
             with ContentSwitcher(id="feat-panels", initial="panel-stats"):
                 with Vertical(id="panel-stats"):
-                    table = DataTable(id="feat-table", cursor_type="row", zebra_stripes=True)
+                    table: DataTable[Any] = DataTable(id="feat-table", cursor_type="row", zebra_stripes=True)
                     table.add_columns(*STAT_COLUMNS)
                     yield table
                     yield PlotextPlot(id="feat-plot")
@@ -229,6 +225,11 @@ class FeaturesView(SessionView):
                     yield Static("", id="drift-note")
                     yield DataTable(id="drift-table", cursor_type="row", zebra_stripes=True)
                     yield PlotextPlot(id="drift-plot")
+
+    @property
+    def plots(self) -> Mapping[tuple, Any]:
+        """The plot results computed so far, by request key (read-only)."""
+        return MappingProxyType(self._plots)
 
     def focus_target(self) -> Widget:
         return self.query_one({"stats": "#feat-table", "importance": "#imp-table", "drift": "#drift-table"}[self.panel])
@@ -363,16 +364,11 @@ class FeaturesView(SessionView):
     def _stats_worker(self, edited: bool, frame: pd.DataFrame) -> None:
         s = self.session
         try:
-            profile = None if edited else s.cache.get("features.profile")
-            if profile is None:
-                profile = dataset_profile(
-                    frame,
-                    s.features,
-                    progress=self._progress("features.stats", "Statistics"),
-                    is_cancelled=self._cancelled(),
-                )
-                if not edited:
-                    s.cache["features.profile"] = profile  # once per dataset
+            progress, is_cancelled = self._progress("features.stats", "Statistics"), self._cancelled()
+            if edited:
+                profile = dataset_profile(frame, s.features, progress=progress, is_cancelled=is_cancelled)
+            else:
+                profile = session_profile(s, progress=progress, is_cancelled=is_cancelled)  # once per dataset
         except Cancelled:
             return
         if not get_current_worker().is_cancelled:
@@ -381,9 +377,7 @@ class FeaturesView(SessionView):
     def compute_stats(self, edited: bool) -> None:
         frame = self.session.data
         if edited:
-            s = self.session
-            rows = [s.row(i) for i in sorted(s.overlay.edits)] + [dict(r) for r in s.overlay.added]
-            frame = edited_frame(rows, s.data, s.features)
+            frame = edited_rows_frame(self.session)
             self._edited_frame = frame
             for key in [k for k in self._plots if k[1] is True]:
                 del self._plots[key]
@@ -613,7 +607,7 @@ class FeaturesView(SessionView):
                 self._draw()
 
         self.app.push_screen(
-            ChoiceScreen(
+            PickScreen(
                 "Split the histogram by which feature?",
                 options,
                 note="Categories (the 5 largest, the rest as other) or numeric quartiles.",
@@ -643,6 +637,7 @@ class FeaturesView(SessionView):
             codes, names = split_groups(series)
             out = (codes, names, f"by {key[2]}")
         elif kind == "truth":
+            assert s.y is not None  # the truth split is only offered with a label
             out = self._codes_of(s.y, f"by {s.label} (ground truth)")
         else:
             i, t = key[2], key[3]
@@ -713,21 +708,20 @@ class FeaturesView(SessionView):
                 title += f" · {result.missing:,} missing"
             if self.show_edited:
                 title += " · edited/added rows"
-            draw_histogram(plot, result, title, log=self.log_scale)
+            show_figure(plot, HistogramFigure(result, title, log=self.log_scale))
             return
         hist = result.histogram
-        _, _, desc = self._groups_for(self._split_key())
+        split_key = self._split_key()
+        assert split_key is not None  # a split result comes only from a split request
+        _, _, desc = self._groups_for(split_key)
         title = f"{name}" + (f" · {self.bins} bins" if hist.edges is not None else "") + f" · {desc}"
         if not self.overlay:
             title += " · side by side"
-        draw_split(plot, result, title, overlay=self.overlay, log=self.log_scale)
+        show_figure(plot, SplitHistogramFigure(result, title, overlay=self.overlay, log=self.log_scale))
 
     # -- importance -------------------------------------------------------------------------
     def _available_rows(self) -> np.ndarray:
-        s = self.session
-        if s.has_label:
-            return np.flatnonzero(pd.notna(pd.Series(s.y, dtype=object)).to_numpy())
-        return np.arange(s.n_rows)
+        return importance_rows(self.session)
 
     def action_importance(self) -> None:
         if self.importance is None and "features.importance" not in self._jobs:
@@ -783,42 +777,20 @@ class FeaturesView(SessionView):
 
     @work(thread=True, exclusive=True, group="features.importance", exit_on_error=False)
     def _importance_worker(self, size: int, repeats: int, seed: int) -> None:
-        from threadpoolctl import threadpool_limits
-
         worker = get_current_worker()
-        s = self.session
-        rows = sample_rows(self._available_rows(), size, seed)
-        results = []
         try:
-            # many small predict calls: OpenMP threads would mostly spin (and crawl on a busy machine)
-            with threadpool_limits(limits=1, user_api="openmp"):
-                for i, m in enumerate(s.models):
-                    X = s.model_input(i).iloc[rows]
-                    if s.has_label:
-                        y, target = s.y[rows], "ground truth"
-                    else:
-                        sc = s.scores(i)
-                        y = sc.label[rows] if s.task.is_classification else sc.score[rows]
-                        target = "the model's own predictions (no label)"
-                    label = f"Importance of {m.name} ({i + 1}/{len(s.models)})"
-                    results.append(
-                        model_importance(
-                            m.estimator,
-                            X,
-                            y,
-                            s.task,
-                            model=m.name,
-                            target=target,
-                            n_repeats=repeats,
-                            random_state=seed,
-                            progress=self._progress("features.importance", label),
-                            is_cancelled=self._cancelled(),
-                        )
-                    )
+            imp = session_importance(
+                self.session,
+                size,
+                repeats,
+                seed,
+                progress_for=lambda label: self._progress("features.importance", label),
+                is_cancelled=self._cancelled(),
+            )
         except Cancelled:
             return
         if not worker.is_cancelled:
-            self.post_message(self.ImportanceReady(results, (len(rows), repeats, seed)))
+            self.post_message(self.ImportanceReady(list(imp.results), imp.settings))
 
     def on_features_view_importance_ready(self, message: ImportanceReady) -> None:
         self.importance = message.results
@@ -862,10 +834,10 @@ class FeaturesView(SessionView):
         if not self.engineered:
             self._raw_table(t1, res)
             t2.display = False
-            own = [r for r in res if r.own is not None and r.own.names == r.raw.names]
+            own = [f"{r.model}: {r.own.description}" for r in res if r.own is not None and r.own.names == r.raw.names]
             text = "Raw input columns (e: engineered columns)."
             if own:
-                text += " own = " + "; ".join(f"{r.model}: {r.own.description}" for r in own) + "."
+                text += " own = " + "; ".join(own) + "."
             note.update(Text(text))
             self._move_cursor(t1)
             return
@@ -963,8 +935,6 @@ class FeaturesView(SessionView):
             self.action_drift_split(first=True)
 
     def action_drift_split(self, first: bool = False) -> None:
-        from wit_tui.engine.slicing import feature_slices
-
         s = self.session
         columns = list(s.features) + ([s.label] if s.label is not None else [])
         note = (
@@ -988,10 +958,10 @@ class FeaturesView(SessionView):
                 if value is not None:
                     self._run_drift(("split", column, value))
 
-            self.app.push_screen(ChoiceScreen(f"Reference: the rows where {column} is…", options[:200]), chose_value)
+            self.app.push_screen(PickScreen(f"Reference: the rows where {column} is…", options[:200]), chose_value)
 
         self.app.push_screen(
-            ChoiceScreen("Drift: split the data by which column?", [(c, c) for c in columns], note=note), chose_column
+            PickScreen("Drift: split the data by which column?", [(c, c) for c in columns], note=note), chose_column
         )
 
     def _run_drift(self, source: tuple) -> None:
@@ -1008,77 +978,18 @@ class FeaturesView(SessionView):
     @work(thread=True, exclusive=True, group="features.drift", exit_on_error=False)
     def _drift_worker(self, source: tuple) -> None:
         worker = get_current_worker()
-        s = self.session
-        notes = []
-        ref_preds, cur_preds = {}, {}
         try:
-            if source[0] == "file":
-                ref, cur = s.reference, s.data
-                ref_name = getattr(s, "reference_name", "reference")
-                cur_name, columns = s.name, list(s.features)
-                if s.label is not None and s.label in ref.columns:
-                    columns.append(s.label)  # the label's own drift (prior shift), when both sides have it
-                unscored: dict[str, list[str]] = {}
-                for i, m in enumerate(s.models):
-                    cols = s.model_columns[i]
-                    lacking = [c for c in cols if c not in ref.columns]
-                    if lacking:
-                        text = ", ".join(lacking[:5]) + (" …" if len(lacking) > 5 else "")
-                        unscored.setdefault(text, []).append(m.name)
-                        continue
-                    key = ("drift.reference_scores", id(ref), i)
-                    sc = s.cache.get(key)
-                    if sc is None:
-                        progress = self._progress("features.drift", f"Scoring the reference with {m.name}")
-                        cancelled = self._cancelled()
-
-                        def tick(done: int, total: int, progress=progress, cancelled=cancelled) -> None:
-                            if cancelled():
-                                raise Cancelled()
-                            progress(done, total)
-
-                        sc = score_frame(
-                            m.estimator, ref[cols], s.task, n_jobs=s.n_jobs, progress=tick, model_name=m.name
-                        )
-                        s.cache[key] = sc
-                    mine = s.scores(i)
-                    ref_preds[m.name] = prediction_series(sc.score, sc.label, s.task.kind)
-                    cur_preds[m.name] = prediction_series(mine.score, mine.label, s.task.kind)
-                notes += [
-                    f"No prediction drift for {', '.join(names)}: the reference lacks {text}."
-                    for text, names in unscored.items()
-                ]
-            else:
-                _, column, value = source
-                mask, label = split_by_value(s.data, column, value)
-                ref, cur = s.data[mask], s.data[~mask]
-                ref_name, cur_name = label, "the other rows"
-                columns = [f for f in s.features if f != column]
-                if s.label is not None and s.label != column:
-                    columns.append(s.label)
-                if column in s.features:
-                    notes.append(f"{column} itself is left out (it defines the split).")
-                for i, m in enumerate(s.models):
-                    sc = s.scores(i)
-                    series = prediction_series(sc.score, sc.label, s.task.kind)
-                    ref_preds[m.name] = series[mask].reset_index(drop=True)
-                    cur_preds[m.name] = series[~mask].reset_index(drop=True)
-            report = dataset_drift(
-                ref,
-                cur,
-                columns,
-                reference_name=ref_name,
-                current_name=cur_name,
-                reference_predictions=ref_preds,
-                current_predictions=cur_preds,
-                notes=notes,
-                progress=self._progress("features.drift", "Drift per feature"),
+            drift = session_drift(
+                self.session,
+                source,
+                progress_for=lambda label: self._progress("features.drift", label),
                 is_cancelled=self._cancelled(),
             )
         except Cancelled:
             return
         if not worker.is_cancelled:
-            self.post_message(self.DriftReady(report, source, (ref, cur, ref_preds, cur_preds)))
+            frames = (drift.reference, drift.current, drift.reference_predictions, drift.current_predictions)
+            self.post_message(self.DriftReady(drift.report, source, frames))
 
     def on_features_view_drift_ready(self, message: DriftReady) -> None:
         self.drift, self.drift_source, self._drift_frames = message.report, message.source, message.frames
@@ -1166,7 +1077,8 @@ class FeaturesView(SessionView):
             self._plot_worker(key, make)
             return
         title = f"{name} · reference vs current"
-        draw_split(self.query_one("#drift-plot", PlotextPlot), result, title, overlay=True, log=self.log_scale)
+        figure = SplitHistogramFigure(result, title, log=self.log_scale)
+        show_figure(self.query_one("#drift-plot", PlotextPlot), figure)
 
     # -- the session ---------------------------------------------------------------------------
     def session_ready(self) -> None:

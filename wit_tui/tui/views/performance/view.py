@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -31,35 +31,37 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from textual_plotext import PlotextPlot
 
 from wit_tui.engine.analysis.ground_truth import GroundTruth, ground_truth, label_choices
-from wit_tui.engine.analysis.performance import class_index, slice_indexes, truth_index, truth_performance
-from wit_tui.engine.analysis.worst_slices import (
-    SMALL_SLICE,
-    TASK_WORST_METRICS,
-    WORST_METRICS,
-    WorstSlices,
-    session_worst_slices,
-)
+from wit_tui.engine.analysis.performance import class_index, truth_index, truth_performance
+from wit_tui.engine.analysis.slice_outcomes import TASK_WORST_METRICS, WORST_METRICS
+from wit_tui.engine.analysis.slice_table import SliceMetricsTable, slice_table
+from wit_tui.engine.analysis.threshold_strategies import model_strategies
+from wit_tui.engine.analysis.worst_slices import SMALL_SLICE, WorstSlices, session_worst_slices
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import Cancelled
-from wit_tui.engine.metrics.binary import BinaryMetrics
+from wit_tui.engine.metrics.binary import BinaryMetrics, RegressionMetrics
 from wit_tui.engine.metrics.fairness import fairness_summary
-from wit_tui.engine.metrics.slice_index import ovr_slice_metrics, session_slice_metrics
+from wit_tui.engine.metrics.operating_points import cost
+from wit_tui.engine.metrics.slice_index import binary_rates
+from wit_tui.engine.metrics.threshold_values import (
+    check_cost_ratio,
+    check_tolerance,
+    default_thresholds,
+    nudge_threshold,
+    nudge_thresholds,
+    parse_number,
+    parse_thresholds,
+    threshold_range,
+)
 from wit_tui.engine.metrics.thresholds import (
     CONSTRAINED,
     DEFAULT_TOLERANCE,
     STRATEGIES,
     STRATEGY_HELP,
     StrategyResult,
-    check_cost_ratio,
-    check_threshold,
-    check_tolerance,
-    cost,
-    cost_optimal_threshold,
-    optimise,
-    parse_number,
-    threshold_range,
 )
-from wit_tui.engine.slicing import DEFAULT_BUCKETS, Slicing, check_buckets, check_slice_count, slice_by
+from wit_tui.engine.slicing import DEFAULT_BUCKETS, Slicing, check_buckets
+from wit_tui.engine.validation.run import validate_session
+from wit_tui.render.figures import PrFigure, ResidualsFigure, RocFigure, ScatterFigure
 from wit_tui.render.tables import (
     compare_table,
     confusion_table,
@@ -71,13 +73,13 @@ from wit_tui.render.tables import (
     signed,
     thr,
 )
-from wit_tui.tui.dialogs.form import ChoiceScreen, FormField, FormScreen
-from wit_tui.tui.dialogs.pick import PickerScreen
+from wit_tui.render.validation import validation_renderables, verdict
+from wit_tui.tui.dialogs.form import FormField, FormScreen
+from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.views.base import SessionView
-from wit_tui.tui.widgets.plot import draw_curves, draw_pr, draw_residuals, draw_scatter
+from wit_tui.tui.widgets.plot import show_figure
 from wit_tui.tui.widgets.wide_table import WideTable
 
-FINE, COARSE = 0.01, 0.1
 NOTE_SECONDS = 8.0
 JOB_GROUPS = ("perf.prepare", "perf.slices", "perf.strategy", "perf.worst")
 RATE_LABELS = {
@@ -213,9 +215,9 @@ class PerformanceView(SessionView):
             self.version, self.truth = version, truth
 
     class SlicesReady(Message):
-        def __init__(self, version: int, slicing: Slicing, payload: dict[str, Any]) -> None:
+        def __init__(self, version: int, table: SliceMetricsTable) -> None:
             super().__init__()
-            self.version, self.slicing, self.payload = version, slicing, payload
+            self.version, self.table = version, table
 
     class StrategyReady(Message):
         def __init__(self, version: int, strategy: str, results: list[StrategyResult]) -> None:
@@ -328,6 +330,11 @@ class PerformanceView(SessionView):
 
     def _binary_ready(self) -> bool:
         return self.ready and self.truth is not None and self.kind == "binary"
+
+    def _known_truth(self) -> GroundTruth:
+        """The ground truth the panels measure against; read only once it is prepared."""
+        assert self.truth is not None, "the ground truth is not prepared yet"
+        return self.truth
 
     # -- readiness -------------------------------------------------------------
     def session_ready(self) -> None:
@@ -521,7 +528,7 @@ class PerformanceView(SessionView):
                 self._start_prepare(choices[k], None)
 
         self.app.push_screen(
-            PickerScreen(
+            PickScreen(
                 "Ground truth: which column holds the true answer?",
                 choices,
                 current,
@@ -534,7 +541,7 @@ class PerformanceView(SessionView):
         classes = list(self.session.task.classes)
         if self.kind == "binary":
             title = "Positive class (the one the threshold is applied to)"
-            current = str(self.truth.positive)
+            current = str(self._known_truth().positive)
         else:
             title = "Class for one-vs-rest curves and slice metrics"
             current = str(classes[self.ovr_class])
@@ -545,22 +552,18 @@ class PerformanceView(SessionView):
                 return
             j = int(key)
             if self.kind == "binary":
-                if classes[j] != self.truth.positive:
-                    self._start_prepare(self.truth.label, classes[j])
+                truth = self._known_truth()
+                if classes[j] != truth.positive:
+                    self._start_prepare(truth.label, classes[j])
             else:
                 self.ovr_class = j
                 if self.features:
                     self._start_slices()
                 self._render_all()
 
-        self.app.push_screen(ChoiceScreen(title, options), chose)
+        self.app.push_screen(PickScreen(title, options), chose)
 
     # -- thresholds ----------------------------------------------------------------
-    def _clamp(self, t: float) -> float:
-        if self.probabilities:
-            return min(1.0, max(0.0, t))
-        return t
-
     def _post_thresholds(self) -> None:
         """Tell the other views (the datapoint editor labels points with these thresholds)."""
         if self.truth is not None and self.truth.flipped:
@@ -574,19 +577,15 @@ class PerformanceView(SessionView):
     def action_threshold(self, steps: int) -> None:
         if not self._binary_ready():
             return
-        step = steps * FINE
-        self.thresholds = [self._clamp(round(t + step, 10)) if math.isfinite(t) else t for t in self.thresholds]
+        self.thresholds = nudge_thresholds(self.thresholds, steps, self.probabilities)
         if self.slice_thr is not None:
-            self.slice_thr = [
-                np.array([self._clamp(round(v + step, 10)) if math.isfinite(v) else v for v in a])
-                for a in self.slice_thr
-            ]
+            self.slice_thr = [np.array(nudge_thresholds(a.tolist(), steps, self.probabilities)) for a in self.slice_thr]
         self._to_custom()
         self._refresh_numbers()
         self._post_thresholds()
 
     def action_reset_threshold(self) -> None:
-        self.thresholds = [self.session.task.default_threshold] * len(self.session.models)
+        self.thresholds = default_thresholds(self.session.task.default_threshold, len(self.session.models))
         self.slice_thr = None
         self.results = None
         self.strategy = "custom"
@@ -594,14 +593,7 @@ class PerformanceView(SessionView):
         self._post_thresholds()
 
     def _parse_thresholds(self, text: str) -> list[float]:
-        parts = [p for p in text.replace(";", ",").split(",") if p.strip()]
-        n = len(self.session.models)
-        if not parts:
-            raise WitError("Type a threshold.", "e.g. 0.4, or one per model: 0.4, 0.6." if n > 1 else "e.g. 0.4.")
-        if len(parts) not in (1, n):
-            raise WitError(f"Give one threshold, or one per model ({n}), not {len(parts)}.", "e.g. 0.4 or 0.4, 0.6.")
-        values = [check_threshold(parse_number(p, "The threshold"), self.probabilities) for p in parts]
-        return values * n if len(values) == 1 else values
+        return parse_thresholds(text, len(self.session.models), self.probabilities)
 
     def action_type_threshold(self) -> None:
         current = (
@@ -697,7 +689,7 @@ class PerformanceView(SessionView):
             self._run_strategy_now(key)
 
         note = f"Cost ratio FP:FN {self.ratio:g} · slices: {self._slicing_name()}"
-        self.app.push_screen(ChoiceScreen("Threshold strategy (each model separately)", options, note), chose)
+        self.app.push_screen(PickScreen("Threshold strategy (each model separately)", options, note=note), chose)
 
     def _run_strategy_now(self, strategy: str) -> None:
         if strategy not in ("single",) and self.sidx is None:
@@ -711,43 +703,24 @@ class PerformanceView(SessionView):
         self._start_job(
             "perf.strategy",
             f"{STRATEGIES[strategy]}: searching every distinct score…",
-            self._strategy_worker(self._version, strategy, self.ratio, self.tolerance),
+            self._strategy_worker(self._version, strategy, self.ratio, self.tolerance, self.truth, self.sidx),
         )
 
     @work(thread=True, exclusive=True, group="perf.strategy", exit_on_error=False)
-    def _strategy_worker(self, version: int, strategy: str, ratio: float, tolerance: float) -> None:
-        s = self.session
-        truth = self.truth
-        results = []
+    def _strategy_worker(
+        self,
+        version: int,
+        strategy: str,
+        ratio: float,
+        tolerance: float,
+        truth: GroundTruth | None,
+        indexes: list | None,
+    ) -> None:
+        assert truth is not None, "the ground truth is not prepared yet"
         try:
-            for i in range(len(s.models)):
-                overall = truth_index(s, truth, i)
-                if self.sidx is None:
-                    opt = cost_optimal_threshold(overall, ratio, self.upper)
-                    b = opt.metrics
-                    results.append(
-                        StrategyResult(
-                            strategy,
-                            ratio,
-                            (opt.threshold,),
-                            opt.threshold,
-                            opt.cost,
-                            (opt.cost,),
-                            np.array([[b.tn, b.fp, b.fn, b.tp]]),
-                        )
-                    )
-                else:
-                    results.append(
-                        optimise(
-                            self.sidx[i],
-                            strategy,
-                            ratio,
-                            overall=overall,
-                            tolerance=tolerance,
-                            upper=self.upper,
-                            is_cancelled=self._cancelled(),
-                        )
-                    )
+            results = model_strategies(
+                self.session, truth, strategy, ratio, tolerance, indexes, self.upper, is_cancelled=self._cancelled()
+            )
         except Cancelled:
             return
         if not get_current_worker().is_cancelled:
@@ -759,7 +732,11 @@ class PerformanceView(SessionView):
         self.strategy = message.strategy
         self.results = message.results
         if message.strategy == "single":
-            self.thresholds = [float(r.threshold) for r in message.results]
+            thresholds = []
+            for r in message.results:
+                assert r.threshold is not None  # "single" gives each model one threshold
+                thresholds.append(float(r.threshold))
+            self.thresholds = thresholds
             self.slice_thr = None
         else:
             self.slice_thr = [np.array(r.thresholds, dtype=np.float64) for r in message.results]
@@ -797,7 +774,7 @@ class PerformanceView(SessionView):
             self._slices_changed()
 
         title = "Slice by which feature?" if which == 1 else f"Cross {self.features[0]} with which feature?"
-        self.app.push_screen(PickerScreen(title, options, current), picked)
+        self.app.push_screen(PickScreen(title, options, current), picked)
 
     def action_buckets(self) -> None:
         def check(values: dict[str, str]) -> int:
@@ -862,42 +839,20 @@ class PerformanceView(SessionView):
     def _slices_worker(
         self, version: int, truth: GroundTruth, features: list[str], buckets: int, equal_width: bool, ovr_class: int
     ) -> None:
-        s = self.session
-        slicing = slice_by(s.data, features, buckets, rows=truth.labelled, equal_width=equal_width)
-        check_slice_count(slicing, f"Slicing by {' × '.join(features)}")
-        payload: dict[str, Any] = {}
-        K = slicing.n_slices
-        if s.task.kind == "binary":
-            sidx = slice_indexes(s, truth, slicing.codes, K)
-            payload["sidx"] = sidx
-            payload["auc"] = [si.roc_auc() for si in sidx]
-        else:
-            payload["static"] = [
-                session_slice_metrics(s, i, slicing.codes, K, truth=truth, extras=True) for i in range(len(s.models))
-            ]
-            if s.task.kind == "multiclass":
-                mask = truth.labelled
-                cls = s.task.classes[ovr_class]
-                ovr = []
-                for i in range(len(s.models)):
-                    sc = s.scores(i)
-                    col = None if sc.proba is None else sc.proba[mask, ovr_class]
-                    ovr.append(
-                        ovr_slice_metrics(truth.y[mask] == cls, sc.label[mask] == cls, col, slicing.codes[mask], K)
-                    )
-                payload["ovr"] = ovr
+        table = slice_table(self.session, truth, features, buckets, equal_width=equal_width, ovr_class=ovr_class)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.SlicesReady(version, slicing, payload))
+            self.post_message(self.SlicesReady(version, table))
 
     def on_performance_view_slices_ready(self, message: SlicesReady) -> None:
         if message.version != self._version:
             return
         self._good_features = list(self.features)
-        self.slicing = message.slicing
-        self.sidx = message.payload.get("sidx")
-        self.slice_auc = message.payload.get("auc")
-        self.slice_static = message.payload.get("static")
-        self.slice_ovr = message.payload.get("ovr")
+        table = message.table
+        self.slicing = table.slicing
+        self.sidx = None if table.indexes is None else list(table.indexes)
+        self.slice_auc = None if table.auc is None else list(table.auc)
+        self.slice_static = None if table.static is None else list(table.static)
+        self.slice_ovr = None if table.ovr is None else list(table.ovr)
         pending, self._pending_strategy = self._pending_strategy, None
         if pending is not None and self.kind == "binary":
             self._run_strategy_now(pending)
@@ -933,7 +888,7 @@ class PerformanceView(SessionView):
 
     def action_edit_slice_threshold(self) -> None:
         k = self._highlighted_slice()
-        if k is None or not self._binary_ready():
+        if k is None or self.slicing is None or not self._binary_ready():
             return
         name = " × ".join(self.slicing.labels[k])
         now = [float(self._effective(i)[k]) for i in range(len(self.session.models))]
@@ -962,7 +917,8 @@ class PerformanceView(SessionView):
         if k is None or not self._binary_ready():
             return
         values = [
-            self._clamp(round(float(self._effective(i)[k]) + steps * FINE, 10)) for i in range(len(self.session.models))
+            nudge_threshold(float(self._effective(i)[k]), steps, self.probabilities)
+            for i in range(len(self.session.models))
         ]
         self._set_slice_thresholds(k, values)
 
@@ -988,10 +944,10 @@ class PerformanceView(SessionView):
                 self._render_slices()
 
         self.app.push_screen(
-            ChoiceScreen(
+            PickScreen(
                 "Sort the slices by",
                 [(k, ("● " if k == self.sort_key else "  ") + t) for k, t in options],
-                "S reverses the order; missing values sort last.",
+                note="S reverses the order; missing values sort last.",
             ),
             chose,
         )
@@ -1034,6 +990,16 @@ class PerformanceView(SessionView):
             self.equal_width,
             t,
         )
+
+    @property
+    def slice_order(self) -> tuple[int, ...]:
+        """The slice codes in the order the slices table lists them."""
+        return tuple(self._slice_order)
+
+    @property
+    def row_thresholds(self) -> list:
+        """Each model's decisions as worst slices applies them (see ``_row_thresholds``)."""
+        return self._row_thresholds()
 
     def _row_thresholds(self) -> list:
         """Each model's decisions for worst slices: its threshold, or per data row its slice's threshold."""
@@ -1121,7 +1087,7 @@ class PerformanceView(SessionView):
                 self.worst_metric = key
                 self.action_worst()
 
-        self.app.push_screen(ChoiceScreen("Rank slices by how much worse they are on", options), chose)
+        self.app.push_screen(PickScreen("Rank slices by how much worse they are on", options), chose)
 
     def action_toggle_crosses(self) -> None:
         self.crosses = not self.crosses
@@ -1166,8 +1132,6 @@ class PerformanceView(SessionView):
 
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def run_validation(self, config) -> None:
-        from wit_tui.engine.validation.run import validate_session
-
         s = self.session
         two = len(s.models) == 2
         try:
@@ -1180,8 +1144,6 @@ class PerformanceView(SessionView):
         self.app.call_from_thread(self._show_validation, result, config.source)
 
     def _show_validation(self, result, source: str) -> None:
-        from wit_tui.render.report import validation_renderables, verdict
-
         parts = [verdict(result), *validation_renderables(result, config=source), Text("")]
         self.query_one("#perf-validation", Static).update(Group(*parts))
 
@@ -1195,9 +1157,10 @@ class PerformanceView(SessionView):
         """Model ``i``'s decisions over every labelled row (each slice at its own threshold when set)."""
         if self.slice_thr is not None and self.sidx is not None:
             return self.sidx[i].at(self.slice_thr[i])
-        return truth_index(self.session, self.truth, i).at(self.thresholds[i])
+        return truth_index(self.session, self._known_truth(), i).at(self.thresholds[i])
 
     def _slice_counts(self, i: int) -> np.ndarray:
+        assert self.sidx is not None  # slice counts are read once the slices are indexed
         return self.sidx[i].counts_at(self._effective(i))
 
     # -- rendering ---------------------------------------------------------------------------
@@ -1210,6 +1173,7 @@ class PerformanceView(SessionView):
         same = last is not None and key is not None and last[0] is widget.content and last[1] == key
         if (
             same
+            and last is not None
             and isinstance(content, Text)
             and isinstance(last[0], Text)
             and content == last[0]
@@ -1331,9 +1295,10 @@ class PerformanceView(SessionView):
     def _binary_overview(self) -> Group:
         s = self.session
         ms = [self._binary_metrics(i) for i in range(len(s.models))]
-        idx = [truth_index(s, self.truth, i) for i in range(len(s.models))]
+        truth = self._known_truth()
+        idx = [truth_index(s, truth, i) for i in range(len(s.models))]
         thr_row = [None if self.slice_thr is not None else self.thresholds[i] for i in range(len(s.models))]
-        rows = [
+        rows: list[tuple[str, Sequence[float | None], str]] = [
             ("threshold" if self.slice_thr is None else "threshold (per slice: l)", thr_row, "thr"),
             ("accuracy", [m.accuracy for m in ms], "num"),
             ("precision", [m.precision for m in ms], "num"),
@@ -1347,7 +1312,7 @@ class PerformanceView(SessionView):
             (f"cost {self.ratio:g}·FP+FN", [float(cost(m.fp, m.fn, self.ratio)) for m in ms], "cost"),
         ]
         table = compare_table(self.names, rows)
-        labels = (str(self.truth.negative), str(self.truth.positive))
+        labels = (str(truth.negative), str(truth.positive))
         cms = [
             confusion_table(f"{name}: confusion matrix", (m.tn, m.fp, m.fn, m.tp), labels)
             for name, m in zip(self.names, ms, strict=True)
@@ -1382,28 +1347,21 @@ class PerformanceView(SessionView):
 
     def _binary_plots(self) -> None:
         s = self.session
-        roc, pr = [], []
-        for i, name in enumerate(self.names):
-            idx = truth_index(s, self.truth, i)
-            m = self._binary_metrics(i)
-            roc.append((f"{name} AUC {idx.roc_auc:.3f}", idx.roc_curve.fpr, idx.roc_curve.tpr, (m.fpr, m.recall)))
-            prc = idx.pr_curve
-            point = (m.recall, m.precision) if m.tp + m.fp else None
-            pr.append((f"{name} AP {idx.average_precision:.3f}", prc.recall, prc.precision, point))
-        draw_curves(
-            self.query_one("#perf-plot", PlotextPlot),
-            "ROC curve (● = operating point)",
-            "false positive rate",
-            "TPR",
-            roc,
-            diagonal=True,
+        indexes = [truth_index(s, self._known_truth(), i) for i in range(len(self.names))]
+        metrics = [self._binary_metrics(i) for i in range(len(self.names))]
+        roc_points = [(m.fpr, m.recall) for m in metrics]
+        pr_points = [(m.recall, m.precision) if m.tp + m.fp else None for m in metrics]
+        show_figure(self.query_one("#perf-plot", PlotextPlot), RocFigure.of(self.names, indexes, roc_points))
+        show_figure(
+            self.query_one("#perf-plot2", PlotextPlot),
+            PrFigure.of(self.names, indexes, pr_points, title="Precision-recall"),
         )
-        draw_pr(self.query_one("#perf-plot2", PlotextPlot), pr, title="Precision-recall")
 
     def _multiclass_overview(self) -> Group:
         s = self.session
-        perfs = [truth_performance(s, self.truth, i) for i in range(len(s.models))]
-        ms = [p.multiclass for p in perfs]
+        perfs = [truth_performance(s, self._known_truth(), i) for i in range(len(s.models))]
+        ms = [p.multiclass for p in perfs if p.multiclass is not None]
+        assert len(ms) == len(perfs)  # a multi-class task fills each model's multiclass block
         rows = [
             ("accuracy", [m.accuracy for m in ms], "num"),
             ("macro F1", [m.f1_macro for m in ms], "num"),
@@ -1469,32 +1427,32 @@ class PerformanceView(SessionView):
         s = self.session
         if s.scores(i).proba is None:
             return np.full(len(s.task.classes), np.nan)
-        return np.array([class_index(s, self.truth, i, c).roc_auc for c in range(len(s.task.classes))])
+        truth = self._known_truth()
+        return np.array([class_index(s, truth, i, c).roc_auc for c in range(len(s.task.classes))])
 
     def _multiclass_plots(self) -> None:
         s = self.session
         c = self.ovr_class
         cls = s.task.classes[c]
-        roc, pr = [], []
-        for i, name in enumerate(self.names):
-            if s.scores(i).proba is None:
-                continue
-            idx = class_index(s, self.truth, i, c)
-            roc.append((f"{name} AUC {idx.roc_auc:.3f}", idx.roc_curve.fpr, idx.roc_curve.tpr, None))
-            pr.append((f"{name} AP {idx.average_precision:.3f}", idx.pr_curve.recall, idx.pr_curve.precision, None))
-        draw_curves(
-            self.query_one("#perf-plot", PlotextPlot),
-            f"ROC: {cls} vs rest (p: class)",
-            "false positive rate",
-            "TPR",
-            roc,
-            diagonal=True,
-        )
-        draw_pr(self.query_one("#perf-plot2", PlotextPlot), pr, title=f"Precision-recall: {cls} vs rest")
+        models = [i for i in range(len(self.names)) if s.scores(i).proba is not None]
+        names = [self.names[i] for i in models]
+        indexes = [class_index(s, self._known_truth(), i, c) for i in models]
+        points = [None] * len(models)
+        roc = RocFigure.of(names, indexes, points, title=f"ROC: {cls} vs rest (p: class)")
+        show_figure(self.query_one("#perf-plot", PlotextPlot), roc)
+        pr = PrFigure.of(names, indexes, points, title=f"Precision-recall: {cls} vs rest")
+        show_figure(self.query_one("#perf-plot2", PlotextPlot), pr)
+
+    def _regression_metrics(self) -> list[RegressionMetrics]:
+        """Each model's regression metrics against the prepared ground truth."""
+        s, truth = self.session, self._known_truth()
+        rs = [truth_performance(s, truth, i).regression for i in range(len(s.models))]
+        known = [r for r in rs if r is not None]
+        assert len(known) == len(rs)  # a regression task fills each model's regression block
+        return known
 
     def _regression_overview(self) -> Group:
-        s = self.session
-        rs = [truth_performance(s, self.truth, i).regression for i in range(len(s.models))]
+        rs = self._regression_metrics()
         rows = [
             ("MAE", [r.mae for r in rs], "num"),
             ("RMSE", [r.rmse for r in rs], "num"),
@@ -1505,20 +1463,16 @@ class PerformanceView(SessionView):
 
     def _regression_plots(self) -> None:
         s = self.session
-        mask = self.truth.labelled
-        rs = [truth_performance(s, self.truth, i).regression for i in range(len(s.models))]
-        draw_residuals(
-            self.query_one("#perf-plot", PlotextPlot),
-            list(zip(self.names, [r.residuals for r in rs], strict=True)),
-            "Residuals (prediction − label)",
-        )
+        truth = self._known_truth()
+        mask = truth.labelled
+        rs = self._regression_metrics()
+        residuals = list(zip(self.names, [r.residuals for r in rs], strict=True))
+        residuals_figure = ResidualsFigure.of(residuals, "Residuals (prediction − label)")
+        show_figure(self.query_one("#perf-plot", PlotextPlot), residuals_figure)
         preds = [(name, s.scores(i).score[mask]) for i, name in enumerate(self.names)]
-        draw_scatter(
-            self.query_one("#perf-plot2", PlotextPlot),
-            self.truth.y[mask].astype(np.float64),
-            preds,
-            "Predicted vs actual",
-        )
+        actual = truth.y[mask].astype(np.float64)
+        scatter = ScatterFigure.of(actual, preds, "Predicted vs actual")
+        show_figure(self.query_one("#perf-plot2", PlotextPlot), scatter)
 
     # slices ---------------------------------------------------------------------------------
     def _columns(self) -> tuple:
@@ -1530,8 +1484,7 @@ class PerformanceView(SessionView):
         values: dict[str, list[np.ndarray]] = {}
         base = None
         if self.kind == "binary":
-            from wit_tui.engine.metrics.slice_index import binary_rates
-
+            assert self.sidx is not None and self.slice_auc is not None  # read once the slices are indexed
             for i in range(len(self.names)):
                 counts = self._slice_counts(i)
                 rates = binary_rates(counts)
@@ -1541,33 +1494,36 @@ class PerformanceView(SessionView):
                     elif key == "auc":
                         v = self.slice_auc[i]
                     elif key == "cost":
-                        v = cost(counts[:, 1], counts[:, 2], self.ratio).astype(np.float64)
+                        v = np.asarray(cost(counts[:, 1], counts[:, 2], self.ratio), dtype=np.float64)
                     else:
                         v = rates[key]
                     values.setdefault(key, []).append(np.asarray(v, dtype=np.float64))
                 base = rates["base_rate"]
             n = self.sidx[0].counts.astype(np.float64)
         else:
+            static, ovr = self.slice_static, self.slice_ovr
+            assert static is not None  # read once the slice metrics are computed
             for i in range(len(self.names)):
-                sm = self.slice_static[i]
+                sm = static[i]
                 for key, _h, _k in self._columns():
                     if key.startswith("ovr_"):
-                        o = self.slice_ovr[i]
+                        assert ovr is not None  # one-vs-rest columns exist only with their metrics
+                        o = ovr[i]
                         v = o.values[key[4:]]
                     else:
                         v = sm.values[key]
                     values.setdefault(key, []).append(np.asarray(v, dtype=np.float64))
-            n = self.slice_static[0].values["example_count"]
+            n = static[0].values["example_count"]
             if self.kind == "regression":
-                base = self.slice_static[0].values["mean_label"]
+                base = static[0].values["mean_label"]
             else:
-                base = self.slice_ovr[0].values["base_rate"] if self.slice_ovr else None
+                base = ovr[0].values["base_rate"] if ovr else None
         assert all(len(a) == K for arrs in values.values() for a in arrs)
         return values, n, base
 
     def _render_slices(self) -> None:
         note = self.query_one("#slices-note", Static)
-        table = self.query_one("#slices-table", DataTable)
+        table = self.query_one("#slices-table", WideTable)
         fair = self.query_one("#fair-summary", Static)
         if self.truth is None:
             note.update(Text("No ground truth: press g to pick the label column."))
@@ -1659,7 +1615,7 @@ class PerformanceView(SessionView):
         self._table_columns = []
         self._table_cells = []
 
-    def _fill_table(self, table: DataTable, columns: list[tuple[str, str]], rows: list[list[Text]]) -> None:
+    def _fill_table(self, table: WideTable, columns: list[tuple[str, str]], rows: list[list[Text]]) -> None:
         """Show ``rows`` under ``columns``, keeping the cursor row and the scroll position. With the same columns
         and as many rows (a threshold move, a sort, a strategy) only the cells whose text changed are set, in
         place: the table then redraws just those (a rebuild re-renders and re-measures every cell)."""
@@ -1704,7 +1660,9 @@ class PerformanceView(SessionView):
         )
 
     def _fairness_renderable(self) -> Group:
-        names = [self.slicing.name(k) for k in range(self.n_slices)]
+        slicing = self.slicing
+        assert slicing is not None  # drawn only under the slice table
+        names = [slicing.name(k) for k in range(self.n_slices)]
         summaries = [fairness_summary(self._slice_counts(i), names) for i in range(len(self.names))]
         head = Text.assemble(
             ("Fairness summary", "bold"),
@@ -1728,7 +1686,9 @@ class PerformanceView(SessionView):
             order = list(range(K))
             return order[::-1] if self.sort_reverse else order
         if key == "name":
-            order = sorted(range(K), key=lambda k: self.slicing.name(k).lower())
+            slicing = self.slicing
+            assert slicing is not None  # slices are sorted only once there are slices
+            order = sorted(range(K), key=lambda k: slicing.name(k).lower())
             return order[::-1] if self.sort_reverse else order
         if key == "n":
             col = n
@@ -1768,6 +1728,7 @@ class PerformanceView(SessionView):
         rank = self.names[w.model]
         at = ""
         if self.kind == "binary":
+            assert self.worst_settings is not None  # set together with self.worst
             t = self.worst_settings[-1]
             at = (
                 f" at the per-slice thresholds of {' × '.join(t[-2])}"

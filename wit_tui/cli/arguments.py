@@ -1,0 +1,165 @@
+"""The model and data options, one definition for ``run``, ``report`` and ``validate``, and the session they open.
+
+The commands share the options but word a few helps for what they do with
+them (the app explores the data, ``validate`` evaluates a candidate): those
+words are in :data:`HELP`, per command.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Literal, NoReturn
+
+from rich.console import Console
+
+if TYPE_CHECKING:  # the engine loads pandas and sklearn: only the type is needed here
+    from wit_tui.engine.session.session import Session
+
+Command = Literal["run", "report", "validate"]
+DEMOS = ("adult", "wine", "diabetes")
+
+MODEL_HELP = (
+    "a fitted sklearn estimator or Pipeline (.skops, or .joblib/.pkl with --trust); give it twice to compare two models"
+)
+POSITIVE_HELP = "positive class of a binary task (default: the model's classes_[1])"
+TRUST_HELP = "allow loading joblib/pickle files and skops files with untrusted types (runs their code)"
+FEATURES_HELP = "feature columns (default: every column but the label)"
+
+#: Per option, its help for each command (``*``: every other command).
+HELP: dict[str, dict[str, str]] = {
+    "--data": {
+        "run": "the datapoints to explore: .csv or .parquet",
+        "report": "the datapoints: .csv or .parquet",
+        "validate": "evaluation data: .csv or .parquet",
+    },
+    "--label": {
+        "run": "ground-truth column (optional: without it there is no performance screen)",
+        "report": "ground-truth column (optional: without it there are no metrics)",
+        "validate": "ground-truth column",
+    },
+    "--features": {"run": "feature columns to show (default: every column but the label)", "*": FEATURES_HELP},
+    "--trust": {"validate": "allow loading joblib/pickle files (runs their code)", "*": TRUST_HELP},
+    "--demo": {
+        "run": "open a bundled demo (default when no --model is given: adult)",
+        "report": "a bundled demo (default when no --model is given: adult)",
+        "validate": "validate a demo's second model (candidate) against its first (baseline)",
+    },
+}
+
+
+def _help(option: str, command: Command) -> str:
+    helps = HELP[option]
+    return helps.get(command, helps.get("*", ""))
+
+
+class UsageError(Exception):
+    """A bad command line, reported as ``wit-tui: error: ...`` with exit code 2 (report and validate)."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a bad option is one ``wit-tui: error:`` line (no usage dump), like every other input error."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message[:1].upper() + message[1:] + ".", f"See `{self.prog} --help`.")
+
+
+def add_session_options(p: argparse.ArgumentParser, command: Command) -> None:
+    """The options that pick the models and the data: ``--model``/``--name`` (``--candidate``/``--baseline`` for
+    validate), ``--data``, ``--label``, ``--positive``, ``--features``, ``--trust`` and ``--demo``."""
+    if command == "validate":
+        p.add_argument(
+            "--candidate", metavar="PATH", help="the model to validate (.skops, or .joblib/.pkl with --trust)"
+        )
+        p.add_argument(
+            "--baseline", metavar="PATH", help="the model it is compared with (needed for change thresholds)"
+        )
+    else:
+        p.add_argument("--model", action="append", metavar="PATH", default=[], help=MODEL_HELP)
+    p.add_argument("--data", metavar="PATH", help=_help("--data", command))
+    p.add_argument("--label", metavar="COL", help=_help("--label", command))
+    p.add_argument("--positive", metavar="VALUE", help=POSITIVE_HELP)
+    p.add_argument("--features", metavar="A,B,C", help=_help("--features", command))
+    if command != "validate":
+        p.add_argument(
+            "--name",
+            action="append",
+            metavar="NAME",
+            default=[],
+            help="display name of each --model, in the same order (default: the file name)",
+        )
+    p.add_argument("--trust", action="store_true", help=_help("--trust", command))
+    p.add_argument("--demo", choices=DEMOS, help=_help("--demo", command))
+
+
+def split_list(text: str | None) -> list[str]:
+    """``"a, b,"`` -> ``["a", "b"]``: a comma-separated option's names."""
+    return [f.strip() for f in text.split(",") if f.strip()] if text else []
+
+
+def build_session(args: argparse.Namespace) -> Session:
+    """Turn parsed options into a Session (raises WitError for bad input)."""
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine import open_session
+    from wit_tui.engine.core.errors import WitError  # deferred, as above
+
+    if args.model:
+        if args.demo:
+            raise WitError("--demo and --model cannot be used together.", "Drop one of them.")
+        if not args.data:
+            raise WitError("--model needs --data: the datapoints to run it on.", "Add --data PATH.csv (or .parquet).")
+        return open_session(
+            args.model,
+            args.data,
+            args.label,
+            positive=args.positive,
+            features=split_list(args.features) if args.features else None,
+            names=args.name,
+            trust=args.trust,
+        )
+    for flag in ("data", "label", "positive", "features"):
+        if getattr(args, flag):
+            raise WitError(
+                f"--{flag} was given without --model.", "Add --model PATH, or drop the option to open the demo."
+            )
+    return load_demo(args.demo or "adult")
+
+
+def load_demo(name: str) -> Session:
+    """A demo session, with progress on stderr (a spinner on a terminal) while first-run training happens."""
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine import load_demo as open_demo
+
+    err = Console(stderr=True)
+    status = None
+    if err.is_terminal:
+        status = err.status("Loading the demo…")
+        status.start()
+
+    def progress(msg: str) -> None:
+        if status is not None:
+            status.update(msg)
+        else:
+            err.print(msg)
+
+    try:
+        return open_demo(name, progress=progress)
+    finally:
+        if status is not None:
+            status.stop()
+
+
+__all__ = [
+    "DEMOS",
+    "HELP",
+    "Command",
+    "Parser",
+    "UsageError",
+    "add_session_options",
+    "build_session",
+    "load_demo",
+    "split_list",
+]

@@ -1,0 +1,270 @@
+"""Reading and checking what ``wit-tui validate`` is asked to check: the TOML config into ``specs``' dataclasses.
+
+The config is TOML (see the README): an optional decision ``threshold``, an
+optional ``buckets`` count for numeric slices, ``[[metrics]]`` with a
+``value_threshold``, a ``change_threshold`` and/or a ``cross_slice_threshold``,
+``[[slicing_specs]]`` and ``[[cross_slicing_specs]]``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.metrics.fairness import METHODS, NAMED_GAPS, parse_gap
+from wit_tui.engine.metrics.slice_index import TASK_METRICS
+from wit_tui.engine.slicing import DEFAULT_BUCKETS
+from wit_tui.engine.validation.specs import (
+    DIRECTIONS,
+    ChangeThreshold,
+    CrossSlicingSpec,
+    MetricSpec,
+    SlicingSpec,
+    ValidationConfig,
+    ValueThreshold,
+)
+
+CONFIG_HINT = "See the README's section on `wit-tui validate` for the config format."
+
+
+def _bad(where: str, what: str, source: str) -> WitError:
+    return WitError(f"{source}: {where}: {what}", CONFIG_HINT)
+
+
+def _keys(table: dict, allowed: Sequence[str], where: str, source: str) -> None:
+    unknown = [k for k in table if k not in allowed]
+    if unknown:
+        raise _bad(
+            where,
+            f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(allowed)}.",
+            source,
+        )
+
+
+def _number(value: Any, where: str, source: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _bad(where, f"must be a number, not {value!r}.", source)
+    if math.isnan(value):
+        raise _bad(where, "must be a number, not nan.", source)
+    return float(value)
+
+
+def _table(value: Any, where: str, source: str) -> dict:
+    if not isinstance(value, dict):
+        raise _bad(where, f"must be a table (e.g. {{ lower_bound = 0.7 }}), not {value!r}.", source)
+    return value
+
+
+def _strings(value: Any, where: str, source: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _bad(where, f"must be a column name or a list of column names, not {value!r}.", source)
+    if len(set(value)) != len(value):
+        raise _bad(where, f"names a column twice: {value!r}.", source)
+    return tuple(value)
+
+
+def _value_threshold(value: Any, where: str, source: str) -> ValueThreshold:
+    t = _table(value, where, source)
+    _keys(t, ("lower_bound", "upper_bound"), where, source)
+    lo = None if "lower_bound" not in t else _number(t["lower_bound"], f"{where}.lower_bound", source)
+    hi = None if "upper_bound" not in t else _number(t["upper_bound"], f"{where}.upper_bound", source)
+    if lo is not None and hi is not None and lo > hi:
+        raise _bad(where, f"lower_bound {lo:g} is above upper_bound {hi:g}, so nothing can pass.", source)
+    return ValueThreshold(lo, hi)
+
+
+def _slicing_spec(value: Any, where: str, source: str) -> SlicingSpec:
+    s = _table(value, where, source)
+    _keys(s, ("feature_keys", "feature_values"), where, source)
+    keys = _strings(s["feature_keys"], f"{where}.feature_keys", source) if "feature_keys" in s else ()
+    values = _table(s.get("feature_values", {}), f"{where}.feature_values", source)
+    for k, v in values.items():
+        if isinstance(v, (dict, list)) or v is None:
+            raise _bad(f"{where}.feature_values.{k}", f"must be a single value (text or number), not {v!r}.", source)
+    both = sorted(set(keys) & set(values))
+    if both:
+        raise _bad(where, f"{', '.join(both)} is in both feature_keys and feature_values (TFMA forbids it).", source)
+    return SlicingSpec(keys, tuple(values.items()))
+
+
+def _cross_slicing_spec(value: Any, where: str, source: str) -> CrossSlicingSpec:
+    c = _table(value, where, source)
+    _keys(c, ("baseline_spec", "slicing_specs"), where, source)
+    if "baseline_spec" not in c:
+        raise _bad(where, 'needs a baseline_spec, e.g. baseline_spec = { feature_values = { sex = "Male" } }.', source)
+    base = _slicing_spec(c["baseline_spec"], f"{where}.baseline_spec", source)
+    raw = c.get("slicing_specs")
+    if not isinstance(raw, list) or not raw:
+        raise _bad(
+            f"{where}.slicing_specs",
+            "needs a list of one or more comparison slicing specs, e.g. "
+            'slicing_specs = [ { feature_values = { sex = "Female" } } ].',
+            source,
+        )
+    comps = tuple(_slicing_spec(s, f"{where}.slicing_specs[{j + 1}]", source) for j, s in enumerate(raw))
+    return CrossSlicingSpec(base, comps)
+
+
+def _change_threshold(value: Any, where: str, source: str) -> ChangeThreshold:
+    t = _table(value, where, source)
+    _keys(t, ("direction", "absolute", "relative"), where, source)
+    direction = t.get("direction")
+    if direction not in DIRECTIONS:
+        raise _bad(f"{where}.direction", f'must be "higher_is_better" or "lower_is_better", not {direction!r}.', source)
+    ab = None if "absolute" not in t else _number(t["absolute"], f"{where}.absolute", source)
+    rel = None if "relative" not in t else _number(t["relative"], f"{where}.relative", source)
+    return ChangeThreshold(direction, ab, rel)
+
+
+def _check_gap(name: str, by: tuple[str, ...], has_method: bool, cross_slice: bool, where: str, source: str) -> None:
+    """``by`` (and ``method``) go with fairness gaps only, and a gap has no cross-slice threshold."""
+    if has_method and not by:
+        raise _bad(f"{where}.method", 'only applies to fairness gaps, which also need by = "FEATURE".', source)
+    gap_name = parse_gap(name) is not None
+    if gap_name and not by:
+        raise _bad(where, f'{name} is a fairness gap: say which groups it compares with by = "FEATURE".', source)
+    if by and not gap_name:
+        raise _bad(
+            f"{where}.by",
+            f"{name} is not a fairness gap; by only applies to demographic_parity_difference, "
+            "equalized_odds_difference, <metric>_difference, <metric>_ratio and the like.",
+            source,
+        )
+    if cross_slice and by:
+        raise _bad(
+            f"{where}.cross_slice_threshold",
+            f"{name} is a fairness gap, which has no cross-slice threshold: "
+            "compare slices with a plain metric such as recall or "
+            "selection_rate, or bound the gap with value_threshold.",
+            source,
+        )
+
+
+def _metric_spec(value: Any, i: int, source: str) -> MetricSpec:
+    where = f"metrics[{i + 1}]"
+    m = _table(value, where, source)
+    _keys(m, ("name", "value_threshold", "change_threshold", "cross_slice_threshold", "by", "method"), where, source)
+    name = m.get("name")
+    if not isinstance(name, str) or not name:
+        raise _bad(where, 'needs a name, e.g. name = "auc".', source)
+    where = f"metrics[{i + 1}] ({name})"
+    vt = ct = xt = None
+    if "value_threshold" in m:
+        vt = _value_threshold(m["value_threshold"], f"{where}.value_threshold", source)
+    if "cross_slice_threshold" in m:
+        xt = _value_threshold(m["cross_slice_threshold"], f"{where}.cross_slice_threshold", source)
+    if "change_threshold" in m:
+        ct = _change_threshold(m["change_threshold"], f"{where}.change_threshold", source)
+    by = _strings(m["by"], f"{where}.by", source) if "by" in m else ()
+    method = m.get("method", "between_groups")
+    if method not in METHODS:
+        raise _bad(f"{where}.method", f'must be "between_groups" or "to_overall", not {method!r}.', source)
+    _check_gap(name, by, "method" in m, xt is not None, where, source)
+    return MetricSpec(name, vt, ct, by, method, xt)
+
+
+def _array(data: dict[str, Any], key: str, source: str) -> list[Any]:
+    """A top-level array of tables (``[[key]]``), empty when absent."""
+    raw = data.get(key, [])
+    if not isinstance(raw, list):
+        raise _bad(key, f"must be an array of tables: write each one as [[{key}]].", source)
+    return raw
+
+
+def _check_cross_slice_needs_specs(metrics: Sequence[MetricSpec], source: str) -> None:
+    for i, m in enumerate(metrics):
+        if m.cross_slice_threshold is not None:
+            raise _bad(
+                f"metrics[{i + 1}] ({m.name}).cross_slice_threshold",
+                "needs [[cross_slicing_specs]] saying which slices to compare, e.g. baseline_spec = "
+                '{ feature_values = { sex = "Male" } } and slicing_specs = '
+                '[ { feature_values = { sex = "Female" } } ].',
+                source,
+            )
+
+
+def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConfig:
+    """Check a parsed TOML document and turn it into a :class:`ValidationConfig` (WitError on any problem)."""
+    _keys(data, ("threshold", "buckets", "metrics", "slicing_specs", "cross_slicing_specs"), "top level", source)
+    threshold = None if "threshold" not in data else _number(data["threshold"], "threshold", source)
+    buckets = data.get("buckets", DEFAULT_BUCKETS)
+    if isinstance(buckets, bool) or not isinstance(buckets, int) or not 1 <= buckets <= 1000:
+        raise _bad("buckets", f"must be a whole number from 1 to 1000, not {buckets!r}.", source)
+    metrics = [_metric_spec(m, i, source) for i, m in enumerate(_array(data, "metrics", source))]
+    specs = [
+        _slicing_spec(s, f"slicing_specs[{i + 1}]", source) for i, s in enumerate(_array(data, "slicing_specs", source))
+    ]
+    cross_specs = [
+        _cross_slicing_spec(c, f"cross_slicing_specs[{i + 1}]", source)
+        for i, c in enumerate(_array(data, "cross_slicing_specs", source))
+    ]
+    if not cross_specs:
+        _check_cross_slice_needs_specs(metrics, source)
+    return ValidationConfig(tuple(metrics), tuple(specs), threshold, buckets, source, tuple(cross_specs))
+
+
+def load_config(path: str | Path) -> ValidationConfig:
+    """Read and check a TOML validation config."""
+    path = Path(path)
+    if not path.exists():
+        raise WitError(f"The config file {path} does not exist.", "Check the path given to --config.")
+    if path.is_dir():
+        raise WitError(f"The config path {path} is a folder, not a file.", "Give the path of the .toml file.")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise WitError(f"The config file {path} is not valid TOML: {exc}.", CONFIG_HINT) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WitError(f"The config file {path} cannot be read: {exc}.", "Check the file and its permissions.") from exc
+    return parse_config(data, source=str(path))
+
+
+def check_config(config: ValidationConfig, kind: str, columns: Sequence[str]) -> None:
+    """The config's metrics must exist for this task and its ``by`` columns in the data (WitError otherwise)."""
+    allowed = TASK_METRICS[kind]
+    gaps = [g for g in NAMED_GAPS if kind == "binary"]
+    for m in config.metrics:
+        parsed = parse_gap(m.name)
+        if m.is_gap and parsed is not None:
+            base, _ = parsed
+            if m.name in NAMED_GAPS and kind != "binary":
+                raise WitError(
+                    f"{config.source}: {m.name} applies to binary classifiers, but the models are {kind}.",
+                    f"Use <metric>_difference / <metric>_ratio with one of: {', '.join(allowed[1:])}.",
+                )
+            bad = [b for b in base if b not in allowed or b == "example_count"]
+            if bad:
+                raise WitError(
+                    f"{config.source}: {m.name}: {bad[0]} is not a {kind} metric, so there is no such gap.",
+                    f"Gaps for {kind} models: {', '.join(gaps + [a + '_difference' for a in allowed[1:]])} "
+                    "(and the _ratio forms).",
+                )
+            missing = [b for b in m.by if b not in columns]
+            if missing:
+                raise WitError(
+                    f"{config.source}: {m.name}: by names columns the data lacks: {', '.join(missing)}.",
+                    f"Columns: {', '.join(list(columns)[:30])}.",
+                )
+        elif m.name not in allowed:
+            known = {n for names in TASK_METRICS.values() for n in names}
+            what = f"is not a {kind} metric" if m.name in known else "is not a metric wit-tui knows"
+            raise WitError(
+                f"{config.source}: unknown metric {m.name!r}: it {what}.",
+                f"Metrics for {kind} models: {', '.join(allowed)}"
+                + (
+                    f'; fairness gaps (with by = "FEATURE"): {", ".join(gaps)}, <metric>_difference, <metric>_ratio.'
+                    if kind == "binary"
+                    else '; gaps: <metric>_difference, <metric>_ratio (with by = "FEATURE").'
+                ),
+            )
+
+
+__all__ = ["CONFIG_HINT", "check_config", "load_config", "parse_config"]

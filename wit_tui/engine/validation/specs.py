@@ -1,0 +1,174 @@
+"""What ``wit-tui validate`` is asked to check: the validation config as frozen dataclasses (TFMA's names).
+
+``config`` reads them from TOML and checks them; ``rules`` applies their thresholds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from wit_tui.engine.metrics.fairness import Method
+from wit_tui.engine.slicing import DEFAULT_BUCKETS
+
+DIRECTIONS = ("higher_is_better", "lower_is_better")
+
+
+def shown_number(x: float | None, signed: bool = False) -> str:
+    """A number as messages show it (a dash for none)."""
+    if x is None:
+        return "—"
+    if isinstance(x, float) and math.isnan(x):
+        return "nan"
+    return f"{x:+.6g}" if signed else f"{x:.6g}"
+
+
+@dataclass(frozen=True)
+class ValueThreshold:
+    """TFMA's ``GenericValueThreshold``: unset bounds are -inf / +inf; both ends inclusive."""
+
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+
+    def to_dict(self) -> dict[str, float]:
+        return {
+            k: v for k, v in (("lower_bound", self.lower_bound), ("upper_bound", self.upper_bound)) if v is not None
+        }
+
+    def describe(self) -> str:
+        lo = "-inf" if self.lower_bound is None else shown_number(self.lower_bound)
+        hi = "+inf" if self.upper_bound is None else shown_number(self.upper_bound)
+        return f"in [{lo}, {hi}]"
+
+
+@dataclass(frozen=True)
+class ChangeThreshold:
+    """TFMA's ``GenericChangeThreshold``: ``absolute`` on v_c - v_b, ``relative`` on v_c / v_b."""
+
+    direction: str
+    absolute: float | None = None
+    relative: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"direction": self.direction}
+        if self.absolute is not None:
+            out["absolute"] = self.absolute
+        if self.relative is not None:
+            out["relative"] = self.relative
+        return out
+
+    def describe(self) -> str:
+        op = ">=" if self.direction == "higher_is_better" else "<="
+        parts = []
+        if self.absolute is not None:
+            parts.append(f"c-b {op} {shown_number(self.absolute, signed=True)}")
+        if self.relative is not None:
+            parts.append(f"c/b {op} {shown_number(self.relative)}")
+        return " and ".join(parts) or f"{self.direction} (no bound)"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One ``[[metrics]]`` entry; ``by`` (and ``method``) only for fairness gaps."""
+
+    name: str
+    value_threshold: ValueThreshold | None = None
+    change_threshold: ChangeThreshold | None = None
+    by: tuple[str, ...] = ()
+    method: Method = "between_groups"
+    cross_slice_threshold: ValueThreshold | None = None
+
+    @property
+    def is_gap(self) -> bool:
+        return bool(self.by)
+
+    @property
+    def label(self) -> str:
+        if not self.by:
+            return self.name
+        method = "" if self.method == "between_groups" else f", {self.method}"
+        return f"{self.name} by {'×'.join(self.by)}{method}"
+
+
+@dataclass(frozen=True)
+class SlicingSpec:
+    """TFMA's ``SlicingSpec``: empty = Overall; ``feature_keys`` = one slice per value (crossed);
+    ``feature_values`` = only the rows with those values."""
+
+    feature_keys: tuple[str, ...] = ()
+    feature_values: tuple[tuple[str, Any], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.feature_keys:
+            out["feature_keys"] = list(self.feature_keys)
+        if self.feature_values:
+            out["feature_values"] = dict(self.feature_values)
+        return out
+
+    def describe(self) -> str:
+        if not self.feature_keys and not self.feature_values:
+            return "Overall"
+        parts = []
+        if self.feature_keys:
+            parts.append("feature_keys = [" + ", ".join(self.feature_keys) + "]")
+        if self.feature_values:
+            parts.append("feature_values = {" + ", ".join(f"{k} = {v!r}" for k, v in self.feature_values) + "}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class CrossSlicingSpec:
+    """TFMA's ``CrossSlicingSpec``: each slice of ``baseline_spec`` against each slice of the comparison
+    ``slicing_specs`` (a slice is never compared with itself)."""
+
+    baseline_spec: SlicingSpec
+    slicing_specs: tuple[SlicingSpec, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline_spec": self.baseline_spec.to_dict(),
+            "slicing_specs": [s.to_dict() for s in self.slicing_specs],
+        }
+
+    def describe(self) -> str:
+        return f"{self.baseline_spec.describe()} vs " + " | ".join(s.describe() for s in self.slicing_specs)
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    metrics: tuple[MetricSpec, ...] = ()
+    slicing_specs: tuple[SlicingSpec, ...] = ()
+    threshold: float | None = None
+    buckets: int = DEFAULT_BUCKETS
+    source: str = "config"
+    cross_slicing_specs: tuple[CrossSlicingSpec, ...] = ()
+
+    @property
+    def has_thresholds(self) -> bool:
+        return any(m.value_threshold or m.change_threshold or m.cross_slice_threshold for m in self.metrics)
+
+    @property
+    def has_change_thresholds(self) -> bool:
+        return any(m.change_threshold for m in self.metrics)
+
+    def without_change_thresholds(self) -> ValidationConfig:
+        metrics = tuple(
+            MetricSpec(m.name, m.value_threshold, None, m.by, m.method, m.cross_slice_threshold) for m in self.metrics
+        )
+        return ValidationConfig(
+            metrics, self.slicing_specs, self.threshold, self.buckets, self.source, self.cross_slicing_specs
+        )
+
+
+__all__ = [
+    "DIRECTIONS",
+    "ChangeThreshold",
+    "CrossSlicingSpec",
+    "MetricSpec",
+    "SlicingSpec",
+    "ValidationConfig",
+    "ValueThreshold",
+    "shown_number",
+]

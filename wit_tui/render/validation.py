@@ -1,0 +1,122 @@
+"""The validation result as rich text: every check in a table, then failures, missing slices, notes, verdict.
+
+Shared by ``wit-tui validate`` and the performance screen's v key; the numbers
+all come from :mod:`wit_tui.engine.validation.result`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from wit_tui.engine.validation.result import Check, ValidationResult
+from wit_tui.render.console import plain
+from wit_tui.render.format import fmt
+from wit_tui.render.palette import FAIL, GOOD, PASS, WARNING
+
+NO_THRESHOLDS = (
+    "The config has no thresholds, so nothing was validated; pass --rubber-stamp to accept that on a first run."
+)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def _heading(result: ValidationResult, config: str) -> str:
+    head = f"wit-tui validate · candidate {result.candidate}"
+    head += f" vs baseline {result.baseline}" if result.baseline else " (no baseline)"
+    if result.threshold is not None:
+        head += f" · threshold {result.threshold:g}"
+    if config:
+        head += f" · {config}"
+    return head
+
+
+def _check_row(c: Check) -> list[Text | str]:
+    """One check: slice, metric, model, rule, value, baseline value and PASS / FAIL."""
+    key = c.metric_key
+    metric = key.name + (f" by {'×'.join(key.by)}" if key.by else "")
+    if key.method and key.method != "between_groups":
+        metric += f" ({key.method})"
+    model = key.model_name + (f" vs {c.baseline_model}" if c.kind == "change" else "")
+    rule = c.threshold.describe()
+    if c.kind == "cross_slice":
+        metric += " difference"
+        rule = f"b-c {rule}"  # baseline slice minus comparison slice
+    return [
+        plain(c.slice),
+        plain(metric),
+        plain(model),
+        plain(rule),
+        fmt(c.value),
+        fmt(c.baseline_value) if c.kind == "change" else "",
+        Text("PASS", style=PASS) if c.ok else Text("FAIL", style=FAIL),
+    ]
+
+
+def _checks_table(checks: Sequence[Check]) -> Table:
+    t = Table(header_style="bold", box=None, padding=(0, 1))
+    for name in ("slice", "metric", "model", "threshold"):
+        t.add_column(name, overflow="fold")
+    for name in ("value", "baseline"):
+        t.add_column(name, justify="right", no_wrap=True)
+    t.add_column("result", no_wrap=True)
+    for check in checks:
+        t.add_row(*_check_row(check))
+    return t
+
+
+def _listed(title: str, lines: Sequence[str]) -> list[RenderableType]:
+    """A red heading and one indented line per item, or nothing when there are none."""
+    if not lines:
+        return []
+    return [Text(title, style=FAIL), *(Text(f"  {line}") for line in lines), Text("")]
+
+
+def validation_renderables(result: ValidationResult, *, config: str = "") -> list[RenderableType]:
+    """Every check as a table, then the failures with their reasons, missing slices, notes and the verdict."""
+    out: list[RenderableType] = [Text(_heading(result, config), style="bold"), Text("")]
+    if result.checks:
+        out += [_checks_table(result.checks), Text("")]
+    failures = [c for s in result.metric_validations_per_slice for c in s.failures]
+    out += _listed(
+        "Failures:",
+        [f"{c.slice} · {c.metric_key.name} ({c.kind.replace('_', '-')} threshold): {c.message}" for c in failures],
+    )
+    out += _listed("Missing slices:", [m.message for m in result.missing_slices])
+    out += _listed("Missing cross slices:", [m.message for m in result.missing_cross_slices])
+    out += [Text(f"note: {n}", style=WARNING) for n in result.notes]
+    if result.missing_thresholds:
+        out.append(Text(NO_THRESHOLDS, style=FAIL))
+    out.append(verdict(result))
+    return out
+
+
+def verdict(result: ValidationResult) -> Text:
+    """One line: PASSED / FAILED and why, as rich Text."""
+    n_slices = len({c.slice_key for c in result.checks if c.cross_slice_key is None})
+    n_cross = len({c.cross_slice_key for c in result.checks if c.cross_slice_key is not None})
+    if result.validation_ok:
+        where = [_plural(n_slices, "slice")] if n_slices or not n_cross else []
+        where += [_plural(n_cross, "cross slice")] if n_cross else []
+        line = f"PASSED: {len(result.checks)} checks on {' and '.join(where)}"
+        if result.rubber_stamp:
+            line += " (rubber stamp)"
+        return Text(line, style=GOOD)
+    parts = []
+    if result.n_failed:
+        parts.append(f"{result.n_failed} of {len(result.checks)} checks failed")
+    if result.missing_slices:
+        parts.append(_plural(len(result.missing_slices), "missing slice"))
+    if result.missing_cross_slices:
+        parts.append(_plural(len(result.missing_cross_slices), "missing cross slice"))
+    if result.missing_thresholds:
+        parts.append("no thresholds")
+    return Text("FAILED: " + ", ".join(parts), style=FAIL)
+
+
+__all__ = ["validation_renderables", "verdict"]
