@@ -100,14 +100,8 @@ def _session(frame: pd.DataFrame, features: list[str], score: np.ndarray):
 def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, float, str]]:
     from wit_tui.engine.data.inference import one_thread, score_dicts
     from wit_tui.engine.whatif import browse
-    from wit_tui.engine.whatif.counterfactual import (
-        build_space,
-        combine,
-        distance_space,
-        encode,
-        nearest_counterfactual,
-        terms,
-    )
+    from wit_tui.engine.whatif.counterfactual import nearest_counterfactual
+    from wit_tui.engine.whatif.distance_space import build_space, combine, distance_space, encode, terms
 
     frame, features, score = make_frame(n_rows)
     s, model = _session(frame, features, score)
@@ -148,7 +142,7 @@ def rows(n_rows: int = 1_000_000, repeat: int = 5) -> list[tuple[str, float, flo
     xe = encode(space, s.row(i))
     rng = np.random.default_rng(1)
     sample = rng.choice(np.flatnonzero(cand), size=min(2_000, int(cand.sum())), replace=False)
-    from wit_tui.engine.whatif.counterfactual import _row_encoded
+    from wit_tui.engine.whatif.distance_space import _row_encoded
 
     sample_min = min(combine(terms(space, xe, _row_encoded(space, int(r))), "L1") for r in sample)
     assert cf.distance <= sample_min + 1e-9, "counterfactual is not the nearest"

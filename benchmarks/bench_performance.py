@@ -254,7 +254,10 @@ def rows(n_rows: int, repeat: int) -> list[tuple[str, float, float, str]]:
         ),
     }
     for strategy in ("single", "group", "demographic_parity", "equal_opportunity", "equal_accuracy"):
-        ours_fn = lambda st=strategy: optimise(sidx, st, 1.0, overall=index, tolerance=TOLERANCE, upper=1.0)
+
+        def ours_fn(st: str = strategy) -> object:
+            return optimise(sidx, st, 1.0, overall=index, tolerance=TOLERANCE, upper=1.0)
+
         label = f"strategy {STRATEGIES[strategy]} over {K} slices (exact, every distinct score)"
         if strategy in references:
             ref_fn, ref_repeat, ref_name = references[strategy]

@@ -24,6 +24,7 @@ from wit_tui.engine.analysis.performance import labelled_mask, model_performance
 from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.analysis.stats import FeatureStats, dataset_stats
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.data.tasks import TaskInfo
 from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, check_slice_count, overall, slice_by
@@ -189,15 +190,8 @@ def _summary(session: Session, i: int, threshold: float | None) -> ModelSummary:
     return ModelSummary(name, metrics, undefined)
 
 
-def build_report(
-    session: Session,
-    *,
-    threshold: float | None = None,
-    slice_features: Sequence[str] = (),
-    buckets: int = DEFAULT_BUCKETS,
-) -> Report:
-    """The report's data for every model of ``session``; binary metrics at ``threshold`` (default: the task's)."""
-    task = session.task
+def _check_options(task: TaskInfo, threshold: float | None, slice_features: Sequence[str], buckets: int) -> None:
+    """A WitError naming the command-line option that cannot apply, before any work is done."""
     if threshold is not None and task.kind != "binary":
         raise WitError(
             f"--threshold applies to binary classifiers, but the task is {task.kind}.", "Leave --threshold out."
@@ -210,6 +204,61 @@ def build_report(
         )
     if not 1 <= buckets <= 1000:
         raise WitError(f"--buckets must be from 1 to 1000, not {buckets}.", "Pass e.g. --buckets 4.")
+
+
+def _task_info(session: Session, t: float | None) -> dict[str, Any]:
+    """The report's ``task`` block: kind, classes, positive class, score method, threshold, metrics."""
+    task = session.task
+    return {
+        "kind": task.kind,
+        "classes": [str(c) for c in task.classes] if task.classes else [],
+        "positive": None if task.positive is None else str(task.positive),
+        "score_method": task.score_method,
+        "threshold": t,
+        "metrics": list(TASK_METRICS[task.kind]) if session.has_label else [],
+    }
+
+
+def _slice_table(session: Session, slice_features: Sequence[str], buckets: int, t: float | None) -> SliceTable:
+    """Every model's metrics per slice of ``slice_features`` (none without a label)."""
+    slicing = slice_by(session.data, slice_features, buckets)
+    check_slice_count(slicing, f"--slice {','.join(slice_features)}")
+    per_model = (
+        [session_slice_metrics(session, i, slicing.codes, slicing.n_slices, t) for i in range(len(session.models))]
+        if session.has_label
+        else []
+    )
+    rows = []
+    for k in range(slicing.n_slices):
+        metrics, undefined = {}, {}
+        for m, sm in zip(session.models, per_model, strict=False):
+            metrics[m.name], undefined[m.name] = _metric_dicts(sm, k)
+        rows.append(
+            SliceRow(slicing.name(k), slicing.keys[k], slicing.labels[k], int(slicing.counts[k]), metrics, undefined)
+        )
+    return SliceTable(tuple(slicing.features), buckets, dict(slicing.kinds), dict(slicing.edges), tuple(rows))
+
+
+def _report_warnings(session: Session, n_labelled: int) -> tuple[str, ...]:
+    """The session's and the scoring's warnings, and what a missing or partial label leaves out."""
+    warnings = list(session.warnings) + scoring_warnings(session) + scoring_notes(session)
+    if not session.has_label:
+        warnings.append("No label column was given, so there are no metrics: pass --label COLUMN.")
+    elif n_labelled < session.n_rows:
+        warnings.append(f"{session.n_rows - n_labelled:,} rows have no label and are left out of every metric.")
+    return tuple(warnings)
+
+
+def build_report(
+    session: Session,
+    *,
+    threshold: float | None = None,
+    slice_features: Sequence[str] = (),
+    buckets: int = DEFAULT_BUCKETS,
+) -> Report:
+    """The report's data for every model of ``session``; binary metrics at ``threshold`` (default: the task's)."""
+    task = session.task
+    _check_options(task, threshold, slice_features, buckets)
     t = (task.default_threshold if threshold is None else float(threshold)) if task.kind == "binary" else None
     n_labelled = int(labelled_mask(session).sum()) if session.has_label else 0
     if session.has_label and n_labelled == 0:
@@ -223,47 +272,14 @@ def build_report(
         "label": session.label,
         "features": list(session.features),
     }
-    task_info = {
-        "kind": task.kind,
-        "classes": [str(c) for c in task.classes] if task.classes else [],
-        "positive": None if task.positive is None else str(task.positive),
-        "score_method": task.score_method,
-        "threshold": t,
-        "metrics": list(TASK_METRICS[task.kind]) if session.has_label else [],
-    }
     models = (
         tuple(_summary(session, i, t) for i in range(len(session.models)))
         if session.has_label
         else tuple(ModelSummary(m.name, {}, {}) for m in session.models)
     )
-    table = None
-    if slice_features:
-        slicing = slice_by(session.data, slice_features, buckets)
-        check_slice_count(slicing, f"--slice {','.join(slice_features)}")
-        per_model = (
-            [session_slice_metrics(session, i, slicing.codes, slicing.n_slices, t) for i in range(len(session.models))]
-            if session.has_label
-            else []
-        )
-        rows = []
-        for k in range(slicing.n_slices):
-            metrics, undefined = {}, {}
-            for m, sm in zip(session.models, per_model, strict=False):
-                metrics[m.name], undefined[m.name] = _metric_dicts(sm, k)
-            rows.append(
-                SliceRow(
-                    slicing.name(k), slicing.keys[k], slicing.labels[k], int(slicing.counts[k]), metrics, undefined
-                )
-            )
-        table = SliceTable(tuple(slicing.features), buckets, dict(slicing.kinds), dict(slicing.edges), tuple(rows))
-    warnings = list(session.warnings) + scoring_warnings(session) + scoring_notes(session)
-    if not session.has_label:
-        warnings.append("No label column was given, so there are no metrics: pass --label COLUMN.")
-    elif n_labelled < session.n_rows:
-        warnings.append(f"{session.n_rows - n_labelled:,} rows have no label and are left out of every metric.")
-    return Report(
-        dataset, task_info, models, table, tuple(dataset_stats(session.data, list(session.features))), tuple(warnings)
-    )
+    table = _slice_table(session, slice_features, buckets, t) if slice_features else None
+    stats = tuple(dataset_stats(session.data, list(session.features)))
+    return Report(dataset, _task_info(session, t), models, table, stats, _report_warnings(session, n_labelled))
 
 
 __all__ = ["ModelSummary", "Report", "SCHEMA_VERSION", "SliceRow", "SliceTable", "build_report"]

@@ -109,11 +109,14 @@ def adult_models() -> dict[str, Any]:
 
 def wine_data() -> DemoData:
     """sklearn's bundled wine recognition data (3 cultivars): multi-class."""
-    from sklearn.datasets import load_wine
+    from sklearn.datasets import load_wine  # deferred: only the wine demo needs the dataset loaders
 
     bunch = load_wine(as_frame=True)
     frame = bunch.frame.copy()
-    frame["cultivar"] = pd.Categorical.from_codes(bunch.target.to_numpy(), categories=list(bunch.target_names))
+    names = [str(n) for n in bunch.target_names]
+    frame["cultivar"] = pd.Categorical.from_codes(
+        np.asarray(bunch.target, dtype=np.int64), dtype=pd.CategoricalDtype(names)
+    )
     frame = frame.drop(columns="target")
     train, test = train_test_split(frame, test_size=0.4, random_state=0, stratify=frame["cultivar"])
     features = list(bunch.feature_names)
@@ -137,7 +140,7 @@ def wine_models() -> dict[str, Any]:
 
 def diabetes_data() -> DemoData:
     """sklearn's bundled diabetes data: disease progression after one year, regression."""
-    from sklearn.datasets import load_diabetes
+    from sklearn.datasets import load_diabetes  # deferred: only the diabetes demo needs the dataset loaders
 
     bunch = load_diabetes(as_frame=True, scaled=False)
     frame = bunch.frame.rename(columns={"target": "progression"})

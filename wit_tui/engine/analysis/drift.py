@@ -15,14 +15,8 @@ value seen on either side (compared as text, so a category read from CSV
 matches the same category of a Parquet file). Missing values form one more
 bin whenever either side has any: a jump in missingness is drift too.
 
-**PSI** = Σ (cᵢ − rᵢ) · ln(cᵢ / rᵢ) over the bins' shares rᵢ (reference) and
-cᵢ (current). An empty bin would make the log infinite, so each share is
-floored at ε = 1e-4 (0.01%) before the sum, without renormalising — the usual
-convention, and small enough to leave non-empty bins alone. Bands: below 0.1
-stable, 0.1 to 0.25 moderate, 0.25 and above significant.
-
-**Jensen–Shannon distance**: ``jensenshannon(r, c, base=2)``, the square root of
-the JS divergence, between 0 (same distribution) and 1 (disjoint).
+**PSI** and the **Jensen–Shannon distance** over those bins are defined in
+``distribution_distance``.
 
 **Kolmogorov–Smirnov**: ``ks_2samp`` (two-sided, scipy's default method) on
 each side's non-missing values: the largest gap between the two empirical
@@ -51,17 +45,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.distribution_distance import decile_cuts, js_distance, psi, psi_band
 from wit_tui.engine.analysis.split_histograms import SplitHistogram, split_histogram
 from wit_tui.engine.analysis.stats import category_counts, histogram, is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import IsCancelled, Progress, check_cancelled
+from wit_tui.engine.data.loading import load_data
 from wit_tui.engine.slicing import value_mask
 
-PSI_BINS = 10
-PSI_EPSILON = 1e-4
-PSI_BANDS = (0.1, 0.25)
 MISSING_BIN = "(missing)"
-Counts = Sequence[float] | np.ndarray  # counts over the same bins, as a list or an array
 
 
 @dataclass(frozen=True)
@@ -115,56 +107,7 @@ class DriftReport:
         return {d.name: d for d in (*self.features, *self.predictions)}
 
 
-# -- the measures -------------------------------------------------------------
-def _shares(counts: np.ndarray, what: str) -> np.ndarray:
-    counts = np.asarray(counts, dtype=np.float64)
-    if counts.ndim != 1 or (counts < 0).any() or not np.isfinite(counts).all():
-        raise WitError(f"The {what} counts must be a list of non-negative numbers.", "Pass one count per bin.")
-    total = counts.sum()
-    if total <= 0:
-        raise WitError(f"The {what} counts are all zero.", "Each side needs at least one value.")
-    return counts / total
-
-
-def psi(reference_counts: Counts, current_counts: Counts, epsilon: float = PSI_EPSILON) -> float:
-    """Population Stability Index between two count vectors over the same bins (shares floored at ``epsilon``)."""
-    r = _shares(np.asarray(reference_counts), "reference")
-    c = _shares(np.asarray(current_counts), "current")
-    if len(r) != len(c):
-        raise WitError(
-            f"The reference has {len(r)} bins and the current data {len(c)}.", "Count both over the same bins."
-        )
-    r = np.maximum(r, epsilon)
-    c = np.maximum(c, epsilon)
-    return float(np.sum((c - r) * np.log(c / r)))
-
-
-def psi_band(value: float) -> str:
-    """``stable`` (< 0.1), ``moderate`` (0.1 to < 0.25) or ``significant`` (≥ 0.25); empty for NaN."""
-    if value is None or np.isnan(value):
-        return ""
-    if value < PSI_BANDS[0]:
-        return "stable"
-    return "moderate" if value < PSI_BANDS[1] else "significant"
-
-
-def js_distance(reference_counts: Counts, current_counts: Counts) -> float:
-    """Jensen–Shannon distance (base 2, in [0, 1]) between two count vectors over the same bins."""
-    from scipy.spatial.distance import jensenshannon
-
-    r = _shares(np.asarray(reference_counts), "reference")
-    c = _shares(np.asarray(current_counts), "current")
-    return float(jensenshannon(r, c, base=2))
-
-
-def decile_cuts(reference: np.ndarray) -> np.ndarray:
-    """PSI cut points: the reference's finite values' deciles, repeated ones merged."""
-    finite = reference[np.isfinite(reference)]
-    if len(finite) == 0:
-        return np.zeros(0)
-    return np.unique(np.quantile(finite, np.linspace(0.1, 0.9, PSI_BINS - 1)))
-
-
+# -- bins ---------------------------------------------------------------------
 def _interval_labels(cuts: np.ndarray) -> tuple[str, ...]:
     if len(cuts) == 0:
         return ("all",)
@@ -175,6 +118,7 @@ def _interval_labels(cuts: np.ndarray) -> tuple[str, ...]:
 # -- one column ---------------------------------------------------------------
 def numeric_drift(reference: np.ndarray, current: np.ndarray, name: str) -> FeatureDrift:
     """PSI and JS over the reference's decile bins (+ a missing bin), and ``ks_2samp`` on the non-missing values."""
+    # deferred: scipy is heavy, only needed once drift is computed
     from scipy.stats import ks_2samp
 
     ref = np.sort(np.asarray(reference, dtype=np.float64))  # NaN last
@@ -236,6 +180,7 @@ def _text_counts(series: pd.Series) -> tuple[dict[str, int], int]:
 
 def categorical_drift(reference: pd.Series, current: pd.Series, name: str) -> FeatureDrift:
     """PSI, JS and ``chi2_contingency`` over one bin per value seen on either side (+ a missing bin)."""
+    # deferred: scipy is heavy, only needed once drift is computed
     from scipy.stats import chi2_contingency
 
     r_map, r_missing = _text_counts(reference)
@@ -319,8 +264,6 @@ def common_columns(
 
 def load_reference(path: str | Path, features: Sequence[str]) -> pd.DataFrame:
     """Read ``--reference`` (CSV or Parquet) and check that it shares feature columns with the data."""
-    from wit_tui.engine.data.loading import load_data
-
     try:
         frame = load_data(path)
     except WitError as exc:  # load_data speaks of "the data file"; this one is the reference
@@ -412,20 +355,13 @@ __all__ = [
     "DriftReport",
     "FeatureDrift",
     "MISSING_BIN",
-    "PSI_BANDS",
-    "PSI_BINS",
-    "PSI_EPSILON",
     "categorical_drift",
     "column_drift",
     "common_columns",
     "compare_histogram",
     "dataset_drift",
-    "decile_cuts",
-    "js_distance",
     "load_reference",
     "numeric_drift",
     "prediction_series",
-    "psi",
-    "psi_band",
     "split_by_value",
 ]

@@ -34,13 +34,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.analysis.engineered_columns import OwnImportance, engineered_view, first_line, own_importance
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import Cancelled, IsCancelled, Progress, check_cancelled
 from wit_tui.engine.data.tasks import TaskInfo
 
 DEFAULT_SAMPLE = 2_000
 DEFAULT_REPEATS = 5
-MAX_DENSE_BYTES = 512 * 2**20  # an engineered matrix larger than this is not densified
 
 SCORING = {"binary": ("roc_auc", "ROC AUC"), "multiclass": ("accuracy", "accuracy"), "regression": ("r2", "R²")}
 
@@ -62,16 +62,6 @@ class Importance:
 
 
 @dataclass(frozen=True)
-class OwnImportance:
-    """The final estimator's own weights per (engineered) column, e.g. ``coef_``; not a permutation importance."""
-
-    names: tuple[str, ...]
-    values: np.ndarray
-    attribute: str  # "coef_" | "feature_importances_"
-    description: str
-
-
-@dataclass(frozen=True)
 class ModelImportance:
     """Everything the importance panel shows for one model."""
 
@@ -86,10 +76,6 @@ class ModelImportance:
     engineered: Importance | None
     engineered_note: str
     own: OwnImportance | None
-
-
-def _first_line(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {str(exc).splitlines()[0]}" if str(exc) else type(exc).__name__
 
 
 def scoring_for(task: TaskInfo) -> tuple[str, str]:
@@ -143,6 +129,7 @@ def _counting_scorer(
     estimator: Any, scoring: str, total: int, progress: Progress | None, is_cancelled: IsCancelled | None
 ) -> Callable:
     """sklearn's scorer for ``scoring``, reporting each call to ``progress`` and stopping when cancelled."""
+    # deferred: scikit-learn is heavy, only needed once importance is computed
     from sklearn.metrics import check_scoring
 
     scorer = check_scoring(estimator, scoring=scoring)
@@ -173,6 +160,7 @@ def permutation_importances(
     is_cancelled: IsCancelled | None = None,
 ) -> Importance:
     """``sklearn.inspection.permutation_importance`` with progress (one tick per scoring) and cancel."""
+    # deferred: scikit-learn is heavy, only needed once importance is computed
     from sklearn.inspection import permutation_importance
 
     n_cols = X.shape[1]
@@ -199,58 +187,6 @@ def permutation_importances(
     )
 
 
-def engineered_view(estimator: Any, X: pd.DataFrame) -> tuple[Any, np.ndarray, tuple[str, ...]] | str:
-    """(final estimator, transformed matrix, engineered names) of a Pipeline, or why there is no such view."""
-    from sklearn.pipeline import Pipeline
-
-    if not isinstance(estimator, Pipeline) or len(estimator.steps) < 2:
-        return "The model takes the raw columns directly (not a Pipeline), so raw and engineered columns are the same."
-    prefix, final = estimator[:-1], estimator[-1]
-    try:
-        Z = prefix.transform(X)
-    except Exception as exc:  # a transformer that fails on the sample is the model's problem, not ours
-        return f"The pipeline's transformers failed on the sample ({_first_line(exc)})."
-    n, p = Z.shape
-    if n * p * 8 > MAX_DENSE_BYTES:
-        return (
-            f"The engineered matrix ({n:,} × {p:,}) is too large to permute column by column here; "
-            "use a smaller sample."
-        )
-    Z = Z.toarray() if hasattr(Z, "toarray") else np.asarray(Z)
-    if Z.dtype != object:
-        Z = Z.astype(np.float64, copy=False)
-    try:
-        names = tuple(str(c) for c in prefix.get_feature_names_out())
-    except Exception:  # a custom transformer without get_feature_names_out: positional names
-        names = ()
-    if len(names) != p:
-        names = tuple(f"x{j}" for j in range(p))
-    return final, Z, names
-
-
-def own_importance(final: Any, names: tuple[str, ...]) -> OwnImportance | None:
-    """The final estimator's ``feature_importances_`` or ``coef_`` over ``names``, labelled as its own."""
-    fi = getattr(final, "feature_importances_", None)
-    if fi is not None:
-        values = np.asarray(fi, dtype=np.float64).reshape(-1)
-        if len(values) == len(names):
-            return OwnImportance(
-                names, values, "feature_importances_", "feature_importances_ (impurity-based, training data)"
-            )
-    coef = getattr(final, "coef_", None)
-    if coef is not None:
-        coef = np.asarray(coef, dtype=np.float64)
-        if coef.ndim == 2 and coef.shape[0] > 1:
-            values = np.abs(coef).mean(axis=0)
-            desc = "mean |coef_| over classes (scale-dependent)"
-        else:
-            values = coef.reshape(-1)
-            desc = "coef_ (signed, scale-dependent)"
-        if len(values) == len(names):
-            return OwnImportance(names, values, "coef_", desc)
-    return None
-
-
 def _plain(y: np.ndarray) -> np.ndarray:
     """Labels held as Python objects (the Session keeps class values so) with a real dtype where they have one:
     sklearn reads an object array of ints as an "unknown" target and refuses to score it."""
@@ -258,6 +194,91 @@ def _plain(y: np.ndarray) -> np.ndarray:
     if y.dtype == object:
         return pd.Series(y).infer_objects().to_numpy()
     return y
+
+
+def _shifted(progress: Progress | None, offset: int, total: int) -> Progress:
+    """A progress callback for one of several runs: its ticks counted after the ``offset`` ticks before it."""
+
+    def tick(done: int, _n: int) -> None:
+        if progress is not None:
+            progress(offset + done, total)
+
+    return tick
+
+
+def _check_target(y: np.ndarray, scoring: str, label: str) -> None:
+    """A WitError when the target cannot be scored: a single class leaves ROC AUC undefined."""
+    if scoring == "roc_auc" and len(pd.unique(np.asarray(y, dtype=object))) < 2:
+        raise WitError(
+            f"The sample holds a single class, so {label} is undefined.",
+            "Use a larger sample (or data with both classes).",
+        )
+
+
+def _raw_importance(
+    estimator: Any,
+    X: pd.DataFrame,
+    y: np.ndarray,
+    *,
+    model: str,
+    scoring: str,
+    n_repeats: int,
+    random_state: int,
+    progress: Progress,
+    is_cancelled: IsCancelled | None,
+) -> Importance:
+    """Permutation importance of the input columns, the whole model scored; a WitError when the model fails."""
+    try:
+        return permutation_importances(
+            estimator,
+            X,
+            y,
+            scoring=scoring,
+            n_repeats=n_repeats,
+            random_state=random_state,
+            progress=progress,
+            is_cancelled=is_cancelled,
+        )
+    except Exception as exc:  # the model failing on its own input; Cancelled is a BaseException and passes
+        raise WitError(
+            f"Permutation importance failed for {model} ({first_line(exc)}).",
+            "Check that the model can score these rows.",
+        ) from exc
+
+
+def _engineered_importance(
+    view: tuple[Any, np.ndarray, tuple[str, ...]],
+    y: np.ndarray,
+    *,
+    scoring: str,
+    n_repeats: int,
+    random_state: int,
+    progress: Progress,
+    is_cancelled: IsCancelled | None,
+) -> tuple[Importance | None, OwnImportance | None, str]:
+    """(engineered importance or None, the final estimator's own weights, the note that explains the view)."""
+    final, Z, names = view
+    eng = None
+    try:
+        eng = permutation_importances(
+            final,
+            Z,
+            y,
+            scoring=scoring,
+            n_repeats=n_repeats,
+            random_state=random_state,
+            names=names,
+            progress=progress,
+            is_cancelled=is_cancelled,
+        )
+        note = (
+            "Engineered: the sample is transformed once by the pipeline's steps before the last; each "
+            "column of that matrix (named by get_feature_names_out) is permuted and scored with the final "
+            f"estimator {type(final).__name__} alone."
+        )
+    except Exception as exc:  # a failure here leaves the raw view standing; Cancelled is a BaseException and passes
+        note = f"Engineered importance failed ({first_line(exc)})."
+    return eng, own_importance(final, names), note
 
 
 def model_importance(
@@ -280,64 +301,34 @@ def model_importance(
     n_repeats = check_repeats(n_repeats)
     y = _plain(y)
     scoring, label = scoring_for(task)
-    if scoring == "roc_auc" and len(pd.unique(np.asarray(y, dtype=object))) < 2:
-        raise WitError(
-            f"The sample holds a single class, so {label} is undefined.",
-            "Use a larger sample (or data with both classes).",
-        )
+    _check_target(y, scoring, label)
     view = engineered_view(estimator, X) if engineered else "Not computed."
-    n_raw = X.shape[1]
+    n_raw_ticks = 1 + X.shape[1] * n_repeats
     n_eng = view[1].shape[1] if isinstance(view, tuple) else 0
-    total = (1 + n_raw * n_repeats) + ((1 + n_eng * n_repeats) if n_eng else 0)
-    offset = 0
-
-    def tick(done: int, _n: int) -> None:
-        if progress is not None:
-            progress(offset + done, total)
-
-    try:
-        raw = permutation_importances(
-            estimator,
-            X,
+    total = n_raw_ticks + ((1 + n_eng * n_repeats) if n_eng else 0)
+    raw = _raw_importance(
+        estimator,
+        X,
+        y,
+        model=model,
+        scoring=scoring,
+        n_repeats=n_repeats,
+        random_state=random_state,
+        progress=_shifted(progress, 0, total),
+        is_cancelled=is_cancelled,
+    )
+    if isinstance(view, tuple):
+        eng, own, note = _engineered_importance(
+            view,
             y,
             scoring=scoring,
             n_repeats=n_repeats,
             random_state=random_state,
-            progress=tick,
+            progress=_shifted(progress, n_raw_ticks, total),
             is_cancelled=is_cancelled,
         )
-    except Exception as exc:  # the model failing on its own input; Cancelled is a BaseException and passes
-        raise WitError(
-            f"Permutation importance failed for {model} ({_first_line(exc)}).",
-            "Check that the model can score these rows.",
-        ) from exc
-    offset = 1 + n_raw * n_repeats
-    eng, own, note = None, None, ""
-    if isinstance(view, tuple):
-        final, Z, names = view
-        try:
-            eng = permutation_importances(
-                final,
-                Z,
-                y,
-                scoring=scoring,
-                n_repeats=n_repeats,
-                random_state=random_state,
-                names=names,
-                progress=tick,
-                is_cancelled=is_cancelled,
-            )
-            note = (
-                "Engineered: the sample is transformed once by the pipeline's steps before the last; each "
-                "column of that matrix (named by get_feature_names_out) is permuted and scored with the final "
-                f"estimator {type(final).__name__} alone."
-            )
-        except Exception as exc:
-            note = f"Engineered importance failed ({_first_line(exc)})."
-        own = own_importance(final, names)
     else:
-        note = view
-        own = own_importance(estimator, raw.names)
+        eng, own, note = None, own_importance(estimator, raw.names), view
     return ModelImportance(model, scoring, label, target, len(X), n_repeats, random_state, raw, eng, note, own)
 
 
@@ -347,12 +338,9 @@ __all__ = [
     "DEFAULT_SAMPLE",
     "Importance",
     "ModelImportance",
-    "OwnImportance",
     "check_repeats",
     "check_sample_size",
-    "engineered_view",
     "model_importance",
-    "own_importance",
     "permutation_importances",
     "sample_rows",
     "scoring_for",

@@ -150,6 +150,62 @@ def _readable(rules: str, encoding: SurrogateEncoding) -> str:
     return rules
 
 
+def _surrogate_target(predictions: np.ndarray, classification: bool) -> np.ndarray:
+    """The model's predictions as the tree's target: text classes, or finite floats for a regressor."""
+    y = np.asarray(predictions)
+    if classification:
+        return y.astype(str)
+    y = y.astype(np.float64)
+    if not np.isfinite(y).all():
+        raise WitError("The model's predictions include non-finite values.", "Check the model on this data.")
+    return y
+
+
+def _held_out_split(
+    y: np.ndarray, classification: bool, test_size: float, random_state: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(training rows, held-out rows), stratified by predicted class when every class has two rows or more."""
+    # deferred: scikit-learn is heavy, only needed once a surrogate is fitted
+    from sklearn.model_selection import train_test_split
+
+    stratify = None
+    if classification:
+        _, class_counts = np.unique(y, return_counts=True)
+        if len(class_counts) > 1 and class_counts.min() >= 2:
+            stratify = y
+    train_rows, test_rows = train_test_split(
+        np.arange(len(y)), test_size=test_size, random_state=random_state, stratify=stratify
+    )
+    return train_rows, test_rows
+
+
+def _fit_tree(
+    X: np.ndarray,
+    y: np.ndarray,
+    train_rows: np.ndarray,
+    test_rows: np.ndarray,
+    *,
+    classification: bool,
+    depth: int,
+    random_state: int,
+) -> tuple[Any, float, float, str, str]:
+    """(tree, held-out fidelity, training fidelity, fidelity's name, kind): accuracy for classes, R² otherwise."""
+    # deferred: scikit-learn is heavy, only needed once a surrogate is fitted
+    from sklearn.metrics import accuracy_score, r2_score
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor  # deferred: as above
+
+    X_train, X_test, y_train, y_test = X[train_rows], X[test_rows], y[train_rows], y[test_rows]
+    if classification:
+        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_train, y_train)
+        fidelity = float(accuracy_score(y_test, tree.predict(X_test)))
+        fidelity_train = float(accuracy_score(y_train, tree.predict(X_train)))
+        return tree, fidelity, fidelity_train, "accuracy", "classifier"
+    tree = DecisionTreeRegressor(max_depth=depth, random_state=random_state).fit(X_train, y_train)
+    fidelity = float(r2_score(y_test, tree.predict(X_test)))
+    fidelity_train = float(r2_score(y_train, tree.predict(X_train)))
+    return tree, fidelity, fidelity_train, "R²", "regressor"
+
+
 def fit_surrogate(
     frame: pd.DataFrame,
     columns: Sequence[str],
@@ -163,9 +219,7 @@ def fit_surrogate(
     random_state: int = 0,
 ) -> Surrogate:
     """Fit a depth-``depth`` tree to ``predictions`` (the model's, one per row of ``frame``) and measure fidelity."""
-    from sklearn.metrics import accuracy_score, r2_score  # deferred: scikit-learn is heavy, only needed here
-    from sklearn.model_selection import train_test_split  # deferred: as above
-    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor, export_text  # deferred: as above
+    from sklearn.tree import export_text  # deferred: scikit-learn is heavy, only needed here
 
     depth = check_depth(depth)
     n = len(frame)
@@ -177,32 +231,11 @@ def fit_surrogate(
         raise WitError("The surrogate has no feature columns to split on.", "Give at least one feature.")
     encoding = surrogate_encoding(frame, columns)
     X = encoding.transform(frame)
-    y = np.asarray(predictions)
-    if classification:
-        y = y.astype(str)
-    else:
-        y = y.astype(np.float64)
-        if not np.isfinite(y).all():
-            raise WitError("The model's predictions include non-finite values.", "Check the model on this data.")
-    stratify = None
-    if classification:
-        _, class_counts = np.unique(y, return_counts=True)
-        if len(class_counts) > 1 and class_counts.min() >= 2:
-            stratify = y
-    train_rows, test_rows = train_test_split(
-        np.arange(n), test_size=test_size, random_state=random_state, stratify=stratify
+    y = _surrogate_target(predictions, classification)
+    train_rows, test_rows = _held_out_split(y, classification, test_size, random_state)
+    tree, fidelity, fidelity_train, name, kind = _fit_tree(
+        X, y, train_rows, test_rows, classification=classification, depth=depth, random_state=random_state
     )
-    X_train, X_test, y_train, y_test = X[train_rows], X[test_rows], y[train_rows], y[test_rows]
-    if classification:
-        tree = DecisionTreeClassifier(max_depth=depth, random_state=random_state).fit(X_train, y_train)
-        fidelity = float(accuracy_score(y_test, tree.predict(X_test)))
-        fidelity_train = float(accuracy_score(y_train, tree.predict(X_train)))
-        name, kind = "accuracy", "classifier"
-    else:
-        tree = DecisionTreeRegressor(max_depth=depth, random_state=random_state).fit(X_train, y_train)
-        fidelity = float(r2_score(y_test, tree.predict(X_test)))
-        fidelity_train = float(r2_score(y_train, tree.predict(X_train)))
-        name, kind = "R²", "regressor"
     rules = export_text(
         tree, feature_names=list(encoding.names), decimals=2, max_depth=depth, show_weights=classification
     )
@@ -213,8 +246,8 @@ def fit_surrogate(
         fidelity,
         name,
         fidelity_train,
-        len(y_train),
-        len(y_test),
+        len(train_rows),
+        len(test_rows),
         int(tree.get_n_leaves()),
         _readable(rules, encoding),
         target,

@@ -88,6 +88,8 @@ def _pair_checks(
     """Append the checks of every (baseline slice, comparison slice) pair not seen yet; the number of pairs."""
     n_matching = 0
     sb, sc = base.slicing, comp.slicing
+    if sb.n_slices == 0 or sc.n_slices == 0:
+        return 0
     assert base.metrics is not None and comp.metrics is not None, "a slicing with slices has metrics"
     for kb in range(sb.n_slices):
         for kc in range(sc.n_slices):

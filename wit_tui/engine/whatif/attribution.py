@@ -30,13 +30,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from wit_tui.engine.core.columns import frame_like
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.inference import one_thread
-from wit_tui.engine.data.scoring import score_frame
+from wit_tui.engine.data.scoring import Scores, score_frame
+from wit_tui.engine.data.tasks import TaskInfo
 from wit_tui.engine.session.session import Session
 
 N_SAMPLES = 256
@@ -81,6 +84,47 @@ def _weighted_ridge(
     return np.asarray(model.coef_, dtype=np.float64), float(model.intercept_), r2
 
 
+def _coalitions(rng: np.random.Generator, n_samples: int, p: int) -> np.ndarray:
+    """``(n_samples + 1, p)`` of 1 (keep the point's value) / 0 (take a background row's); row 0 keeps all."""
+    z = np.ones((n_samples + 1, p), dtype=np.float64)
+    n_replace = rng.integers(1, p + 1, size=n_samples)
+    for k in range(n_samples):
+        z[k + 1, rng.choice(p, size=n_replace[k], replace=False)] = 0.0
+    return z
+
+
+def _perturbed_frame(session: Session, x: dict[str, Any], z: np.ndarray, donors: np.ndarray) -> pd.DataFrame:
+    """Every coalition applied over every background row: copy (coalition k, background row r) sits at k * b + r.
+    Columns a model reads that are not features keep the point's value."""
+    features = list(session.features)
+    n_z, b = len(z), len(donors)
+    needed: list[str] = []
+    for cols in session.model_columns:
+        needed.extend(c for c in cols if c not in needed)
+    donor_frame = session.data.iloc[donors][needed].reset_index(drop=True)
+    columns = {}
+    for c in needed:
+        donor_vals = donor_frame[c].tolist()
+        if c in features:
+            keep = np.repeat(z[:, features.index(c)] == 1.0, b)
+            donor_rep = donor_vals * n_z
+            xc = x.get(c)
+            columns[c] = [xc if keep[r] else donor_rep[r] for r in range(n_z * b)]
+        else:
+            columns[c] = [x.get(c)] * (n_z * b)
+    return frame_like(session.data, columns)
+
+
+def _explained(task: TaskInfo, scored: Scores, own: Scores) -> tuple[np.ndarray, str, float]:
+    """(the perturbed rows' output to explain, what it is, the point's own value): the point's predicted
+    class's probability for multi-class, otherwise the score (binary) or the prediction (regression)."""
+    if task.kind == "multiclass":
+        cls = int(np.argmax(own.class_scores[0]))
+        return scored.class_scores[:, cls], f"P({task.classes[cls]})", float(own.class_scores[0][cls])
+    target = f"{task.score_label} of {task.positive}" if task.kind == "binary" else "prediction"
+    return scored.score, target, float(own.score[0])
+
+
 def local_attributions(
     session: Session,
     i: int,
@@ -100,29 +144,9 @@ def local_attributions(
         raise WitError("There are no features to attribute.", "Check --features.")
     rng = np.random.default_rng(seed)
     x = session.model_row(i)
-    n_z = n_samples + 1
-    z = np.ones((n_z, p), dtype=np.float64)  # row 0 is x itself
-    n_replace = rng.integers(1, p + 1, size=n_samples)
-    for k in range(n_samples):
-        z[k + 1, rng.choice(p, size=n_replace[k], replace=False)] = 0.0
+    z = _coalitions(rng, n_samples, p)
     donors = rng.choice(session.n_rows, size=min(n_background, session.n_rows), replace=False)
-    b = len(donors)
-    needed: list[str] = []
-    for cols in session.model_columns:
-        needed.extend(c for c in cols if c not in needed)
-    donor_frame = session.data.iloc[donors][needed].reset_index(drop=True)
-    # copy (coalition k, background row r) sits at k * b + r
-    columns = {}
-    for c in needed:
-        donor_vals = donor_frame[c].tolist()
-        if c in features:
-            keep = np.repeat(z[:, features.index(c)] == 1.0, b)
-            donor_rep = donor_vals * n_z
-            xc = x.get(c)
-            columns[c] = [xc if keep[r] else donor_rep[r] for r in range(n_z * b)]
-        else:
-            columns[c] = [x.get(c)] * (n_z * b)
-    frame = frame_like(session.data, columns)
+    frame = _perturbed_frame(session, x, z, donors)
     width = 0.75 * np.sqrt(p)
     w = np.exp(-(p - z.sum(axis=1)) / width**2)
     out: list[Attribution] = []
@@ -133,16 +157,8 @@ def local_attributions(
             return None
         with one_thread():
             sc = score_frame(model.estimator, frame[session.model_columns[m]], task, model_name=model.name)
-        if task.kind == "multiclass":
-            cls = int(np.argmax(own[m].class_scores[0]))
-            raw = sc.class_scores[:, cls]
-            target = f"P({task.classes[cls]})"
-            prediction = float(own[m].class_scores[0][cls])
-        else:
-            raw = sc.score
-            target = f"{task.score_label} of {task.positive}" if task.kind == "binary" else "prediction"
-            prediction = float(own[m].score[0])
-        y = raw.reshape(n_z, b).mean(axis=1)
+        raw, target, prediction = _explained(task, sc, own[m])
+        y = raw.reshape(len(z), len(donors)).mean(axis=1)
         coef, intercept, r2 = _weighted_ridge(z, y, w)
         out.append(
             Attribution(model.name, m, target, tuple(features), coef, intercept, r2, prediction, n_samples, seed)

@@ -1,3 +1,5 @@
+# size-exception: data_grid — a leaf widget with one concern, a virtual table (like Textual's DataTable)
+# size-exception: DataGrid — the same leaf widget: cursor, paging, columns and rendering share its state
 """A virtual, read-only table widget that scales to millions of rows.
 
 Textual's built-in ``DataTable`` copies every cell into Python objects up

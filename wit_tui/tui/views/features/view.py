@@ -1,3 +1,8 @@
+# size-exception: view — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: FeaturesView — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: _render_stats — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: _render_importance — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: _render_drift — moved here as it was; the views issue (next) splits this view into panels
 """Features: what is in the data and what the model relies on.
 
 Three panels over one selected feature: statistics with the feature's

@@ -1,3 +1,8 @@
+# size-exception: view — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: PerformanceView — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: _multiclass_overview — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: _render_slices — moved here as it was; the views issue (next) splits this view into panels
+# size-exception: _render_worst — moved here as it was; the views issue (next) splits this view into panels
 """Performance & fairness: how good is each model, for whom, at which threshold.
 
 Three panels over one status line: the overview (every metric of the task for each model with the difference,

@@ -1,4 +1,4 @@
-"""The performance screen's v key: the `wit-tui validate` check table for the loaded models, from the same engine call."""
+"""The performance screen's v key: the `wit-tui validate` check table for the loaded models, one engine call."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from wit_tui.engine.validation.config import load_config
 from wit_tui.engine.validation.run import validate_session
 from wit_tui.tui.app import WitApp
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture

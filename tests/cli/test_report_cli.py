@@ -17,7 +17,7 @@ import skops.io as sio
 from sklearn import metrics as skm
 from sklearn.linear_model import LogisticRegression
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 TOL = 1e-12
 
 

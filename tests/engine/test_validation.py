@@ -15,9 +15,9 @@ from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import feature_slices
 from wit_tui.engine.validation.config import load_config, parse_config
-from wit_tui.engine.validation.specs import ChangeThreshold, ValueThreshold
 from wit_tui.engine.validation.rules import check_change, check_value
 from wit_tui.engine.validation.run import validate_session
+from wit_tui.engine.validation.specs import ChangeThreshold, ValueThreshold
 
 HIB, LIB = "higher_is_better", "lower_is_better"
 

@@ -106,7 +106,7 @@ def test_numeric_histogram_matches_numpy(adult):
             values = data[c].dropna().to_numpy(dtype=np.float64)
             if h.edges is None:  # few integer values: one bar per value
                 ref = data[c].value_counts()
-                assert dict(zip(h.labels, h.counts.tolist())) == {f"{v:g}": int(n) for v, n in ref.items()}
+                assert dict(zip(h.labels, h.counts.tolist(), strict=True)) == {f"{v:g}": int(n) for v, n in ref.items()}
                 continue
             counts, edges = np.histogram(values, bins=bins)
             np.testing.assert_array_equal(h.counts, counts, err_msg=c)
@@ -145,7 +145,7 @@ def test_categorical_histogram_matches_value_counts(adult, top):
         ref = data[c].value_counts()
         ref = ref[ref > 0]
         shown = min(top, len(ref))
-        got = dict(zip(h.labels[:shown], h.counts[:shown].tolist()))
+        got = dict(zip(h.labels[:shown], h.counts[:shown].tolist(), strict=True))
         assert got == {str(k): int(v) for k, v in ref.iloc[:shown].items()}, c
         # the bars shown are the most frequent values
         rest = ref.iloc[shown:]

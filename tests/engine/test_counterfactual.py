@@ -14,15 +14,8 @@ from hypothesis import strategies as st
 
 from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.session.editing import edit_text
-from wit_tui.engine.whatif.counterfactual import (
-    build_space,
-    default_gap,
-    distance_space,
-    encode,
-    id_like,
-    nearest,
-    nearest_counterfactual,
-)
+from wit_tui.engine.whatif.counterfactual import default_gap, nearest_counterfactual
+from wit_tui.engine.whatif.distance_space import build_space, distance_space, encode, id_like, nearest
 
 pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
@@ -168,7 +161,7 @@ def test_session_counterfactual_on_full_adult(adult_session, fresh_session):
     x = encode(space, s.row(2))
     d_all = np.full(s.n_rows, np.inf)
     for r in np.flatnonzero(pos != pos[2])[:2000]:  # spot-check: nothing closer among these
-        from wit_tui.engine.whatif.counterfactual import _row_encoded, combine, terms
+        from wit_tui.engine.whatif.distance_space import _row_encoded, combine, terms
 
         d_all[r] = combine(terms(space, x, _row_encoded(space, int(r))), "L1")
     assert cf.distance <= d_all.min() + 1e-9
@@ -226,3 +219,13 @@ def test_multiclass_and_regression_rules(wine_session, diabetes_session):
     wide = nearest_counterfactual(d, 0, 0, gap=3 * gap)
     assert wide.index is None or abs(pred[wide.index] - pred[0]) >= 3 * gap
     assert wide.n_candidates <= cf.n_candidates
+
+
+def test_a_column_of_equal_values_has_spread_zero_not_a_rounding_error():
+    """np.std of three equal floats is ~1e-15: scaling by its inverse put equal rows 2e8 apart (found by hypothesis)."""
+    nan = np.nan
+    frame = pd.DataFrame({"x": [nan] * 6, "y": [nan, nan, 5.76, 5.76, 5.76, nan], "d": ["u"] * 6})
+    space = build_space(frame, ["x", "y", "d"])
+    assert tuple(space.scale) == (0.0, 0.0)
+    row, d = nearest(space, encode(space, frame.iloc[2].to_dict()), np.arange(6) == 4, "L1")
+    assert (row, d) == (4, pytest.approx(1.0))  # x missing on both: 1; y equal: 0; d equal: 0

@@ -153,7 +153,7 @@ def test_invalid_or_unscorable_edits_change_nothing(adult_session, fresh_session
     with pytest.raises(WitError) as err:
         edit_text(s, 0, "age", "")
     assert "not applied" in err.value.hint
-    assert not s.is_edited(0) and s.overlay.n_changed == 0 and s.history(0) == []
+    assert not s.is_edited(0) and s.changed_ids() == [] and s.history(0) == []
 
 
 def test_step_revert_and_back_to_original(adult_session, fresh_session):

@@ -70,7 +70,8 @@ def test_engine_in_use_stays_headless(tmp_path):
         """
         import joblib, numpy as np, pandas as pd
         from sklearn.linear_model import LogisticRegression
-        from wit_tui.engine import WitError, dataset_stats, histogram, load_data, load_model, model_performance, open_session
+        from wit_tui.engine import WitError, dataset_stats, histogram, load_data, load_model
+        from wit_tui.engine import model_performance, open_session
         from wit_tui.cli.main import _run_parser, build_session
 
         rng = np.random.default_rng(0)

@@ -110,20 +110,3 @@ def test_data_larger_than_memory_is_refused_before_loading(tmp_path, monkeypatch
     assert "would need about" in err.value.message and "sample" in err.value.hint
     monkeypatch.setattr(loading, "available_memory", lambda: None)  # unknown: load as usual
     assert len(load_data(path)) == 1000
-
-
-@pytest.mark.bad_input
-async def test_app_tells_which_rows_failed(frame, notifications, screen_text, settle):
-    from wit_tui.tui.app import WitApp
-
-    model = FlakyClassifier().fit(frame[["a", "b"]], frame.y)
-    s = Session(frame[["a", "b", "y"]], [LoadedModel("flaky", model)], label="y")
-    app = WitApp(s)
-    messages = notifications(app)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        first = str(int(np.flatnonzero(frame.a > 2.5)[0]))
-        assert any("raised on" in m and first in m and "left out" in m for m in messages), messages
-        await pilot.press("2")
-        await settle(app, pilot)
-        assert "accuracy" in screen_text(app)

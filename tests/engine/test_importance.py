@@ -7,13 +7,12 @@ import pandas as pd
 import pytest
 from sklearn.inspection import permutation_importance
 
+from wit_tui.engine.analysis.engineered_columns import engineered_view, own_importance
 from wit_tui.engine.analysis.importance import (
     Cancelled,
     check_repeats,
     check_sample_size,
-    engineered_view,
     model_importance,
-    own_importance,
     sample_rows,
 )
 from wit_tui.engine.analysis.session_importance import (

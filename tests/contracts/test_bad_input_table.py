@@ -7,7 +7,7 @@ import ast
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "bad-input.md"
 REF = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
 
@@ -21,12 +21,12 @@ def _is_bad_input_marker(node: ast.expr) -> bool:
 
 def marked_tests() -> set[tuple[str, str]]:
     found = set()
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name.startswith("test_"):
                 if any(_is_bad_input_marker(d) for d in node.decorator_list):
-                    found.add((f"tests/{path.name}", node.name))
+                    found.add((path.relative_to(ROOT).as_posix(), node.name))
     return found
 
 

@@ -1,4 +1,4 @@
-"""Slices equal pandas' own grouping on the real Adult test split: pd.qcut buckets, categories, crosses, missing values."""
+"""Slices equal pandas' own grouping on the real Adult test split: pd.qcut buckets, categories, crosses, missing."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_age_quartile_labels_show_exact_edges(adult_session):
 
 
 def test_heavy_ties_drop_repeated_edges_like_qcut(adult_session):
-    """capital_gain is 0 for ~92% of people: its quartile edges collapse to one bucket, as pd.qcut(duplicates='drop')."""
+    """capital_gain is 0 for ~92% of people: its quartile edges collapse to one bucket, as qcut(duplicates='drop')."""
     series = adult_session.data["capital_gain"]
     fs = feature_slices(series, 4)
     assert fs.kind == "quantile"

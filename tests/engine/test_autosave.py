@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import time
 
 import numpy as np
@@ -168,7 +166,7 @@ def test_autosave_that_does_not_fit_is_refused_and_nothing_changes(files):
     with pytest.raises(WitError) as err:
         autosave.restore(t, autosave.find(t))
     assert "does not fit" in err.value.message
-    assert t.overlay.n_changed == 0
+    assert t.changed_ids() == []
 
 
 def test_discard_sets_the_file_aside(files):
@@ -210,105 +208,3 @@ def test_written_atomically(files, monkeypatch):
     monkeypatch.undo()
     assert saver.path.read_text() == before
     assert not [p for p in saver.path.parent.iterdir() if p.name.endswith(".tmp")]
-
-
-# -- the app ---------------------------------------------------------------
-async def test_app_offers_the_autosave_and_restores_it(files, screen_text, settle):
-    from wit_tui.tui.app import WitApp
-
-    s = _open(files)
-    app = WitApp(s)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("d", "e")  # edit the first feature of datapoint 0 (age)
-        await settle(app, pilot)
-        await pilot.press(*"66", "enter")  # the prompt opens with the value selected: typing replaces it
-        await settle(app, pilot)
-    edited = s.overlay.edits
-    assert edited, "the edit was not applied"
-    path = autosave.autosave_path(s)
-    assert path.is_file()  # unsaved edits: kept across the exit
-
-    t = _open(files)
-    app2 = WitApp(t)
-    async with app2.run_test(size=(120, 40)) as pilot:
-        await settle(app2, pilot)
-        assert "Restore it?" in screen_text(app2)
-        await pilot.press("y")
-        await settle(app2, pilot)
-        assert t.overlay.edits == edited
-        assert "1 changed (unsaved)" in screen_text(app2)
-
-
-async def test_app_declined_restore_is_set_aside(files, settle):
-    from wit_tui.tui.app import WitApp
-
-    s = _open(files)
-    _attach(s)
-    edit_text(s, 4, "age", "70")
-    t = _open(files)
-    app = WitApp(t)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("n")
-        await settle(app, pilot)
-        assert t.overlay.n_changed == 0
-    folder = autosave.autosave_dir()
-    assert [p.name.endswith(".discarded.json") for p in folder.iterdir()] == [True]
-
-
-# -- the real process, killed ---------------------------------------------------
-def test_killed_process_loses_nothing(files, tmp_path, tmux):
-    """The real console script in tmux: edit, kill -9 the process, start again, restore."""
-    TMUX, Tmux, _console_script = tmux.path, tmux.Tmux, tmux.console_script
-
-    if TMUX is None:
-        pytest.skip("tmux is not installed") if os.environ.get("CI") != "true" else pytest.fail(
-            "tmux is required in CI"
-        )
-    env = {
-        "WIT_TUI_CACHE_DIR": os.environ["WIT_TUI_CACHE_DIR"],
-        "WIT_TUI_DATA_DIR": os.environ["WIT_TUI_DATA_DIR"],
-        "HOME": str(tmp_path),
-    }
-    args = f"{_console_script()} --model {files['model']} --data {files['data']} --label y"
-    t = Tmux(100, 30, args, env)
-    try:
-        t.wait_for("400 rows", "Datapoint 0")
-        t.keys("d")
-        t.keys("e")
-        t.wait_for("age = ")
-        t.keys("6", "1")
-        t.wait_for("age = 61")
-        t.keys("Enter")
-        t.wait_for("Datapoint 0 · edited", "1 changed (unsaved)")
-        pid = subprocess.run(
-            [TMUX, "-L", t.socket, "list-panes", "-t", t.name, "-F", "#{pane_pid}"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        children = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
-        assert children
-        for child in children:  # the pane runs `env ... wit-tui; sleep`: kill wit-tui itself, no clean exit
-            os.kill(int(child), signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while (
-            any(
-                os.path.exists(f"/proc/{c}/cmdline") and "wit-tui" in open(f"/proc/{c}/cmdline").read()
-                for c in children
-            )
-            and time.monotonic() < deadline
-        ):
-            time.sleep(0.1)
-    finally:
-        t.close()
-    t = Tmux(100, 30, args, env)
-    try:
-        t.wait_for("Restore it?", "edited datapoint(s)")
-        t.keys("y")
-        screen = t.wait_for("1 changed (unsaved)")
-        assert "Traceback" not in screen
-        assert "Datapoint 0 · edited" in t.wait_for("Datapoint 0 · edited")
-    finally:
-        t.close()

@@ -1,0 +1,97 @@
+"""Nothing lost: every change to the overlay is autosaved and can be restored in a new session on the same files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "hours": rng.normal(40, 8, n).round(1),
+            "job": rng.choice(["clerk", "nurse", "welder"], n),
+        }
+    )
+    frame["y"] = ((frame.age > 45) ^ (frame.job == "nurse")).astype(int)
+    model = make_pipeline(
+        ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), ["job"])], remainder="passthrough"),
+        LogisticRegression(max_iter=500),
+    ).fit(frame[["age", "hours", "job"]], frame.y)
+    data = tmp_path / "data.csv"
+    frame.to_csv(data, index=False)
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    return {"data": data, "model": path, "tmp": tmp_path}
+
+
+# -- the real process, killed ---------------------------------------------------
+def test_killed_process_loses_nothing(files, tmp_path, tmux):
+    """The real console script in tmux: edit, kill -9 the process, start again, restore."""
+    TMUX, Tmux, _console_script = tmux.path, tmux.Tmux, tmux.console_script
+
+    if TMUX is None:
+        pytest.skip("tmux is not installed") if os.environ.get("CI") != "true" else pytest.fail(
+            "tmux is required in CI"
+        )
+    env = {
+        "WIT_TUI_CACHE_DIR": os.environ["WIT_TUI_CACHE_DIR"],
+        "WIT_TUI_DATA_DIR": os.environ["WIT_TUI_DATA_DIR"],
+        "HOME": str(tmp_path),
+    }
+    args = f"{_console_script()} --model {files['model']} --data {files['data']} --label y"
+    t = Tmux(100, 30, args, env)
+    try:
+        t.wait_for("400 rows", "Datapoint 0")
+        t.keys("d")
+        t.keys("e")
+        t.wait_for("age = ")
+        t.keys("6", "1")
+        t.wait_for("age = 61")
+        t.keys("Enter")
+        t.wait_for("Datapoint 0 · edited", "1 changed (unsaved)")
+        pid = subprocess.run(
+            [TMUX, "-L", t.socket, "list-panes", "-t", t.name, "-F", "#{pane_pid}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        children = subprocess.run(["pgrep", "-P", pid], capture_output=True, text=True).stdout.split()
+        assert children
+        for child in children:  # the pane runs `env ... wit-tui; sleep`: kill wit-tui itself, no clean exit
+            os.kill(int(child), signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while (
+            any(
+                os.path.exists(f"/proc/{c}/cmdline") and "wit-tui" in open(f"/proc/{c}/cmdline").read()
+                for c in children
+            )
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+    finally:
+        t.close()
+    t = Tmux(100, 30, args, env)
+    try:
+        t.wait_for("Restore it?", "edited datapoint(s)")
+        t.keys("y")
+        screen = t.wait_for("1 changed (unsaved)")
+        assert "Traceback" not in screen
+        assert "Datapoint 0 · edited" in t.wait_for("Datapoint 0 · edited")
+    finally:
+        t.close()

@@ -1,0 +1,95 @@
+"""Nothing lost: every change to the overlay is autosaved and can be restored in a new session on the same files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+from wit_tui.engine import open_session
+from wit_tui.engine.session import autosave
+from wit_tui.engine.session.editing import (
+    edit_text,
+)
+
+
+@pytest.fixture
+def files(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "hours": rng.normal(40, 8, n).round(1),
+            "job": rng.choice(["clerk", "nurse", "welder"], n),
+        }
+    )
+    frame["y"] = ((frame.age > 45) ^ (frame.job == "nurse")).astype(int)
+    model = make_pipeline(
+        ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), ["job"])], remainder="passthrough"),
+        LogisticRegression(max_iter=500),
+    ).fit(frame[["age", "hours", "job"]], frame.y)
+    data = tmp_path / "data.csv"
+    frame.to_csv(data, index=False)
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    return {"data": data, "model": path, "tmp": tmp_path}
+
+
+def _open(files):
+    return open_session(model=files["model"], data=files["data"], label="y", trust=True)
+
+
+def _attach(session):
+    path = autosave.autosave_path(session)
+    return autosave.Autosaver(session, path).attach()
+
+
+# -- the app ---------------------------------------------------------------
+async def test_app_offers_the_autosave_and_restores_it(files, screen_text, settle):
+    from wit_tui.tui.app import WitApp
+
+    s = _open(files)
+    app = WitApp(s)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d", "e")  # edit the first feature of datapoint 0 (age)
+        await settle(app, pilot)
+        await pilot.press(*"66", "enter")  # the prompt opens with the value selected: typing replaces it
+        await settle(app, pilot)
+    edited = s.overlay.edits
+    assert edited, "the edit was not applied"
+    path = autosave.autosave_path(s)
+    assert path.is_file()  # unsaved edits: kept across the exit
+
+    t = _open(files)
+    app2 = WitApp(t)
+    async with app2.run_test(size=(120, 40)) as pilot:
+        await settle(app2, pilot)
+        assert "Restore it?" in screen_text(app2)
+        await pilot.press("y")
+        await settle(app2, pilot)
+        assert t.overlay.edits == edited
+        assert "1 changed (unsaved)" in screen_text(app2)
+
+
+async def test_app_declined_restore_is_set_aside(files, settle):
+    from wit_tui.tui.app import WitApp
+
+    s = _open(files)
+    _attach(s)
+    edit_text(s, 4, "age", "70")
+    t = _open(files)
+    app = WitApp(t)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert t.changed_ids() == []
+    folder = autosave.autosave_dir()
+    assert [p.name.endswith(".discarded.json") for p in folder.iterdir()] == [True]
