@@ -21,7 +21,7 @@ equal Fairlearn's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -144,7 +144,7 @@ def equalized_odds_difference(
 ) -> float:
     """The larger (``worst_case``) or the mean of the TPR and FPR differences, as Fairlearn."""
     d = [binary_metric_frame(m, y_true, y_pred, sensitive_features).difference(method) for m in ("recall", "fpr")]
-    return float(max(d)) if agg == "worst_case" else float(np.mean(d))
+    return _aggregate(d, agg, worst=max)
 
 
 def equalized_odds_ratio(
@@ -155,8 +155,13 @@ def equalized_odds_ratio(
     method: Method = "between_groups",
     agg: Literal["worst_case", "mean"] = "worst_case",
 ) -> float:
+    """The smaller (``worst_case``) or the mean of the TPR and FPR ratios, as Fairlearn."""
     r = [binary_metric_frame(m, y_true, y_pred, sensitive_features).ratio(method) for m in ("recall", "fpr")]
-    return float(min(r)) if agg == "worst_case" else float(np.mean(r))
+    return _aggregate(r, agg, worst=min)
+
+
+def _aggregate(values: list[float], agg: Literal["worst_case", "mean"], worst: Callable[..., float]) -> float:
+    return float(worst(values)) if agg == "worst_case" else float(np.mean(values))
 
 
 # -- the performance screen's summary: every rate by group, at per-group thresholds --------

@@ -148,6 +148,11 @@ def minimal_edits(
         r.update(changes)
         return r
 
+    def single_change(
+        f: str, v: Any, score: float, proba: np.ndarray | None
+    ) -> tuple[float, tuple[Change, ...], float, np.ndarray | None]:
+        return change_cost(specs[f], base.get(f), v), (Change(f, base.get(f), v),), score, proba
+
     # 1. single-feature changes along the full grids
     singles = [(f, v) for f in features for v in grids[f].values if not same(v, base.get(f))]
     found: list[tuple[float, tuple[Change, ...], float, np.ndarray | None]] = []
@@ -157,14 +162,7 @@ def minimal_edits(
         for k, (f, v) in enumerate(singles):
             by_feature.setdefault(f, []).append((v, bool(flip[k])))
             if flip[k]:
-                found.append(
-                    (
-                        change_cost(specs[f], base.get(f), v),
-                        (Change(f, base.get(f), v),),
-                        float(score[k]),
-                        None if proba is None else proba[k],
-                    )
-                )
+                found.append(single_change(f, v, float(score[k]), None if proba is None else proba[k]))
         if cancelled is not None and cancelled():
             return None
         # 2. refine numeric flips between the nearest non-flipping value and the first flipping one
@@ -189,14 +187,7 @@ def minimal_edits(
             flip, score, proba = flips([edited({f: v}) for f, v in refine])
             for k, (f, v) in enumerate(refine):
                 if flip[k]:
-                    found.append(
-                        (
-                            change_cost(specs[f], base.get(f), v),
-                            (Change(f, base.get(f), v),),
-                            float(score[k]),
-                            None if proba is None else proba[k],
-                        )
-                    )
+                    found.append(single_change(f, v, float(score[k]), None if proba is None else proba[k]))
     if cancelled is not None and cancelled():
         return None
     # 3. pairs on coarse grids, only where they can beat the best single change

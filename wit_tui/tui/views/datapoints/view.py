@@ -52,8 +52,8 @@ from wit_tui.engine.session.editing import (
 from wit_tui.engine.whatif import browse
 from wit_tui.engine.whatif.attribution import Attribution, local_attributions
 from wit_tui.engine.whatif.counterfactual import Counterfactual, default_gap, nearest_counterfactual
-from wit_tui.engine.whatif.distance_space import Metric, distance_space, space_ready
 from wit_tui.engine.whatif.dependence import Curves, ice, ice_many, partial_dependence, rank_by_variation
+from wit_tui.engine.whatif.distance_space import Metric, distance_space, space_ready
 from wit_tui.engine.whatif.minimal_edit import MinimalEdits, minimal_edits
 from wit_tui.render.figures import DependenceFigure
 from wit_tui.render.format import fmt
