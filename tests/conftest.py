@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
+import skops.io as sio
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
 
 # Keep the user's real cache untouched and make runs independent of earlier ones.
 os.environ.setdefault("WIT_TUI_CACHE_DIR", tempfile.mkdtemp(prefix="wit-tui-test-cache-"))
@@ -322,3 +329,27 @@ class TmuxKit:
 @pytest.fixture
 def tmux() -> TmuxKit:
     return TmuxKit(TMUX, Tmux, _console_script)
+
+
+@pytest.fixture
+def files(tmp_path):
+    """A small data file and a skops Pipeline on it: the files the autosave tests (engine, app, killed process) open."""
+    rng = np.random.default_rng(3)
+    n = 400
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "hours": rng.normal(40, 8, n).round(1),
+            "job": rng.choice(["clerk", "nurse", "welder"], n),
+        }
+    )
+    frame["y"] = ((frame.age > 45) ^ (frame.job == "nurse")).astype(int)
+    model = make_pipeline(
+        ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), ["job"])], remainder="passthrough"),
+        LogisticRegression(max_iter=500),
+    ).fit(frame[["age", "hours", "job"]], frame.y)
+    data = tmp_path / "data.csv"
+    frame.to_csv(data, index=False)
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    return {"data": data, "model": path, "tmp": tmp_path}

@@ -7,37 +7,7 @@ import signal
 import subprocess
 import time
 
-import numpy as np
-import pandas as pd
 import pytest
-import skops.io as sio
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder
-
-
-@pytest.fixture
-def files(tmp_path):
-    rng = np.random.default_rng(3)
-    n = 400
-    frame = pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "hours": rng.normal(40, 8, n).round(1),
-            "job": rng.choice(["clerk", "nurse", "welder"], n),
-        }
-    )
-    frame["y"] = ((frame.age > 45) ^ (frame.job == "nurse")).astype(int)
-    model = make_pipeline(
-        ColumnTransformer([("cat", OneHotEncoder(handle_unknown="ignore"), ["job"])], remainder="passthrough"),
-        LogisticRegression(max_iter=500),
-    ).fit(frame[["age", "hours", "job"]], frame.y)
-    data = tmp_path / "data.csv"
-    frame.to_csv(data, index=False)
-    path = tmp_path / "model.skops"
-    sio.dump(model, path)
-    return {"data": data, "model": path, "tmp": tmp_path}
 
 
 # -- the real process, killed ---------------------------------------------------
