@@ -250,13 +250,13 @@ def test_load_reference_speaks_of_the_reference_file(cli_files):
 # -- the session's drift: which columns, which predictions -------------------------------------------------------
 def test_reference_drift_scores_the_reference_with_each_model(adult, adult_session, fresh_session):
     s = fresh_session(adult_session)
-    s.reference, s.reference_name = adult.train.iloc[:1500], "train-sample"  # what `--reference PATH` sets
+    reference = adult.train.iloc[:1500]
     ticks: list[str] = []
 
     def progress_for(label: str):
         return lambda done, total: ticks.append(label)
 
-    drift = reference_drift(s, progress_for=progress_for)
+    drift = reference_drift(s, reference, "train-sample", progress_for=progress_for)
     r = drift.report
     assert (r.reference, r.current, r.n_reference, r.n_current) == ("train-sample", s.name, 1500, s.n_rows)
     assert [d.name for d in r.features] == [*s.features, s.label]  # the label's prior shift too
@@ -268,15 +268,16 @@ def test_reference_drift_scores_the_reference_with_each_model(adult, adult_sessi
         assert f"Scoring the reference with {m.name}" in ticks
     assert ticks[-1] == "Drift per feature"
     ticks.clear()
-    again = reference_drift(s, progress_for=progress_for)  # the reference is scored once per session
+    again = reference_drift(
+        s, reference, "train-sample", progress_for=progress_for
+    )  # the reference is scored once per session
     assert set(ticks) == {"Drift per feature"}
     assert [d.psi for d in again.report.predictions] == [d.psi for d in r.predictions]
 
 
 def test_reference_lacking_a_model_column_skips_its_prediction_drift(adult, adult_session, fresh_session):
     s = fresh_session(adult_session)
-    s.reference = adult.train.iloc[:500].drop(columns=["age", adult.label])
-    r = reference_drift(s).report
+    r = reference_drift(s, adult.train.iloc[:500].drop(columns=["age", adult.label])).report
     assert r.predictions == ()
     assert r.missing_in_reference == ("age",)
     assert s.label not in [d.name for d in r.features]

@@ -63,20 +63,21 @@ def cmd_run(argv: Sequence[str]) -> int:
         session = build_session(args)
     except WitError as exc:
         return fail(exc.message, exc.hint)
-    session.validation_config = config
+    reference, reference_name = None, "reference"
     if args.reference:
         # deferred: the engine loads pandas and sklearn (see above)
         from wit_tui.engine.analysis.drift import load_reference
 
         try:
-            session.reference = load_reference(args.reference, session.features)
-            session.reference_name = Path(args.reference).name
+            reference, reference_name = load_reference(args.reference, session.features), Path(args.reference).name
         except WitError as exc:
             return fail(exc.message, exc.hint)
     # deferred: Textual loads only when the app opens (report and validate never need it)
     from wit_tui.tui.app import WitApp
+    from wit_tui.tui.options import RunOptions
 
-    WitApp(session).run()
+    options = RunOptions(validation_config=config, reference=reference, reference_name=reference_name)
+    WitApp(session, options).run()
     return EXIT_OK
 
 

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from textual import on, work
+from rich.text import Text
+from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
-from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
-from wit_tui.engine.analysis.performance import threshold_index
+from wit_tui.engine.analysis.decisions import Decisions
+from wit_tui.engine.analysis.warm_up import Scored, score_session
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.session import autosave
+from wit_tui.engine.session.events import OverlayChanged, ScoresReady, SessionEvent
 from wit_tui.engine.session.session import Session
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.dialogs.help import HelpScreen
+from wit_tui.tui.jobs import JobDone, JobFailed, JobProgress, Jobs
+from wit_tui.tui.options import RunOptions
 from wit_tui.tui.registry import VIEWS
-from wit_tui.tui.views.base import SessionView
-from wit_tui.tui.views.datapoints.view import DatapointView
-from wit_tui.tui.views.performance.view import ThresholdsChanged
+from wit_tui.tui.views.base import SessionUpdated, SessionView
 
 
 def describe_session(session: Session) -> str:
@@ -60,24 +63,19 @@ class WitApp(App):
         Binding("ctrl+c", "quit_app", "", show=False, priority=True, id="app.ctrl_c"),
     ]
 
-    class Scored(Message):
-        """Every model has scored the dataset."""
+    #: how scores become decisions; the performance view replaces it, every other view watches it
+    decisions: reactive[Decisions] = reactive(Decisions(()), init=False)
 
-    class ScoreProgress(Message):
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done, self.total = done, total
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, WitApp.ScoreProgress)
-
-    def __init__(self, session: Session, *, use_autosave: bool = True) -> None:
+    def __init__(self, session: Session, options: RunOptions | None = None) -> None:
         super().__init__()
         self.session = session
+        self.options = options if options is not None else RunOptions()
         self.scored = False
         self.autosaver: autosave.Autosaver | None = None
-        self._autosave_wanted = use_autosave
+        self.jobs = Jobs(self)
         self._autosave_error_shown = False
+        self._unsubscribe: Callable[[], None] = lambda: None
+        self.set_reactive(WitApp.decisions, Decisions.initial(session.task.default_threshold, len(session.models)))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,10 +84,11 @@ class WitApp(App):
         with TabbedContent(id="tabs", initial="datapoints"):
             for key, view_cls in VIEWS:
                 with TabPane(view_cls.TITLE, id=key):
-                    yield view_cls(self.session, id=f"view-{key}")
+                    yield view_cls(self.session, self.options, id=f"view-{key}")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._unsubscribe = self.session.subscribe(self._session_event)
         self.sub_title = describe_session(self.session)
         self.query_one("#loading", Static).update(
             f"Scoring {self.session.n_rows:,} rows with {', '.join(self.session.model_names)}…"
@@ -97,9 +96,24 @@ class WitApp(App):
         notes = [*self.session.warnings, *(w for m in self.session.models for w in m.warnings)]
         for warning in notes:
             self.notify(warning, severity="warning", timeout=10)
-        self.score_session()
-        if self._autosave_wanted:
+        self.jobs.run("score", "Scoring", lambda progress, cancelled: score_session(self.session, progress, cancelled))
+        if self.options.autosave:
             self._start_autosave()
+
+    # -- the one adapter from engine events to Textual messages ----------------
+    def _session_event(self, event: SessionEvent) -> None:
+        """Called on the thread that changed the session: hand the event to the UI thread."""
+        self.post_message(SessionUpdated(event))
+
+    @on(SessionUpdated)
+    def _session_updated(self, message: SessionUpdated) -> None:
+        if isinstance(message.event, ScoresReady):
+            return  # the views hear once every model is scored, from session_ready
+        if isinstance(message.event, OverlayChanged):
+            self._autosave_failed()
+        if self.scored:
+            for view in self.query(SessionView):
+                view.post_message(SessionUpdated(message.event))
 
     # -- autosave and restore -------------------------------------------
     def _start_autosave(self) -> None:
@@ -130,8 +144,6 @@ class WitApp(App):
                     self.notify(f"{exc.message} {exc.hint}", title="Not restored", severity="error", timeout=15)
                     return  # the file stays; autosave is not attached, so it is not overwritten
                 self.notify(f"Restored {n} edited/added datapoint(s).", title="Autosave")
-                if self.scored:
-                    self.query_one(DatapointView).overlay_replaced()
             else:
                 try:
                     aside = autosave.discard(snapshot)
@@ -150,66 +162,56 @@ class WitApp(App):
         )
 
     def on_unmount(self) -> None:
-        if self._autosave_now in self.session.listeners:
-            self.session.listeners.remove(self._autosave_now)
+        self._unsubscribe()
         saver = self.autosaver
-        if saver is not None and not self.session.has_unsaved_edits:
-            saver.path.unlink(missing_ok=True)  # a clean exit with everything saved to CSV leaves nothing to offer
+        if saver is not None:
+            saver.detach()
+            if not self.session.has_unsaved_edits:
+                saver.path.unlink(missing_ok=True)  # a clean exit with everything saved to CSV leaves nothing to offer
 
-    def _attach_autosave(self, path) -> None:
-        self.autosaver = autosave.Autosaver(self.session, path)
-        self.session.listeners.append(self._autosave_now)
+    def _attach_autosave(self, path: Path) -> None:
+        self.autosaver = autosave.Autosaver(self.session, path).attach()
 
-    def _autosave_now(self) -> None:
+    def _autosave_failed(self) -> None:
         saver = self.autosaver
-        if saver is None:
-            return
-        saver.save()
-        if saver.error is not None and not self._autosave_error_shown:
+        if saver is not None and saver.error is not None and not self._autosave_error_shown:
             self._autosave_error_shown = True  # once: a full disk must not turn every keystroke into an alert
             text = f"Autosave failed: {saver.error.message} Edits are kept in memory; ctrl+s saves them to CSV."
             self.notify(text, title="Autosave", severity="warning", timeout=15)
 
-    @work(thread=True, exclusive=True, group="score", exit_on_error=False)
-    def score_session(self) -> None:
-        total = self.session.n_rows * len(self.session.models)
-        offset = 0
+    # -- scoring ------------------------------------------------------------------
+    def on_job_progress(self, message: JobProgress) -> None:
+        if message.group != "score":
+            return
+        self.query_one("#score-progress", ProgressBar).update(total=message.total, progress=message.done)
 
-        def progress(done: int, _n: int) -> None:
-            self.post_message(self.ScoreProgress(offset + done, total))
-
-        for i in range(len(self.session.models)):
-            self.session.scores(i, progress=progress)
-            offset += self.session.n_rows
-        for text in scoring_warnings(self.session):
+    def on_job_done(self, done: JobDone) -> None:
+        if done.group != "score" or not self.jobs.is_current(done):
+            return
+        scored: Scored = done.result
+        for text in scored.warnings:
             self.notify(text, title="Scoring", severity="warning", timeout=20)
-        for text in scoring_notes(self.session):
+        for text in scored.notes:
             self.notify(text, title="Scoring", timeout=6)
-        self._precompute()
-        self.post_message(self.Scored())
-
-    def _precompute(self) -> None:
-        """Sort scores and build curves here, off the UI thread, so screens only do O(log n) work."""
-        s = self.session
-        if s.has_label and s.task.kind == "binary":
-            for i in range(len(s.models)):
-                idx = threshold_index(s, i)
-                idx.roc_curve, idx.roc_auc, idx.average_precision  # noqa: B018 - cached properties
-
-    def on_wit_app_score_progress(self, message: ScoreProgress) -> None:
-        bar = self.query_one("#score-progress", ProgressBar)
-        bar.update(total=message.total, progress=message.done)
-
-    def on_wit_app_scored(self, _message: Scored) -> None:
         self.scored = True
         self.query_one("#loading").display = False
         self.query_one("#score-progress").display = False
         for view in self.query(SessionView):
             view.session_ready()
 
+    def on_job_failed(self, failed: JobFailed) -> None:
+        if failed.group != "score":
+            return
+        loading = self.query_one("#loading", Static)
+        loading.update(Text.assemble(("Could not score the data. ", "bold red"), failed.text))
+        self.query_one("#score-progress").display = False
+        self.notify(failed.text, title="Error", severity="error", timeout=15)
+
     @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """One place where any worker's error becomes a message instead of a crash."""
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        """Jobs catch their own errors; a worker that still fails becomes a message, never a crash."""
+        if event.worker.node is self:
+            self.jobs.worker_ended(event.worker)
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
@@ -217,14 +219,7 @@ class WitApp(App):
             text = f"{error.message} {error.hint}".strip()
         else:
             text = f"Unexpected error in {event.worker.name}: {type(error).__name__}: {error}"
-        if event.worker.group == "score":
-            self.query_one("#loading", Static).update(f"[b red]Could not score the data.[/] {text}")
-            self.query_one("#score-progress").display = False
         self.notify(text, title="Error", severity="error", timeout=15)
-
-    @on(ThresholdsChanged)
-    def _thresholds_changed(self, message: ThresholdsChanged) -> None:
-        self.query_one(DatapointView).set_thresholds(message.thresholds)
 
     # -- navigation ---------------------------------------------------
     def action_show_view(self, key: str) -> None:
@@ -253,7 +248,7 @@ class WitApp(App):
 
     def action_quit_app(self) -> None:
         if self.session.has_unsaved_edits:
-            n = self.session.overlay.n_changed
+            n = self.session.n_changed
 
             def answer(ok: bool | None) -> None:
                 if ok:

@@ -63,10 +63,15 @@ def reference_scores(
 
 
 def reference_drift(
-    session: Session, *, progress_for: StageProgress | None = None, is_cancelled: IsCancelled | None = None
+    session: Session,
+    reference: pd.DataFrame | None,
+    reference_name: str = "reference",
+    *,
+    progress_for: StageProgress | None = None,
+    is_cancelled: IsCancelled | None = None,
 ) -> SessionDrift:
-    """Drift of the session's data (and each model's output) from its ``--reference`` frame."""
-    ref, cur = session.reference, session.data
+    """Drift of the session's data (and each model's output) from a ``--reference`` frame."""
+    ref, cur = reference, session.data
     if ref is None:
         raise WitError("There is no reference data to compare with.", "Pass --reference PATH.")
     columns = list(session.features)
@@ -94,7 +99,7 @@ def reference_drift(
         ref,
         cur,
         columns,
-        reference_name=getattr(session, "reference_name", "reference"),
+        reference_name=reference_name,
         current_name=session.name,
         reference_predictions=ref_preds,
         current_predictions=cur_preds,
@@ -145,13 +150,15 @@ def split_drift(
 def session_drift(
     session: Session,
     source: tuple,
+    reference: pd.DataFrame | None = None,
+    reference_name: str = "reference",
     *,
     progress_for: StageProgress | None = None,
     is_cancelled: IsCancelled | None = None,
 ) -> SessionDrift:
-    """Drift from ``source``: ``("file",)`` for the reference file, ``("split", column, value)`` for a split."""
+    """Drift from ``source``: ``("file",)`` for the ``reference`` frame, ``("split", column, value)`` for a split."""
     if source[0] == "file":
-        return reference_drift(session, progress_for=progress_for, is_cancelled=is_cancelled)
+        return reference_drift(session, reference, reference_name, progress_for=progress_for, is_cancelled=is_cancelled)
     _, column, value = source
     return split_drift(session, column, value, progress_for=progress_for, is_cancelled=is_cancelled)
 

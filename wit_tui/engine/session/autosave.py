@@ -28,6 +28,7 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.data.scoring import Scores
+from wit_tui.engine.session.events import OverlayChanged, SessionEvent
 from wit_tui.engine.session.overlay import Run
 from wit_tui.engine.session.session import Session
 
@@ -258,6 +260,7 @@ def restore(session: Session, snapshot: Snapshot) -> int:
             for s in batch
         ]
     ov.saved = bool(data.get("saved_to_csv", False))
+    session.emit(OverlayChanged(tuple(ids), renumbered=True))
     return len(ids)
 
 
@@ -280,10 +283,22 @@ class Autosaver:
         self.session = session
         self.path = path
         self.error: WitError | None = None
+        self._unsubscribe: Callable[[], None] | None = None
 
     def attach(self) -> Autosaver:
-        self.session.listeners.append(self.save)
+        """Write on every change of the overlay, until :meth:`detach`."""
+        self.detach()
+        self._unsubscribe = self.session.subscribe(self._on_event)
         return self
+
+    def detach(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def _on_event(self, event: SessionEvent) -> None:
+        if isinstance(event, OverlayChanged):
+            self.save()
 
     def save(self) -> None:
         """Write now; an error is kept (and shown once by the caller), never raised into an edit."""

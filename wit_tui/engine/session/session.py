@@ -13,6 +13,7 @@ Every re-inference of a point appends a :class:`Run` to its history.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -29,6 +30,7 @@ from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import Scores, labels_from, score_frame
 from wit_tui.engine.data.tasks import TaskInfo, detect_task, merge_tasks
+from wit_tui.engine.session.events import OverlayChanged, ScoresReady, SessionEvent, Subscriber
 from wit_tui.engine.session.inputs import (
     check_arguments,
     check_label_not_an_input,
@@ -89,13 +91,10 @@ class Session:
         self._scores: dict[int, Scores] = {}
         #: derived results of the loaded data (sort orders, indexes, ground truths), keyed by the engine module
         self.memo = Memo()
-        self.validation_config: object | None = None  # a validation.ValidationConfig from `wit-tui run --config`
-        self.reference: pd.DataFrame | None = None  # `wit-tui run --reference`: the data drift compares with
-        self.reference_name = "reference"
         #: what the session was opened from (files' identities, or the demo), so its autosave can be found again
         self.source: list[Any] | None = None if source is None else list(source)
-        #: called after every change to the overlay (the autosave listens here)
-        self.listeners: list[Callable[[], None]] = []
+        self._subscribers: list[Subscriber] = []
+        self._subscribers_lock = threading.Lock()
 
     # -- ground truth -------------------------------------------------
     def _ground_truth(self) -> np.ndarray | None:
@@ -136,6 +135,7 @@ class Session:
                 m.estimator, self.model_input(i), self.task, n_jobs=self.n_jobs, progress=progress, model_name=m.name
             )
             self._scores[i] = cached
+            self.emit(ScoresReady(i))
         return cached
 
     def score_all(self, progress: Progress | None = None) -> list[Scores]:
@@ -148,6 +148,26 @@ class Session:
             score_frame(m.estimator, frame[self.model_columns[i]], self.task, model_name=m.name)
             for i, m in enumerate(self.models)
         ]
+
+    # -- events ---------------------------------------------------------
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Call ``subscriber`` with every :mod:`event <wit_tui.engine.session.events>`; returns the unsubscribe."""
+        with self._subscribers_lock:
+            self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._subscribers_lock:
+                if subscriber in self._subscribers:
+                    self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def emit(self, event: SessionEvent) -> None:
+        """Tell every subscriber, on this thread (engine code that changes the overlay calls it)."""
+        with self._subscribers_lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            subscriber(event)
 
     # -- datapoints and edits -----------------------------------------
     @property
@@ -163,6 +183,15 @@ class Session:
 
     def is_changed(self, i: int) -> bool:
         return i in self.overlay.edits or i >= self.n_rows
+
+    @property
+    def n_changed(self) -> int:
+        """How many datapoints are edited or added."""
+        return self.overlay.n_changed
+
+    def edited_values(self, i: int) -> dict[str, Any]:
+        """The features of loaded row ``i`` that differ from the data, with their new values (a copy)."""
+        return dict(self.overlay.edits.get(i, {}))
 
     def changed_ids(self) -> list[int]:
         """Edited loaded rows, then added points, in id order."""
@@ -224,13 +253,13 @@ class Session:
             else:
                 edits[feature] = value
         self.overlay.saved = False
-        self._changed()
+        self._changed((i,))
 
     def revert(self, i: int) -> None:
         if self.overlay.edits.pop(i, None) is not None:
             self.overlay.current.pop(i, None)
             self.overlay.saved = not self.overlay.n_changed
-            self._changed()
+            self._changed((i,))
 
     def revert_value(self, i: int, feature: str) -> None:
         """Put one feature of a loaded row back to its original value."""
@@ -242,14 +271,14 @@ class Session:
             self.revert(i)
         else:
             self.overlay.saved = False
-            self._changed()
+            self._changed((i,))
 
     def _add(self, record: dict[str, Any], origin: str) -> int:
         self.overlay.added.append({c: record.get(c) for c in self.data.columns})
         new = self.n_total - 1
         self.overlay.origin[new] = origin
         self.overlay.saved = False
-        self._changed()
+        self._changed((new,))
         return new
 
     def duplicate(self, i: int) -> int:
@@ -281,7 +310,7 @@ class Session:
         self.overlay.current = shift(self.overlay.current)
         self.overlay.origin = shift(self.overlay.origin)
         self.overlay.saved = not self.overlay.n_changed
-        self._changed()
+        self._changed(tuple(range(i, self.n_total + 1)), renumbered=True)
 
     # -- scores of single points and their history ---------------------
     def _base_scores(self, i: int) -> list[Scores]:
@@ -322,11 +351,10 @@ class Session:
         if not runs and i < self.n_rows and change != "original":
             runs.append(run_of(0, "original", self._base_scores(i)))
         runs.append(run_of(len(runs), change, scores))
-        self._changed()
+        self._changed((i,))
 
-    def _changed(self) -> None:
-        for listener in self.listeners:
-            listener()
+    def _changed(self, ids: tuple[int, ...], renumbered: bool = False) -> None:
+        self.emit(OverlayChanged(ids, renumbered))
 
     def history(self, i: int) -> list[Run]:
         """The runs of datapoint ``i``, oldest first (empty until it is first edited)."""
@@ -345,7 +373,7 @@ class Session:
         frame = self.edits_frame(thresholds)
         atomic_write(path, lambda fh: frame.to_csv(fh, index=False), what="edits file")
         self.overlay.saved = True
-        self._changed()
+        self._changed(())
         return len(frame)
 
     @property

@@ -1,0 +1,25 @@
+"""How the app was asked to run: the `wit-tui run` options that are not the session's data or models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typing only: pandas and the validation config load with the engine
+    import pandas as pd
+
+    from wit_tui.engine.validation.config import ValidationConfig
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """``validation_config``: the ``--config`` the v key validates with; ``reference``: the ``--reference`` frame
+    drift compares the data with, named ``reference_name``; ``autosave``: keep (and offer) an autosave of edits."""
+
+    validation_config: ValidationConfig | None = None
+    reference: pd.DataFrame | None = None
+    reference_name: str = "reference"
+    autosave: bool = True
+
+
+__all__ = ["RunOptions"]
