@@ -133,7 +133,7 @@ def test_dependence_numeric_and_categorical(binary_session):
 
 def test_the_cli_report_draws_the_apps_roc_figure(binary_session, monkeypatch):
     """One ROC drawing: `wit-tui report`'s plots are RocFigure (the figure the performance screen shows)."""
-    from wit_tui.tui.views.performance import view as performance
+    from wit_tui.tui.views.performance import overview as performance
 
     assert performance.RocFigure is RocFigure and render.RocFigure is RocFigure
     report = build_report(binary_session)

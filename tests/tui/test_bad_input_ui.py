@@ -42,23 +42,23 @@ async def test_bucket_count_zero_and_negative_cost_ratio_change_nothing(adult_se
         await pilot.press("2")
         await settle(app, pilot)
         view = app.query_one("#view-performance")
-        ratio = view.ratio
+        ratio = app.decisions.cost_ratio
         for bad in ("-1", "0", "x"):
             await type_into(pilot, app, "c", bad)
             assert "above 0" in screen_text(app) or "number" in screen_text(app)
             await pilot.press("escape")
             await settle(app, pilot)
-            assert view.ratio == ratio
+            assert app.decisions.cost_ratio == ratio
         await pilot.press("l")
         await settle(app, pilot)
         await pilot.press("b")
         await settle(app, pilot)
         await pilot.press(*"age", "enter")
         await settle(app, pilot)
-        buckets = view.buckets
+        buckets = view.state.slices.buckets
         await type_into(pilot, app, "n", "0")
         assert "bucket" in screen_text(app).lower()
         await pilot.press("escape")
         await settle(app, pilot)
-        assert view.buckets == buckets
+        assert view.state.slices.buckets == buckets
         assert "age" in screen_text(app)  # still sliced, still running

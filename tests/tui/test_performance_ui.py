@@ -61,12 +61,12 @@ async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(
             opt = cost_optimal_threshold(truth_index(s, truth, i), 2.5, upper=1.0)
             assert f"{name} {thr(opt.threshold)}" in text and f"{opt.cost:,.0f}" in text
         # the dialog is pre-filled with the exact thresholds: confirming it unchanged moves nothing
-        exact = list(app.query_one("#view-performance").thresholds)
+        exact = list(app.decisions.thresholds)
         await pilot.press("t")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.query_one("#view-performance").thresholds == exact
+        assert list(app.decisions.thresholds) == exact
         # an empty threshold: one message, nothing changes
         await pilot.press("t")
         await settle(app, pilot)
@@ -75,7 +75,7 @@ async def test_thresholds_cost_ratio_cost_optimal_and_positive_class(
         assert "Type a threshold" in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
-        assert app.query_one("#view-performance").thresholds == exact
+        assert list(app.decisions.thresholds) == exact
         # the other positive class: every metric flips to it
         await pilot.press("r", "p")
         await settle(app, pilot)
@@ -110,7 +110,7 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(
             await pilot.press("f", "home", *(["down"] * steps), "enter")  # the dialog opens on the current one
             await settle(app, pilot)
             text = screen_text(app)
-            assert view.strategy == name
+            assert app.decisions.strategy == name
             for i in range(2):
                 r = optimise(sidx[i], name, 1.0, overall=truth_index(s, truth, i), tolerance=0.01, upper=1.0)
                 for t in r.thresholds:
@@ -119,30 +119,34 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(
                 if name in CONSTRAINED:
                     assert f"gap {num(r.gap)}" in text and r.gap <= 0.01
         # moving the threshold moves every slice's and makes the strategy custom
-        before = view.slice_thr[0].copy()
+        before = app.decisions.per_slice[0].copy()
         await pilot.press("right_square_bracket")
         await settle(app, pilot)
-        assert view.strategy == "custom"
-        np.testing.assert_allclose(view.slice_thr[0], np.minimum(before + 0.01, 1.0))
+        assert app.decisions.strategy == "custom"
+        np.testing.assert_allclose(app.decisions.per_slice[0], np.minimum(before + 0.01, 1.0))
         # race: type one slice's threshold, nudge it, sort by size
         await type_into(pilot, app, "b", "race")
         app.query_one("#slices-table").move_cursor(row=0)
         await pilot.press("enter")
         await settle(app, pilot)
-        k = view.slice_order[0]
-        assert f"Threshold for {' × '.join(view.slicing.labels[k])}" in screen_text(app)  # not race:White
+        k = view.slices.slice_order[0]
+        assert f"Threshold for {' × '.join(view.state.slices.slicing.labels[k])}" in screen_text(app)  # not race:White
         await pilot.press("escape")
         await settle(app, pilot)
         await type_into(pilot, app, "enter", "0.3")
-        assert view.slice_thr[0][k] == 0.3 and view.slice_thr[1][k] == 0.3
-        assert all(view.slice_thr[0][j] == view.thresholds[0] for j in range(view.n_slices) if j != k)
+        assert app.decisions.per_slice[0][k] == 0.3 and app.decisions.per_slice[1][k] == 0.3
+        assert all(
+            app.decisions.per_slice[0][j] == app.decisions.thresholds[0]
+            for j in range(view.state.slices.n_slices)
+            if j != k
+        )
         race = slice_by(s.data, ["race"], rows=truth.labelled)
         ridx = slice_indexes(s, truth, race.codes, race.n_slices)
         assert num(ridx[1].index(k).at(0.3).recall) in screen_text(app)
         await pilot.press("plus")
         await settle(app, pilot)
-        assert view.slice_thr[0][k] == pytest.approx(0.31)
-        combined = ridx[0].at(view.slice_thr[0])
+        assert app.decisions.per_slice[0][k] == pytest.approx(0.31)
+        combined = ridx[0].at(app.decisions.per_slice[0])
         await pilot.press("a")
         await settle(app, pilot)
         assert num(combined.accuracy) in screen_text(app)
@@ -150,13 +154,13 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(
         await settle(app, pilot)
         await pilot.press("home", "down", "down", "enter", "S")
         await settle(app, pilot)
-        assert view.sort_key == "n" and race.labels[view.slice_order[0]] == ("White",)
+        assert view.slices.sort_key == "n" and race.labels[view.slices.slice_order[0]] == ("White",)
         # worst slices: the engine's ranking; enter slices by the worst slice's feature
         await pilot.press("w")
         await settle(app, pilot)
         text = screen_text(app)
         # the decisions actually made: each race slice at its own threshold
-        row_thresholds = view.row_thresholds
+        row_thresholds = app.decisions.row_thresholds(view.state.slices.codes(), view.state.slices.key)
         assert row_thresholds[0][race.codes == k][0] == pytest.approx(0.31)
         expected = session_worst_slices(s, truth, "accuracy", thresholds=row_thresholds, model=0)
         top = expected.findings[0]
@@ -165,7 +169,7 @@ async def test_slices_strategies_per_slice_thresholds_and_worst_slices(
         assert top.slice == "marital_status:Married-civ-spouse" and signed(top.worse_by) in text
         await pilot.press("enter")
         await settle(app, pilot)
-        assert view.features == ["marital_status"] and view.panel == "slices"
+        assert view.state.slices.features == ["marital_status"] and view.panel == "slices"
 
 
 async def test_80x24_keyboard_only(adult_session, open_view, screen_text, settle, type_into):
@@ -276,11 +280,11 @@ async def test_threshold_move_updates_the_slice_table_in_place(
         await pilot.press("right_square_bracket", "right_square_bracket")
         await settle(app, pilot)
         assert list(table.rows) == keys and table.cursor_row == 2 and table.scroll_x == scroll_x
-        assert view.thresholds == [0.52, 0.52]
+        assert list(app.decisions.thresholds) == [0.52, 0.52]
         truth = ground_truth(s)
         race = slice_by(s.data, ["race"], rows=truth.labelled)
         ridx = slice_indexes(s, truth, race.codes, race.n_slices)
-        row = view.slice_order.index(2)
+        row = view.slices.slice_order.index(2)
         m = ridx[1].index(2).at(0.52)
         assert table.get_cell_at((row, 0)).plain == " × ".join(race.labels[2])
         assert num(m.accuracy) in {table.get_cell_at((row, c)).plain for c in range(len(table.columns))}

@@ -9,23 +9,20 @@ import pytest
 from wit_tui.engine.validation.config import load_config
 from wit_tui.engine.validation.run import validate_session
 from wit_tui.tui.app import WitApp
+from wit_tui.tui.options import RunOptions
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 @pytest.fixture
-def configured(adult_session):
-    adult_session.validation_config = load_config(EXAMPLES / "validate-adult-strict.toml")
-    try:
-        yield adult_session
-    finally:
-        adult_session.validation_config = None
+def config():
+    return load_config(EXAMPLES / "validate-adult-strict.toml")
 
 
-async def test_v_shows_pass_fail_per_metric_and_slice(configured, screen_text, settle):
-    s = configured
-    expected = validate_session(s, s.validation_config, candidate=1, baseline=0)
-    app = WitApp(s)
+async def test_v_shows_pass_fail_per_metric_and_slice(adult_session, config, screen_text, settle):
+    s = adult_session
+    expected = validate_session(s, config, candidate=1, baseline=0)
+    app = WitApp(s, RunOptions(validation_config=config))
     async with app.run_test(size=(200, 60)) as pilot:
         await settle(app, pilot)
         await pilot.press("2")

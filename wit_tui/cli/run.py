@@ -74,7 +74,7 @@ def cmd_run(argv: Sequence[str]) -> int:
             return fail(exc.message, exc.hint)
     # deferred: Textual loads only when the app opens (report and validate never need it)
     from wit_tui.tui.app import WitApp
-    from wit_tui.tui.options import RunOptions
+    from wit_tui.tui.options import RunOptions  # deferred with the app (see above)
 
     options = RunOptions(validation_config=config, reference=reference, reference_name=reference_name)
     WitApp(session, options).run()

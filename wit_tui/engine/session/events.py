@@ -7,6 +7,7 @@ Textual message, the autosave writes one small file.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,4 +36,32 @@ class ScoresReady:
 SessionEvent = OverlayChanged | ScoresReady
 Subscriber = Callable[[SessionEvent], None]
 
-__all__ = ["OverlayChanged", "ScoresReady", "SessionEvent", "Subscriber"]
+
+class EventSource:
+    """Subscribe, unsubscribe and emit, safe from any thread (the Session is one)."""
+
+    def __init__(self) -> None:
+        self._subscribers: list[Subscriber] = []
+        self._subscribers_lock = threading.Lock()
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Call ``subscriber`` with every event from now on; returns the call that stops it."""
+        with self._subscribers_lock:
+            self._subscribers.append(subscriber)
+
+        def unsubscribe() -> None:
+            with self._subscribers_lock:
+                if subscriber in self._subscribers:
+                    self._subscribers.remove(subscriber)
+
+        return unsubscribe
+
+    def emit(self, event: SessionEvent) -> None:
+        """Tell every subscriber, on this thread (engine code that changes the session calls it)."""
+        with self._subscribers_lock:
+            subscribers = list(self._subscribers)
+        for subscriber in subscribers:
+            subscriber(event)
+
+
+__all__ = ["EventSource", "OverlayChanged", "ScoresReady", "SessionEvent", "Subscriber"]

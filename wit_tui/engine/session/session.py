@@ -13,7 +13,6 @@ Every re-inference of a point appends a :class:`Run` to its history.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +29,7 @@ from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import Scores, labels_from, score_frame
 from wit_tui.engine.data.tasks import TaskInfo, detect_task, merge_tasks
-from wit_tui.engine.session.events import OverlayChanged, ScoresReady, SessionEvent, Subscriber
+from wit_tui.engine.session.events import EventSource, OverlayChanged, ScoresReady
 from wit_tui.engine.session.inputs import (
     check_arguments,
     check_label_not_an_input,
@@ -59,7 +58,7 @@ def _point_outputs(scores: list[Scores], task: TaskInfo, threshold: float | None
     return (labels_from(score, proba, task, threshold) if scores else []), score
 
 
-class Session:
+class Session(EventSource):
     """Data state shared by every screen and by the headless commands."""
 
     def __init__(
@@ -74,6 +73,7 @@ class Session:
         n_jobs: int = 1,
         source: Sequence[Any] | None = None,
     ) -> None:
+        super().__init__()
         check_arguments(data, models, label)
         self.data = data
         self.name = name
@@ -93,8 +93,6 @@ class Session:
         self.memo = Memo()
         #: what the session was opened from (files' identities, or the demo), so its autosave can be found again
         self.source: list[Any] | None = None if source is None else list(source)
-        self._subscribers: list[Subscriber] = []
-        self._subscribers_lock = threading.Lock()
 
     # -- ground truth -------------------------------------------------
     def _ground_truth(self) -> np.ndarray | None:
@@ -148,26 +146,6 @@ class Session:
             score_frame(m.estimator, frame[self.model_columns[i]], self.task, model_name=m.name)
             for i, m in enumerate(self.models)
         ]
-
-    # -- events ---------------------------------------------------------
-    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
-        """Call ``subscriber`` with every :mod:`event <wit_tui.engine.session.events>`; returns the unsubscribe."""
-        with self._subscribers_lock:
-            self._subscribers.append(subscriber)
-
-        def unsubscribe() -> None:
-            with self._subscribers_lock:
-                if subscriber in self._subscribers:
-                    self._subscribers.remove(subscriber)
-
-        return unsubscribe
-
-    def emit(self, event: SessionEvent) -> None:
-        """Tell every subscriber, on this thread (engine code that changes the overlay calls it)."""
-        with self._subscribers_lock:
-            subscribers = list(self._subscribers)
-        for subscriber in subscribers:
-            subscriber(event)
 
     # -- datapoints and edits -----------------------------------------
     @property

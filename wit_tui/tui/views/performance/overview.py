@@ -1,0 +1,236 @@
+"""The overview panel: every metric of the task per model with the difference, confusion matrices, and two plots."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rich.columns import Columns
+from rich.console import Group
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from wit_tui.engine.analysis.decisions import Decisions
+from wit_tui.engine.analysis.ground_truth import GroundTruth
+from wit_tui.engine.analysis.performance import class_index, truth_index, truth_performance
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.metrics.binary import MulticlassMetrics, RegressionMetrics
+from wit_tui.engine.metrics.operating_points import cost
+from wit_tui.engine.session.session import Session
+from wit_tui.render.figures import PrFigure, ResidualsFigure, RocFigure, ScatterFigure
+from wit_tui.render.tables import compare_table, confusion_table, multiclass_confusion, per_class_table
+from wit_tui.tui.jobs import Jobs
+from wit_tui.tui.options import RunOptions
+from wit_tui.tui.views.base import decisions_of
+from wit_tui.tui.views.performance.common import PerfState, ShownCache, binary_metrics, strategy_block
+from wit_tui.tui.views.performance.validation import ValidationBox
+from wit_tui.tui.widgets.plot import show_figure
+
+NO_LABEL = (
+    "[b]No ground truth.[/b] This data was opened without --label, so there is nothing to measure "
+    "performance against.\nPress [b]g[/b] to pick the column that holds the true answer (or reopen "
+    "with [b]--label COLUMN[/b]); the Datapoint editor and Features screens work without it."
+)
+
+
+class OverviewPanel(VerticalScroll):
+    """Everything of the task for each model, at the decisions made (always current: drawn from them)."""
+
+    ACTIONS = ValidationBox.ACTIONS
+
+    def __init__(self, session: Session, state: PerfState, **kwargs) -> None:
+        super().__init__(can_focus=True, **kwargs)
+        self.session = session
+        self.state = state
+        self.ready = False
+        self._cache = ShownCache()
+
+    def compose(self) -> ComposeResult:
+        yield ValidationBox(id="perf-validation")
+        yield Static("", id="perf-summary")
+        with Horizontal(id="perf-plots"):
+            yield PlotextPlot(id="perf-plot")
+            yield PlotextPlot(id="perf-plot2")
+
+    def on_mount(self) -> None:
+        self.query_one("#perf-validation").display = False
+        self.query_one("#perf-plots").display = False
+
+    @property
+    def names(self) -> list[str]:
+        return self.session.model_names
+
+    def can(self, action: str, parameters: tuple = ()) -> bool:
+        return self.ready and self.session.has_label  # "validate"
+
+    def validate(self, jobs: Jobs, options: RunOptions) -> None:
+        """``v``: the check table of ``wit-tui validate`` at the top of the overview."""
+        self.query_one(ValidationBox).start(jobs, options, self.session)
+        self.scroll_home(animate=False)
+
+    def show_error(self, text: str) -> None:
+        """The ground truth could not be prepared (and none is): say why where the numbers would be."""
+        self.query_one("#perf-summary", Static).update(Text.assemble(("Cannot evaluate: ", "bold red"), text))
+
+    def render_panel(self) -> None:
+        summary = self.query_one("#perf-summary", Static)
+        plots = self.query_one("#perf-plots")
+        if not self.ready:
+            return
+        decisions = decisions_of(self)
+        truth = decisions.truth
+        if truth is None:
+            if not self.session.has_label:
+                summary.update(Text.from_markup(NO_LABEL))
+            plots.display = False
+            return
+        kind = self.session.task.kind
+        try:
+            if kind == "binary":
+                self._cache.show(summary, self._binary(decisions, truth))
+            elif kind == "multiclass":
+                self._cache.show(summary, self._multiclass(truth))
+                self._multiclass_plots(truth, decisions.ovr_class)
+            else:
+                self._cache.show(summary, self._regression(truth))
+        except WitError as exc:
+            summary.update(Text(f"{exc.message} {exc.hint}"))
+            plots.display = False
+            return
+        plots.display = True
+
+    # binary ------------------------------------------------------------------------
+    def _binary(self, decisions: Decisions, truth: GroundTruth) -> Group:
+        s, names = self.session, self.names
+        ms = [binary_metrics(s, truth, decisions, self.state.slices, i) for i in range(len(names))]
+        idx = [truth_index(s, truth, i) for i in range(len(names))]
+        per_slice = decisions.slice_thresholds(self.state.slices.key) is not None
+        thr_row = [None if per_slice else t for t in decisions.thresholds]
+        ratio = decisions.cost_ratio
+        rows: list[tuple[str, Sequence[float | None], str]] = [
+            ("threshold (per slice: l)" if per_slice else "threshold", thr_row, "thr"),
+            ("accuracy", [m.accuracy for m in ms], "num"),
+            ("precision", [m.precision for m in ms], "num"),
+            ("recall (TPR)", [m.recall for m in ms], "num"),
+            ("F1", [m.f1 for m in ms], "num"),
+            ("FPR", [m.fpr for m in ms], "num"),
+            ("FNR", [m.fnr for m in ms], "num"),
+            ("ROC AUC", [x.roc_auc for x in idx], "num"),
+            ("average precision", [x.average_precision for x in idx], "num"),
+            ("positive rate", [m.selection_rate for m in ms], "pct"),
+            (f"cost {ratio:g}·FP+FN", [float(cost(m.fp, m.fn, ratio)) for m in ms], "cost"),
+        ]
+        labels = (str(truth.negative), str(truth.positive))
+        cms = [
+            confusion_table(f"{name}: confusion matrix", (m.tn, m.fp, m.fn, m.tp), labels)
+            for name, m in zip(names, ms, strict=True)
+        ]
+        if len(ms) == 2:
+            a, b = ms
+            delta = (b.tn - a.tn, b.fp - a.fp, b.fn - a.fn, b.tp - a.tp)
+            cms.append(confusion_table(f"Δ {names[1]} − {names[0]}", delta, labels, signed_cells=True))
+        parts: list = [compare_table(names, rows), Text(""), Columns(cms, padding=(1, 4))]
+        block = strategy_block(names, decisions, self.state.strategy_run)
+        if block:
+            parts += [Text(""), *block]
+        roc_points = [(m.fpr, m.recall) for m in ms]
+        pr_points = [(m.recall, m.precision) if m.tp + m.fp else None for m in ms]
+        show_figure(self.query_one("#perf-plot", PlotextPlot), RocFigure.of(names, idx, roc_points))
+        pr = PrFigure.of(names, idx, pr_points, title="Precision-recall")
+        show_figure(self.query_one("#perf-plot2", PlotextPlot), pr)
+        return Group(*parts)
+
+    # multi-class -------------------------------------------------------------------
+    def _multiclass(self, truth: GroundTruth) -> Group:
+        s, names = self.session, self.names
+        perfs = [truth_performance(s, truth, i) for i in range(len(s.models))]
+        ms = [p.multiclass for p in perfs if p.multiclass is not None]
+        assert len(ms) == len(perfs)  # a multi-class task fills each model's multiclass block
+        rows = [
+            ("accuracy", [m.accuracy for m in ms], "num"),
+            ("macro F1", [m.f1_macro for m in ms], "num"),
+            ("weighted F1", [m.f1_weighted for m in ms], "num"),
+            ("macro precision", [m.precision_macro for m in ms], "num"),
+            ("macro recall", [m.recall_macro for m in ms], "num"),
+            ("weighted precision", [m.precision_weighted for m in ms], "num"),
+            ("weighted recall", [m.recall_weighted for m in ms], "num"),
+        ]
+        parts: list = [compare_table(names, rows), Text("")]
+        parts += self._per_class(truth, ms)
+        parts.append(Columns(self._confusions(ms), padding=(1, 4)))
+        return Group(*parts)
+
+    def _per_class(self, truth: GroundTruth, ms: list[MulticlassMetrics]) -> list:
+        names = self.names
+        aucs = [self._class_aucs(truth, i) for i in range(len(ms))]
+        labels = [str(c) for c in ms[0].labels]
+        title = "per class (one-vs-rest AUC of the class's score)"
+        parts: list = []
+        for name, m, auc in zip(names, ms, aucs, strict=True):
+            table = per_class_table(f"{name}: {title}", labels, m.precision, m.recall, m.f1, m.support, auc)
+            parts += [table, Text("")]
+        if len(ms) == 2:
+            a, b = ms
+            delta = (b.precision - a.precision, b.recall - a.recall, b.f1 - a.f1, b.support - a.support)
+            table = per_class_table(f"Δ {names[1]} − {names[0]}", labels, *delta, aucs[1] - aucs[0], signed_values=True)
+            parts += [table, Text("")]
+        return parts
+
+    def _confusions(self, ms: list[MulticlassMetrics]) -> list:
+        names = self.names
+        labels = [str(c) for c in ms[0].labels]
+        title = "confusion matrix (rows true, columns predicted; % of the row)"
+        cms = [
+            multiclass_confusion(f"{name}: {title}", labels, m.confusion_matrix, m.confusion_normalized)
+            for name, m in zip(names, ms, strict=True)
+        ]
+        if len(ms) == 2:
+            delta = ms[1].confusion_matrix - ms[0].confusion_matrix
+            cms.append(multiclass_confusion(f"Δ {names[1]} − {names[0]} (counts)", labels, delta, None))
+        return cms
+
+    def _class_aucs(self, truth: GroundTruth, i: int) -> np.ndarray:
+        s = self.session
+        if s.scores(i).proba is None:
+            return np.full(len(s.task.classes), np.nan)
+        return np.array([class_index(s, truth, i, c).roc_auc for c in range(len(s.task.classes))])
+
+    def _multiclass_plots(self, truth: GroundTruth, c: int) -> None:
+        s = self.session
+        cls = s.task.classes[c]
+        models = [i for i in range(len(self.names)) if s.scores(i).proba is not None]
+        names = [self.names[i] for i in models]
+        indexes = [class_index(s, truth, i, c) for i in models]
+        points = [None] * len(models)
+        roc = RocFigure.of(names, indexes, points, title=f"ROC: {cls} vs rest (p: class)")
+        show_figure(self.query_one("#perf-plot", PlotextPlot), roc)
+        pr = PrFigure.of(names, indexes, points, title=f"Precision-recall: {cls} vs rest")
+        show_figure(self.query_one("#perf-plot2", PlotextPlot), pr)
+
+    # regression --------------------------------------------------------------------
+    def _regression(self, truth: GroundTruth) -> Group:
+        s, names = self.session, self.names
+        found = [truth_performance(s, truth, i).regression for i in range(len(s.models))]
+        rs: list[RegressionMetrics] = [r for r in found if r is not None]
+        assert len(rs) == len(found)  # a regression task fills each model's regression block
+        rows = [
+            ("MAE", [r.mae for r in rs], "num"),
+            ("RMSE", [r.rmse for r in rs], "num"),
+            ("R²", [r.r2 for r in rs], "num"),
+            ("mean error (bias)", [r.mean_error for r in rs], "num"),
+        ]
+        mask = truth.labelled
+        residuals = list(zip(names, [r.residuals for r in rs], strict=True))
+        show_figure(
+            self.query_one("#perf-plot", PlotextPlot), ResidualsFigure.of(residuals, "Residuals (prediction − label)")
+        )
+        preds = [(name, s.scores(i).score[mask]) for i, name in enumerate(names)]
+        scatter = ScatterFigure.of(truth.y[mask].astype(np.float64), preds, "Predicted vs actual")
+        show_figure(self.query_one("#perf-plot2", PlotextPlot), scatter)
+        return Group(compare_table(names, rows))
+
+
+__all__ = ["OverviewPanel"]

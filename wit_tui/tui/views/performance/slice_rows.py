@@ -1,0 +1,189 @@
+"""The slice table's contents: its columns per task, each slice's values per model, their order, the cells."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+
+from wit_tui.engine.analysis.decisions import Decisions
+from wit_tui.engine.analysis.worst_slices import SMALL_SLICE
+from wit_tui.engine.metrics.operating_points import cost
+from wit_tui.engine.metrics.slice_index import binary_rates
+from wit_tui.render.tables import num, signed, thr
+from wit_tui.tui.views.performance.common import SliceState, effective, fmt_cost, short
+
+# slice table columns per task: (key, header, kind); "thr" and "cost" are binary-only derived columns
+BINARY_COLUMNS = (
+    ("thr", "thr", "thr"),
+    ("selection_rate", "pos", "num"),
+    ("accuracy", "acc", "num"),
+    ("precision", "prec", "num"),
+    ("recall", "rec", "num"),
+    ("fpr", "FPR", "num"),
+    ("fnr", "FNR", "num"),
+    ("f1", "F1", "num"),
+    ("auc", "AUC", "num"),
+    ("cost", "cost", "cost"),
+)
+MULTICLASS_COLUMNS = (
+    ("accuracy", "acc", "num"),
+    ("macro_f1", "mF1", "num"),
+    ("weighted_f1", "wF1", "num"),
+    ("ovr_selection_rate", "pos", "num"),
+    ("ovr_precision", "prec", "num"),
+    ("ovr_recall", "rec", "num"),
+    ("ovr_f1", "F1", "num"),
+    ("ovr_auc", "AUC", "num"),
+)
+REGRESSION_COLUMNS = (
+    ("mae", "MAE", "num"),
+    ("rmse", "RMSE", "num"),
+    ("r2", "R²", "num"),
+    ("mean_error", "bias", "num"),
+)
+COLUMNS = {"binary": BINARY_COLUMNS, "multiclass": MULTICLASS_COLUMNS, "regression": REGRESSION_COLUMNS}
+BASE_HEADER = {"binary": "base", "multiclass": "base(c)", "regression": "mean y"}
+
+Values = dict[str, list[np.ndarray]]
+
+
+def slice_counts(decisions: Decisions, slices: SliceState, i: int) -> np.ndarray:
+    sidx = slices.sidx
+    assert sidx is not None  # slice counts are read once the slices are indexed
+    return sidx[i].counts_at(effective(decisions, slices, i))
+
+
+def binary_values(decisions: Decisions, slices: SliceState, n_models: int) -> tuple[Values, np.ndarray, np.ndarray]:
+    """Per column key, one array per model (slices in slicing order); the row counts; the base rate."""
+    table, sidx = slices.table, slices.sidx
+    assert table is not None and table.auc is not None and sidx is not None  # read once the slices are indexed
+    values: Values = {}
+    base = np.zeros(0)
+    for i in range(n_models):
+        counts = slice_counts(decisions, slices, i)
+        rates = binary_rates(counts)
+        for key, _h, _k in BINARY_COLUMNS:
+            if key == "thr":
+                v = effective(decisions, slices, i)
+            elif key == "auc":
+                v = table.auc[i]
+            elif key == "cost":
+                v = np.asarray(cost(counts[:, 1], counts[:, 2], decisions.cost_ratio), dtype=np.float64)
+            else:
+                v = rates[key]
+            values.setdefault(key, []).append(np.asarray(v, dtype=np.float64))
+        base = rates["base_rate"]
+    return values, sidx[0].counts.astype(np.float64), base
+
+
+def static_values(kind: str, slices: SliceState, n_models: int) -> tuple[Values, np.ndarray, np.ndarray | None]:
+    """As :func:`binary_values` for multi-class and regression (every metric computed with the slices)."""
+    table = slices.table
+    assert table is not None and table.static is not None  # read once the slice metrics are computed
+    static, ovr = table.static, table.ovr
+    values: Values = {}
+    for i in range(n_models):
+        for key, _h, _k in COLUMNS[kind]:
+            if key.startswith("ovr_"):
+                assert ovr is not None  # one-vs-rest columns exist only with their metrics
+                v = ovr[i].values[key[4:]]
+            else:
+                v = static[i].values[key]
+            values.setdefault(key, []).append(np.asarray(v, dtype=np.float64))
+    n = static[0].values["example_count"]
+    if kind == "regression":
+        return values, n, static[0].values["mean_label"]
+    return values, n, (ovr[0].values["base_rate"] if ovr else None)
+
+
+def sort_options(kind: str, names: list[str]) -> list[tuple[str, str]]:
+    out = [("slice", "slice order"), ("name", "slice name A→Z"), ("n", "rows (n)")]
+    if kind == "binary":
+        out.append(("base_rate", "base rate"))
+    for key, header, _ in COLUMNS[kind]:
+        for i, name in enumerate(names):
+            out.append((f"{key}@{i}", f"{header} · {name}" if len(names) > 1 else header))
+        if len(names) == 2:
+            out.append((f"{key}@d", f"Δ {header}"))
+    return out
+
+
+def sorted_slices(
+    slices: SliceState, key: str, reverse: bool, values: Values, n: np.ndarray, base: np.ndarray | None
+) -> list[int]:
+    """The slice codes in the order ``key`` sorts them (missing values last)."""
+    K = slices.n_slices
+    slicing = slices.slicing
+    assert slicing is not None  # slices are sorted only once there are slices
+    if key in ("slice", "name"):
+        order = list(range(K)) if key == "slice" else sorted(range(K), key=lambda k: slicing.name(k).lower())
+        return order[::-1] if reverse else order
+    if key == "n":
+        col = n
+    elif key == "base_rate":
+        col = base if base is not None else np.zeros(K)
+    else:
+        name, _, which = key.partition("@")
+        if name not in values:
+            return list(range(K))
+        arrs = values[name]
+        col = arrs[1] - arrs[0] if which == "d" else arrs[int(which)]
+    col = np.asarray(col, dtype=np.float64)
+    nan = np.isnan(col)
+    finite = [k for k in range(K) if not nan[k]]
+    finite.sort(key=lambda k: col[k], reverse=reverse)
+    return finite + [k for k in range(K) if nan[k]]
+
+
+def table_columns(
+    kind: str, slices: SliceState, names: list[str], shown: list[int], base: bool
+) -> list[tuple[str, str]]:
+    slicing = slices.slicing
+    assert slicing is not None  # the columns are built once there are slices
+    columns = [(" × ".join(sorted(slicing.features)), "slice"), ("n", "n")]
+    if base:
+        columns.append((BASE_HEADER[kind], "base"))
+    for key, header, _kind in COLUMNS[kind]:
+        for i in shown:
+            columns.append((f"{header}·{short(names[i])}" if len(names) == 2 else header, f"{key}@{i}"))
+        if len(shown) == 2:
+            columns.append((f"Δ{header}", f"{key}@d"))
+    return columns
+
+
+def table_rows(
+    kind: str, slices: SliceState, order: list[int], shown: list[int], values: Values, n: np.ndarray, base
+) -> list[list[Text]]:
+    slicing = slices.slicing
+    assert slicing is not None  # the rows are built once there are slices
+    rows: list[list[Text]] = []
+    for k in order:
+        small = n[k] < SMALL_SLICE
+        cells = [
+            Text(" × ".join(slicing.labels[k])),
+            Text(f"{int(n[k]):,}" + ("*" if small else ""), justify="right", style="yellow" if small else ""),
+        ]
+        if base is not None:
+            cells.append(Text(num(base[k]), justify="right"))
+        for key, _header, cell_kind in COLUMNS[kind]:
+            vals = [values[key][i][k] for i in shown]
+            for v in vals:
+                text = thr(v) if cell_kind == "thr" else (fmt_cost(v) if cell_kind == "cost" else num(v))
+                cells.append(Text(text, justify="right"))
+            if len(shown) == 2:
+                d = signed(vals[1] - vals[0], kind="cost" if cell_kind == "cost" else "num")
+                cells.append(Text(d, justify="right", style="dim"))
+        rows.append(cells)
+    return rows
+
+
+__all__ = [
+    "COLUMNS",
+    "binary_values",
+    "slice_counts",
+    "sort_options",
+    "sorted_slices",
+    "static_values",
+    "table_columns",
+    "table_rows",
+]

@@ -1,0 +1,259 @@
+"""The slices panel: per-slice metrics and thresholds of each model, and Fairlearn's MetricFrame summary."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from wit_tui.engine.analysis.decisions import Decisions
+from wit_tui.engine.analysis.worst_slices import SMALL_SLICE
+from wit_tui.engine.metrics.fairness import fairness_summary
+from wit_tui.engine.session.session import Session
+from wit_tui.render.tables import fairness_tables
+from wit_tui.tui.dialogs.pick import PickScreen
+from wit_tui.tui.views.base import decisions_of
+from wit_tui.tui.views.performance.common import GAP_LABELS, RATE_LABELS, PerfState, ShownCache, strategy_block
+from wit_tui.tui.views.performance.decisions import DecisionEditor
+from wit_tui.tui.views.performance.slice_rows import (
+    binary_values,
+    slice_counts,
+    sort_options,
+    sorted_slices,
+    static_values,
+    table_columns,
+    table_rows,
+)
+from wit_tui.tui.widgets.wide_table import WideTable
+
+ModelColumns = Literal[-1, 0, 1]  # -1: every model (and Δ), else that model only
+NO_SLICES = (
+    "No slices yet: press [b]b[/b] to slice by a feature ([b]x[/b] crosses it with a second; numeric features in "
+    "quantile buckets, [b]n[/b] sets the count, [b]u[/b] equal width)."
+)
+
+
+class SlicesPanel(Vertical):
+    """The slice table (drawn from the decisions each time: never stale) and the fairness summary under it."""
+
+    ACTIONS = frozenset({"sort", "reverse_sort", "model_columns", "edit_slice_threshold", "slice_step"})
+
+    def __init__(self, session: Session, state: PerfState, editor: DecisionEditor, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.state = state
+        self.editor = editor
+        self.sort_key = "slice"
+        self.sort_reverse = False
+        self.model_view: ModelColumns = -1
+        self._order: list[int] = []
+        self._columns: list[tuple[str, str]] = []
+        self._cells: list[tuple] = []  # what the table shows, per row: each cell's text and style
+        self._cache = ShownCache()
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="slices-note")
+        yield WideTable(id="slices-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="fair-scroll", can_focus=True):
+            yield Static("", id="fair-summary")
+
+    def on_mount(self) -> None:
+        self.query_one("#slices-table", DataTable).fixed_columns = 1
+
+    @property
+    def kind(self) -> str:
+        return self.session.task.kind
+
+    @property
+    def slice_order(self) -> tuple[int, ...]:
+        """The slice codes in the order the table lists them."""
+        return tuple(self._order)
+
+    def can(self, action: str, parameters: tuple = ()) -> bool:
+        """The panel's keys work while it shows slices (a slice's threshold: a binary task)."""
+        slices = self.state.slices
+        if not self.display or slices.table is None:
+            return False
+        if action in ("edit_slice_threshold", "slice_step"):
+            return self.kind == "binary" and slices.sidx is not None and decisions_of(self).truth is not None
+        if action == "model_columns":
+            return len(self.session.models) == 2
+        return True
+
+    def highlighted_slice(self) -> int | None:
+        table = self.query_one("#slices-table", DataTable)
+        if not self._order or table.row_count == 0:
+            return None
+        return self._order[min(max(table.cursor_row, 0), len(self._order) - 1)]
+
+    def focus_slice(self, key: tuple) -> None:
+        """Put the cursor on the slice named ``key`` (coming from a worst slice)."""
+        slicing = self.state.slices.slicing
+        if slicing is not None and key in slicing.keys and slicing.keys.index(key) in self._order:
+            row = self._order.index(slicing.keys.index(key))
+            self.query_one("#slices-table", DataTable).move_cursor(row=row)
+
+    # -- the highlighted slice's threshold (written by the editor) -----------------
+    def action_edit_slice_threshold(self) -> None:
+        self.editor.edit_slice_threshold(self.highlighted_slice())
+
+    def action_slice_step(self, steps: int) -> None:
+        self.editor.slice_step(self.highlighted_slice(), steps)
+
+    @on(DataTable.RowSelected, "#slices-table")
+    def _selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_edit_slice_threshold()
+
+    # -- sorting -----------------------------------------------------------------
+    def action_sort(self) -> None:
+        options = sort_options(self.kind, self.session.model_names)
+
+        def chose(key: str | None) -> None:
+            if key is not None:
+                self.sort_key = key
+                self.render_panel()
+
+        marked = [(k, ("● " if k == self.sort_key else "  ") + t) for k, t in options]
+        note = "S reverses the order; missing values sort last."
+        self.app.push_screen(PickScreen("Sort the slices by", marked, note=note), chose)
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.render_panel()
+
+    def action_model_columns(self) -> None:
+        """Cycle the columns: both models with Δ, the first model only, the second only."""
+        self.model_view = {-1: 0, 0: 1, 1: -1}[self.model_view]  # type: ignore[assignment]
+        self.render_panel()
+
+    # -- drawing -----------------------------------------------------------------
+    def render_panel(self) -> None:
+        note = self.query_one("#slices-note", Static)
+        table = self.query_one("#slices-table", WideTable)
+        fair = self.query_one("#fair-summary", Static)
+        decisions = decisions_of(self)
+        slices = self.state.slices
+        waiting = None
+        if decisions.truth is None:
+            waiting = Text("No ground truth: press g to pick the label column.")
+        elif not slices.features:
+            waiting = Text.from_markup(NO_SLICES)
+        elif slices.table is None or (self.kind == "binary" and slices.sidx is None):
+            waiting = Text(f"Slicing by {' × '.join(slices.features)}…")
+        if waiting is not None:
+            note.update(waiting)
+            self._clear(table)
+            fair.update("")
+            return
+        names = self.session.model_names
+        if self.kind == "binary":
+            values, n, base = binary_values(decisions, slices, len(names))
+        else:
+            values, n, base = static_values(self.kind, slices, len(names))  # type: ignore[assignment]
+        self._order = sorted_slices(slices, self.sort_key, self.sort_reverse, values, n, base)
+        shown: list[int] = list(range(len(names))) if self.model_view < 0 else [int(self.model_view)]
+        columns = table_columns(self.kind, slices, names, shown, base is not None)
+        self._fill(table, columns, table_rows(self.kind, slices, self._order, shown, values, n, base))
+        self._cache.show(note, self._note(n))
+        self._cache.show(fair, self._fairness(decisions) if self.kind == "binary" else self._static_note(decisions))
+
+    def _note(self, n: np.ndarray) -> Text:
+        slices, names = self.state.slices, self.session.model_names
+        slicing = slices.slicing
+        assert slicing is not None  # the note describes slices that exist
+        sort_label = dict(sort_options(self.kind, names)).get(self.sort_key, self.sort_key)
+        text = Text.assemble((f"{slices.n_slices} slices", "bold"), f" of {' × '.join(slices.features)}")
+        kind = "equal-width" if slices.equal_width else "quantile"
+        for f, e in (slicing.edges or {}).items():
+            text.append(f" · {f}: {len(e) - 1} {kind} buckets, edges " + ", ".join(f"{v:.4g}" for v in e))
+        text.append(f" · sorted by {sort_label}{' (reversed)' if self.sort_reverse else ''}")
+        small = int(np.count_nonzero(n < SMALL_SLICE))
+        if small:
+            text.append(f" · * {small} slice(s) under {SMALL_SLICE} rows: unreliable", style="yellow")
+        hint = " · ←/→ columns"
+        if len(names) == 2:
+            mv = self.model_view
+            shows = "both models" if mv == 1 else f"{names[(mv + 1) % 2]} only" if mv >= 0 else f"{names[0]} only"
+            hint += " · i: " + shows
+        if self.kind == "binary":
+            hint += " · enter/e: slice threshold, +/-: nudge, f: strategy"
+        text.append(hint, style="dim")
+        return text
+
+    def _static_note(self, decisions: Decisions) -> Text:
+        if self.kind == "multiclass":
+            cls = self.session.task.classes[decisions.ovr_class]
+            return Text(
+                f"acc, mF1, wF1: accuracy, macro and weighted F1 (over the classes present in the slice, as "
+                f"sklearn). base(c), pos, prec, rec, F1, AUC: class {cls} against the rest (p picks the class).",
+                style="dim",
+            )
+        return Text(
+            "MAE, RMSE, R² as sklearn.metrics; bias = mean of prediction − label; mean y = mean label.", style="dim"
+        )
+
+    def _fairness(self, decisions: Decisions) -> Group:
+        slices, names = self.state.slices, self.session.model_names
+        slicing = slices.slicing
+        assert slicing is not None  # drawn only under the slice table
+        groups = [slicing.name(k) for k in range(slices.n_slices)]
+        summaries = [fairness_summary(slice_counts(decisions, slices, i), groups) for i in range(len(names))]
+        head = Text.assemble(
+            ("Fairness summary", "bold"),
+            " — Fairlearn's MetricFrame for the decisions made "
+            "(each slice at its threshold); groups = the slices, whose own rates are the slice "
+            "table's pos, rec, FPR, FNR, acc and prec.",
+        )
+        parts: list = [head, *strategy_block(names, decisions, self.state.strategy_run)]
+        parts += [Text(""), fairness_tables(names, summaries, RATE_LABELS, GAP_LABELS)]
+        return Group(*parts)
+
+    def _clear(self, table: DataTable) -> None:
+        table.clear(columns=True)
+        self._columns = []
+        self._cells = []
+
+    def _fill(self, table: WideTable, columns: list[tuple[str, str]], rows: list[list[Text]]) -> None:
+        """Show ``rows`` under ``columns``, keeping the cursor row and the scroll position. With the same columns
+        and as many rows (a threshold move, a sort, a strategy) only the cells whose text changed are set, in
+        place: the table then redraws just those (a rebuild re-renders and re-measures every cell)."""
+        shape = [tuple(_cell_key(c) for c in cells) for cells in rows]
+        if columns == self._columns and len(rows) == len(self._cells) == table.row_count:
+            changes = [
+                (f"r{r}", columns[c][1], cell)
+                for r, (cells, new, old) in enumerate(zip(rows, shape, self._cells, strict=True))
+                if new != old
+                for c, cell in enumerate(cells)
+                if new[c] != old[c]
+            ]
+            if changes:
+                table.update_cells(changes)
+            self._cells = shape
+            return
+        cursor, scroll_x, scroll_y = table.cursor_row, table.scroll_x, table.scroll_y
+        if columns != self._columns:  # a threshold move keeps the columns (and the scroll position)
+            table.clear(columns=True)
+            for label, key in columns:
+                table.add_column(label, key=key)
+            self._columns = columns
+        else:
+            table.clear()
+        for r, cells in enumerate(rows):
+            table.add_row(*cells, key=f"r{r}")
+        self._cells = shape
+        if table.row_count:
+            table.move_cursor(row=min(max(cursor, 0), table.row_count - 1), animate=False, scroll=False)
+        table.scroll_to(x=scroll_x, y=scroll_y, animate=False, immediate=True)
+
+
+def _cell_key(cell: Text) -> tuple:
+    return cell.plain, cell.style, cell.justify, tuple(cell.spans)
+
+
+__all__ = ["SlicesPanel"]

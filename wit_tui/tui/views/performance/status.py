@@ -1,0 +1,86 @@
+"""The performance screen's status line: the task, the ground truth, the decisions made, the slicing, and a note."""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.widgets import Static
+
+from wit_tui.engine.analysis.decisions import Decisions
+from wit_tui.engine.metrics.thresholds import CONSTRAINED, STRATEGIES
+from wit_tui.engine.session.session import Session
+from wit_tui.tui.views.base import decisions_of
+from wit_tui.tui.views.performance.common import ShownCache, SliceState, thresholds_text
+
+NOTE_SECONDS = 8.0
+
+
+class StatusLine(Static):
+    """Two lines on what the numbers below are measured against, and a note (errors, cancellations) for a while."""
+
+    def __init__(self, session: Session, slices: SliceState, **kwargs) -> None:
+        super().__init__("Scoring…", **kwargs)
+        self.session = session
+        self.slices = slices
+        self.ready = False
+        self._note: Text | None = None
+        self._note_until = 0.0
+        self._cache = ShownCache()
+
+    def note(self, text: Text | str) -> None:
+        """A message under the status line, shown for a few seconds."""
+        self._note = text if isinstance(text, Text) else Text(text)
+        self._note_until = time.monotonic() + NOTE_SECONDS
+        self.render_status()
+        self.set_timer(NOTE_SECONDS + 0.1, self.render_status)
+
+    def render_status(self) -> None:
+        if not self.ready:
+            return
+        decisions = decisions_of(self)
+        message = self._note if time.monotonic() < self._note_until else None
+        if decisions.truth is None:
+            self._cache.show(self, message or Text(""))
+            return
+        head, line2 = self._lines(decisions)
+        line2.append(f"{' · ' if line2.plain else ''}slices: {self.slices.name()}")
+        if decisions.truth.flipped:
+            line2.append(" · the datapoint editor keeps the session's positive class", style="dim")
+        lines = [head, line2] + ([message] if message is not None else [])
+        self._cache.show(self, Text("\n").join(lines))
+
+    def _lines(self, decisions: Decisions) -> tuple[Text, Text]:
+        t = decisions.truth
+        assert t is not None  # the status names the truth once it is prepared
+        task = self.session.task
+        if task.kind == "binary":
+            head = Text.assemble(
+                ("Binary", "bold"),
+                f" · truth {t.label} · positive ",
+                (str(t.positive), "bold"),
+                f" · {t.n_labelled:,} labelled · cost FP:FN ",
+                (f"{decisions.cost_ratio:g}", "bold"),
+            )
+            if task.score_method == "decision_function":
+                head.append(" · decision_function margins")
+            per_slice = decisions.slice_thresholds(self.slices.key) is not None
+            shown = thresholds_text(self.session.model_names, decisions.thresholds, per_slice)
+            line2 = Text.assemble("Thr ", (shown, "bold"), f" · {STRATEGIES[decisions.strategy]}")
+            if decisions.strategy in CONSTRAINED:
+                line2.append(f" (tolerance {decisions.tolerance:g})")
+            return head, line2
+        if task.kind == "multiclass":
+            head = Text.assemble(
+                ("Multi-class", "bold"),
+                f" · truth {t.label} · {t.n_labelled:,} labelled · prediction = argmax · one-vs-rest class ",
+                (str(task.classes[decisions.ovr_class]), "bold"),
+            )
+            return head, Text("")
+        head = Text.assemble(
+            ("Regression", "bold"), f" · truth {t.label} · {t.n_labelled:,} labelled · residual = prediction − label"
+        )
+        return head, Text("")
+
+
+__all__ = ["StatusLine"]
