@@ -29,6 +29,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
+from textual.worker import WorkerCancelled
 
 # Keep the user's real cache untouched and make runs independent of earlier ones.
 os.environ.setdefault("WIT_TUI_CACHE_DIR", tempfile.mkdtemp(prefix="wit-tui-test-cache-"))
@@ -110,7 +111,10 @@ async def _settle(app: Any, pilot: Any) -> None:
     A handled message may start another worker, so this repeats until a full round starts none."""
     started = time.monotonic()
     while True:
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass  # a newer job of a group cancels the older one: a cancelled worker is a finished one
         await pilot.pause()
         if not app.workers:
             await pilot.pause()

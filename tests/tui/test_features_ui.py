@@ -21,6 +21,7 @@ from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import labels_from
 from wit_tui.sample_models.recipes import adult_data
 from wit_tui.tui.app import WitApp
+from wit_tui.tui.options import RunOptions
 from wit_tui.tui.views.features.view import FeaturesView
 
 
@@ -73,7 +74,7 @@ async def test_split_log_scale_and_bins(adult_session, choose, open_view, screen
         await pilot.press("c")
         await settle(app, pilot)
         assert "age · 20 bins · by income (ground truth)" in screen_text(app)
-        split = next(v for k, v in view(app).plots.items() if k[0] == "split")
+        split = next(v for k, v in view(app).stats_panel.plots.items() if k[0] == "split")
         assert isinstance(split, SplitHistogram) and split.groups == ("<=50K", ">50K")
         edges = split.histogram.edges
         rich = s.data["age"][s.y == ">50K"]
@@ -125,7 +126,7 @@ async def test_importance_progress_cancel_raw_and_engineered(
         await pilot.press("escape")
         gate.release()  # the cancelled run goes on to its next cancel check and stops there
         await settle(app, pilot)
-        assert "Cancelled: " in screen_text(app) and view(app).importance is None
+        assert "Cancelled: " in screen_text(app) and view(app).importance_panel.importance is None
         assert not app.query_one("#feat-job").display
 
         await pilot.press("I", "enter")  # the form remembers 300 rows × 2 repeats
@@ -158,7 +159,7 @@ async def test_importance_progress_cancel_raw_and_engineered(
         await settle(app, pilot)
         assert "sorted by importance" in screen_text(app)
         best = {}
-        for r in view(app).importance:
+        for r in view(app).importance_panel.importance:
             for name, value in zip(r.raw.names, r.raw.mean, strict=True):
                 best[name] = max(best.get(name, -np.inf), value)
         assert table_keys(app, "#feat-table")[0] == max(best, key=best.get)
@@ -171,14 +172,14 @@ async def test_sorting_on_past_importance_drops_the_waiting_sort(adult_session, 
     async with app.run_test(size=(100, 30)) as pilot:
         await open_view(app, pilot, "3")
         v = view(app)
-        v.importance_settings = (200, 1, 0)  # a small run: the sort waits for it
+        v.importance_panel.importance_settings = (200, 1, 0)  # a small run: the sort waits for it
         await pilot.press("s", "s", "s", "s")  # name, missing share, non-uniformity, importance (starts the run)
         assert "sorted by importance (computing…)" in screen_text(app)
         await pilot.press("s")  # on to data order before the run ends
         assert "sorted by data order" in screen_text(app)
         gate.release()
         await settle(app, pilot)
-        assert v.importance is not None
+        assert v.importance_panel.importance is not None
         assert "sorted by data order" in screen_text(app) and table_keys(app, "#feat-table") == s.features
 
 
@@ -205,7 +206,7 @@ async def test_bad_sample_size_is_explained_in_the_form(adult_session, fill, ope
         assert "The seed must be from 0 to 4,294,967,295, not -1." in screen_text(app)
         await pilot.press("escape")
         await settle(app, pilot)
-        assert view(app).importance is None and "sorted by data order" in screen_text(app)
+        assert view(app).importance_panel.importance is None and "sorted by data order" in screen_text(app)
         await pilot.press("s")  # the screen is still usable
         await settle(app, pilot)
         assert "sorted by name" in screen_text(app)
@@ -243,8 +244,7 @@ async def test_surrogate_rules_depth_and_export(adult_session, tmp_path, fill, o
 async def test_drift_with_a_reference_file(adult_session, choose, open_view, screen_text, settle):
     s = copy_of(adult_session)
     train = adult_data().train
-    s.reference, s.reference_name = train, "adult-train.parquet"  # what `--reference PATH` sets
-    app = WitApp(s)
+    app = WitApp(s, RunOptions(reference=train, reference_name="adult-train.parquet"))  # what `--reference PATH` sets
     async with app.run_test(size=(100, 40)) as pilot:
         await open_view(app, pilot, "3")
         await pilot.press("d")
@@ -318,7 +318,7 @@ async def test_constant_and_all_missing_features(tmp_path, notifications, choose
         await settle(app, pilot)
         await choose(app, pilot, "y")
         await choose(app, pilot, "1")
-        rows = view(app).drift.by_name()
+        rows = view(app).drift_panel.drift.by_name()
         assert rows["empty"].note.startswith("all missing") and rows["const"].band == "stable"
         await pilot.press("D")
         await settle(app, pilot)

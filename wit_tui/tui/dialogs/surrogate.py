@@ -4,31 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import ProgressBar, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
-from wit_tui.engine.analysis.surrogate import (
-    DEFAULT_DEPTH,
-    MAX_DEPTH,
-    MIN_DEPTH,
-    Surrogate,
-    export_rules,
-    fit_surrogate,
-)
+from wit_tui.engine.analysis.session_surrogates import SURROGATE_ROWS, session_surrogates
+from wit_tui.engine.analysis.surrogate import DEFAULT_DEPTH, MAX_DEPTH, MIN_DEPTH, Surrogate, export_rules
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.scoring import labels_from
 from wit_tui.engine.session.session import Session
 from wit_tui.tui.dialogs.form import FormField, FormScreen
-
-SURROGATE_ROWS = 20_000  # rows the trees learn from and are checked on (a random sample beyond that)
+from wit_tui.tui.jobs import JobDone, JobFailed, JobLine, Jobs
 
 
 class SurrogateScreen(ModalScreen[None]):
@@ -47,16 +36,6 @@ class SurrogateScreen(ModalScreen[None]):
     }
     #sur-title {
         height: auto;
-    }
-    #sur-job {
-        height: 1;
-    }
-    #sur-job ProgressBar {
-        width: 1fr;
-    }
-    #sur-job-label {
-        width: auto;
-        margin-right: 1;
     }
     #sur-panes {
         height: 1fr;
@@ -85,16 +64,6 @@ class SurrogateScreen(ModalScreen[None]):
         Binding("escape", "close", "Cancel / close", id="surrogate.close"),
     ]
 
-    class Fitted(Message):
-        def __init__(self, surrogates: list[Surrogate]) -> None:
-            super().__init__()
-            self.surrogates = surrogates
-
-    class Step(Message):
-        def __init__(self, done: int, total: int, label: str) -> None:
-            super().__init__()
-            self.done, self.total, self.label = done, total, label
-
     def __init__(self, session: Session, thresholds: list[float], depth: int = DEFAULT_DEPTH) -> None:
         super().__init__()
         self.session = session
@@ -102,13 +71,12 @@ class SurrogateScreen(ModalScreen[None]):
         self.depth = depth
         self.surrogates: list[Surrogate] = []
         self.fitting = False
+        self.jobs = Jobs(self, lambda: self.query_one(JobLine))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sur-box"):
             yield Static("", id="sur-title")
-            with Horizontal(id="sur-job"):
-                yield Static("", id="sur-job-label")
-                yield ProgressBar(id="sur-bar", show_eta=False)
+            yield JobLine(id="sur-job")
             with Horizontal(id="sur-panes"):
                 for i, m in enumerate(self.session.models):
                     with VerticalScroll(classes="sur-pane", id=f"sur-pane-{i}", can_focus=True):
@@ -122,57 +90,23 @@ class SurrogateScreen(ModalScreen[None]):
     # -- fitting --------------------------------------------------------
     def fit(self) -> None:
         self.fitting = True
-        self.query_one("#sur-job").display = True
         self.query_one("#sur-title", Static).update(
             Text(f"Fitting depth-{self.depth} trees to each model's predictions…")
         )
-        self._fit(self.depth)
+        session, thresholds, depth = self.session, tuple(self.thresholds), self.depth
+        self.jobs.run(
+            "surrogate",
+            "Fitting the surrogate trees",
+            lambda progress, cancelled: session_surrogates(
+                session, thresholds, depth, progress=progress, is_cancelled=cancelled
+            ),
+        )
 
-    @work(thread=True, exclusive=True, group="surrogate", exit_on_error=False)
-    def _fit(self, depth: int) -> None:
-        worker = get_current_worker()
-        s = self.session
-        rows = np.arange(s.n_rows)
-        if s.n_rows > SURROGATE_ROWS:
-            rows = np.sort(np.random.default_rng(0).choice(s.n_rows, SURROGATE_ROWS, replace=False))
-        frame = s.data.iloc[rows]
-        out = []
-        for i, m in enumerate(s.models):
-            if worker.is_cancelled:
-                return
-            self.post_message(self.Step(i, len(s.models), f"{m.name}…"))
-            sc = s.scores(i)
-            if s.task.is_classification:
-                preds = labels_from(sc.score, sc.proba, s.task, self.thresholds[i])[rows]
-                target = f"{m.name}'s predicted class"
-                if s.task.kind == "binary":
-                    target += f" at threshold {self.thresholds[i]:.3g}"
-            else:
-                preds = sc.score[rows]
-                target = f"{m.name}'s prediction"
-            out.append(
-                fit_surrogate(
-                    frame,
-                    s.features,
-                    preds,
-                    classification=s.task.is_classification,
-                    depth=depth,
-                    model=m.name,
-                    target=target,
-                )
-            )
-        if not worker.is_cancelled:
-            self.post_message(self.Step(len(s.models), len(s.models), "done"))
-            self.post_message(self.Fitted(out))
-
-    def on_surrogate_screen_step(self, message: Step) -> None:
-        self.query_one("#sur-job-label", Static).update(Text(f"Fitting {message.label}"))
-        self.query_one("#sur-bar", ProgressBar).update(total=message.total, progress=message.done)
-
-    def on_surrogate_screen_fitted(self, message: Fitted) -> None:
+    def on_job_done(self, done: JobDone) -> None:
+        if done.group != "surrogate" or not self.jobs.is_current(done):
+            return
         self.fitting = False
-        self.surrogates = message.surrogates
-        self.query_one("#sur-job").display = False
+        self.surrogates = done.result
         n = min(self.session.n_rows, SURROGATE_ROWS)
         fid = " · ".join(f"{s.model} {s.fidelity:.3f}" for s in self.surrogates)
         name = self.surrogates[0].fidelity_name if self.surrogates else ""
@@ -186,16 +120,17 @@ class SurrogateScreen(ModalScreen[None]):
         for i, sur in enumerate(self.surrogates):
             self.query_one(f"#sur-rules-{i}", Static).update(Text(sur.header() + "\n\n" + sur.compact_rules()))
 
-    @on(Worker.StateChanged)
-    def _worker_state(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "surrogate" and event.state in (WorkerState.ERROR, WorkerState.CANCELLED):
-            self.fitting = False
-            self.query_one("#sur-job").display = False
-            error = event.worker.error
-            text = f"{error.message} {error.hint}".strip() if isinstance(error, WitError) else "Cancelled."
-            self.query_one("#sur-title", Static).update(
-                Text.assemble(("Surrogate: ", "bold"), f"{text} (+/- fits again)")
-            )
+    def on_job_failed(self, failed: JobFailed) -> None:
+        if failed.group != "surrogate" or not self.jobs.is_current(failed):
+            return
+        self.fitting = False
+        self.query_one("#sur-title", Static).update(
+            Text.assemble(("Surrogate: ", "bold"), f"{failed.text} (+/- fits again)")
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            self.jobs.worker_ended(event.worker)
 
     # -- keys -------------------------------------------------------------
     def action_depth(self, delta: int) -> None:
@@ -234,9 +169,8 @@ class SurrogateScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         if self.fitting:
-            self.workers.cancel_group(self, "surrogate")
+            self.jobs.cancel()
             self.fitting = False
-            self.query_one("#sur-job").display = False
             self.query_one("#sur-title", Static).update("[b]Surrogate:[/] cancelled (+/- fits again, escape closes).")
             return
         self.dismiss(None)
