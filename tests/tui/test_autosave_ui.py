@@ -30,7 +30,7 @@ async def test_app_offers_the_autosave_and_restores_it(files, screen_text, settl
         await settle(app, pilot)
         await pilot.press(*"66", "enter")  # the prompt opens with the value selected: typing replaces it
         await settle(app, pilot)
-    edited = s.overlay.edits
+    edited = {i: s.edited_values(i) for i in s.changed_ids()}
     assert edited, "the edit was not applied"
     path = autosave.autosave_path(s)
     assert path.is_file()  # unsaved edits: kept across the exit
@@ -42,7 +42,7 @@ async def test_app_offers_the_autosave_and_restores_it(files, screen_text, settl
         assert "Restore it?" in screen_text(app2)
         await pilot.press("y")
         await settle(app2, pilot)
-        assert t.overlay.edits == edited
+        assert {i: t.edited_values(i) for i in t.changed_ids()} == edited
         assert "1 changed (unsaved)" in screen_text(app2)
 
 

@@ -175,7 +175,7 @@ async def test_filter_sort_jump_quick_filters(adult_session, fresh_session, scre
         first = int(np.flatnonzero((s.data["age"] > 40) & (s.data["sex"] == "Female"))[0])
         assert f"Datapoint {first}" in screen_text(app)
         # a bad (or hostile) expression: one clear message, nothing changes
-        before = view(app).view.copy()
+        before = view(app).browser.ids.copy()
         await pilot.press("slash")
         prompt = view(app).prompt
         prompt.input.value = "__import__('os')"  # (long texts are set, not typed, to keep the test quick)
@@ -183,29 +183,29 @@ async def test_filter_sort_jump_quick_filters(adult_session, fresh_session, scre
         await settle(app, pilot)
         text = screen_text(app)
         assert "Function calls are not supported" in text and f"{n:,} of 16,281 shown" in text
-        np.testing.assert_array_equal(view(app).view, before)
+        np.testing.assert_array_equal(view(app).browser.ids, before)
         prompt.input.value = "sex == Female"
         await pilot.press("enter")
         await settle(app, pilot)
         assert "There is no column 'Female'" in screen_text(app)
         await pilot.press("ctrl+u", "enter")  # empty clears the filter
         await settle(app, pilot)
-        assert "16,281 datapoints" in screen_text(app) and view(app).view is None
+        assert "16,281 datapoints" in screen_text(app) and view(app).browser.ids is None
         # sort by a column (picker, type to narrow)
         await pilot.press("s", *"hours", "enter")
         await settle(app, pilot)
         order = browse.base_order(s, "f:hours_per_week")
-        assert view(app).view[0] == order[0] and "16,281 datapoints · sort: hours_per_week ↑" in screen_text(app)
+        assert view(app).browser.ids[0] == order[0] and "16,281 datapoints · sort: hours_per_week ↑" in screen_text(app)
         assert str(order[0]) == str(view(app).grid.row_cells(0)[0])  # the selection stays on its datapoint
         await pilot.press("S", *"hours", "enter")
         await settle(app, pilot)
-        top = int(view(app).view[0])
+        top = int(view(app).browser.ids[0])
         assert s.data["hours_per_week"][top] == s.data["hours_per_week"].max()
         # jump to a datapoint by id
         await pilot.press("colon", *"1234", "enter")
         await settle(app, pilot)
         assert "Datapoint 1234" in screen_text(app)
-        assert view(app).grid.cursor_row == int(np.flatnonzero(view(app).view == 1234)[0])
+        assert view(app).grid.cursor_row == int(np.flatnonzero(view(app).browser.ids == 1234)[0])
         await pilot.press("colon", *"99999", "enter")
         await settle(app, pilot)
         assert "There is no datapoint 99999" in screen_text(app)
@@ -240,7 +240,7 @@ async def test_ice_pd_attributions_minimal_edits(adult_session, fresh_session, s
         assert "PD over 1,000 rows" in screen_text(app)
         await pilot.press("v")
         await settle(app, pilot)
-        assert view(app).feature_order[0] == "capital_gain" and "var" in screen_text(app)
+        assert view(app).inspector.order[0] == "capital_gain" and "var" in screen_text(app)
         await pilot.press("a")
         await settle(app, pilot)
         text = screen_text(app)
@@ -253,7 +253,7 @@ async def test_ice_pd_attributions_minimal_edits(adult_session, fresh_session, s
         await pilot.press("enter")
         await settle(app, pilot)
         assert s.is_edited(3)
-        first_model = view(app).minimal_edit_choices[0][0]
+        first_model = view(app).query_one("#dp-min").choices[0][0]
         assert (s.point_scores(3)[first_model].score[0] >= 0.5) != (s.scores(first_model).score[3] >= 0.5)
 
 
@@ -329,7 +329,7 @@ async def test_narrow_side_pane_shows_values_and_variation(wine_session, fresh_s
         await settle(app, pilot)
         lines = screen_text(app).splitlines()
         pane = "\n".join(line[side.x : side.right] for line in lines[side.y : side.bottom])
-        top, score = view(app).rank[0]
+        top, score = view(app).inspector.rank[0]
         assert "var" in pane and f"{score:.3f}" in pane
 
 
@@ -388,7 +388,7 @@ async def test_a_flipped_prediction_shows_the_original_class(adult_session, fres
     async with app.run_test(size=(100, 32)) as pilot:
         await start(s, pilot, app)
         assert "  was " not in screen_text(app)
-        view(app).edit_selected({"capital_gain": 20000})  # flips logreg (see test_counterfactual)
+        view(app).editor.apply({"capital_gain": 20000})  # flips logreg (see test_counterfactual)
         await settle(app, pilot)
         text = screen_text(app)
         assert s.point_scores(0)[0].score[0] >= 0.5 > s.scores(0).score[0]

@@ -1,0 +1,178 @@
+"""The selected point, always on the right: its inference by every model, its editable features, one note line.
+
+The inference block labels the point at the editor's thresholds and shows how far
+each model's score moved since its first run; the feature table lists the
+features (in data order, or ranked by ICE variation with a ``var`` column), marks
+edited values ``*`` and values outside the data's range ``⚠``. The edits are in
+:mod:`.edits`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from wit_tui.engine.session.editing import feature_spec, range_note
+from wit_tui.engine.session.session import Session
+from wit_tui.engine.whatif import point as point_questions
+from wit_tui.render.format import fmt
+from wit_tui.tui.views.datapoints.common import MODEL_COLORS, compact, label_of_run, labels_of, short
+
+
+class FeatureTable(DataTable):
+    """The selected point's features; j/k move like everywhere else."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="features_table.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="features_table.up"),
+    ]
+
+
+def inference_text(s: Session, i: int, thresholds: Sequence[float]) -> Text:
+    """Datapoint ``i``: its state, truth, and each model's prediction and score (Δ since the first run)."""
+    task = s.task
+    lines = Text()
+    state = f" · {point_questions.origin(s, i)}" if s.is_added(i) else (" · edited" if s.is_edited(i) else "")
+    lines.append(f"Datapoint {i}", style="bold")
+    lines.append(state + "\n", style="yellow")
+    truth = s.truth(i)
+    if s.has_label:
+        lines.append(f"{s.label}: ", style="dim")
+        lines.append(f"{fmt(truth)}\n")
+    scores = s.point_scores(i)
+    labels = labels_of(s, scores, thresholds)
+    runs = s.history(i)
+    first = runs[0] if len(runs) > 1 else None
+    for m, model in enumerate(s.models):
+        pred, score = labels[m], float(scores[m].score[0])
+        lines.append(f"{model.name}: ", style=f"bold {MODEL_COLORS[m]}")
+        lines.append(fmt(pred))
+        if s.has_label and task.is_classification and truth is not None:
+            ok = pred == truth
+            lines.append(" ✓" if ok else " ✗", style="green" if ok else "red")
+        if task.kind == "binary":
+            lines.append(f"  thr {thresholds[m]:.2f}", style="dim")
+        lines.append(f"\n  {task.score_label} {score:.4f}")
+        if first is not None:
+            delta = score - first.scores[m]
+            lines.append(f" Δ{delta:+.4f}", style="green" if delta > 0 else ("red" if delta < 0 else "dim"))
+            if task.kind != "regression":
+                was = label_of_run(s, first.scores[m], first.probas[m], thresholds[m])
+                if was != pred:  # the edits changed the predicted class: say what it was, on its own line
+                    lines.append(f"\n  was {fmt(was)} ({first.scores[m]:.4f})", style="yellow")
+        lines.append("\n")
+    return lines
+
+
+class Inspector(Vertical):
+    """The right pane: inference, features, note."""
+
+    def __init__(self, session: Session, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.order: list[str] = list(session.features)  # the features in the order listed
+        self.rank: tuple[tuple[str, float], ...] | None = None  # by ICE variation (v), when ranked
+        self._inference_lines = -1
+        self._note_key: tuple[str, bool] | None = None
+        self._value_w: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="dp-inference")
+        yield FeatureTable(id="dp-features", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="dp-note")
+
+    @property
+    def table(self) -> FeatureTable:
+        return self.query_one("#dp-features", FeatureTable)
+
+    # -- drawing ----------------------------------------------------------------------------------------
+    def show_point(self, i: int, thresholds: Sequence[float]) -> None:
+        lines = inference_text(self.session, i, thresholds)
+        n_lines = lines.plain.count("\n")
+        self.query_one("#dp-inference", Static).update(lines, layout=n_lines != self._inference_lines)
+        self._inference_lines = n_lines
+        self._fill_values(i)
+
+    def fill(self) -> None:
+        """(Re)build the feature table's rows. The pane is narrow (34 columns at 80x24): long names are
+        shortened and the variation column comes before the value, so neither is pushed out of sight."""
+        table = self.table
+        table.clear(columns=True)
+        ranked = self.rank is not None
+        name_w = min(max([len(f) for f in self.session.features] + [7]), 12 if ranked else 16)
+        table.add_column("feature", key="feature", width=name_w)
+        if ranked:
+            table.add_column("var", key="var", width=5)
+        table.add_column("value", key="value", width=self._value_width())
+        for f in self.order:
+            cells: list[Any] = [short(f, name_w)] + ([""] if ranked else []) + [""]
+            table.add_row(*cells, key=f)
+
+    def _value_width(self) -> int:
+        """Wide enough for the data's values (categories, a sample of numbers) plus the edit marker, capped."""
+        if self._value_w is None:
+            s = self.session
+            sample = s.data.iloc[: min(500, s.n_rows)]
+            longest = 6
+            for f in s.features:
+                col = sample[f]
+                if hasattr(col, "cat"):
+                    longest = max([longest] + [len(str(c)) for c in col.cat.categories])
+                else:
+                    longest = max([longest] + [len(fmt(v)) for v in col.tolist()])
+            self._value_w = min(26, longest + 2)
+        return self._value_w
+
+    def _fill_values(self, i: int) -> None:
+        s = self.session
+        values = s.row(i)
+        edited = s.edited_values(i)
+        table = self.table
+        var = dict(self.rank or ())
+        for f in self.order:
+            text = Text(fmt(values[f]), style="bold yellow" if f in edited else "")
+            if f in edited:
+                text.append(" *", style="yellow")
+            if range_note(feature_spec(s, f), values[f]):
+                text.append(" ⚠", style="bold magenta")  # accepted, but the model never saw such a value
+            table.update_cell(f, "value", text)
+            if self.rank is not None:
+                table.update_cell(f, "var", compact(var.get(f, 0.0)))
+
+    def set_rank(self, rank: tuple[tuple[str, float], ...] | None, i: int) -> None:
+        """Order the features by ``rank`` (None: data order), keeping the cursor on its feature."""
+        current = self.current_feature()
+        self.rank = rank
+        order = [f for f, _ in rank] if rank is not None else list(self.session.features)
+        if order != self.order or len(self.table.columns) != (3 if rank is not None else 2):
+            self.order = order
+            self.fill()
+            self.table.move_cursor(row=order.index(current) if current in order else 0)
+        self._fill_values(i)
+
+    def current_feature(self) -> str:
+        if not self.order:
+            return ""
+        return self.order[max(0, min(self.table.cursor_row, len(self.order) - 1))]
+
+    def note(self, text: str | Text = "", error: bool = False) -> None:
+        key = (str(text), error)
+        if key == self._note_key:
+            return
+        self._note_key = key
+        note = self.query_one("#dp-note", Static)
+        note.update(text)
+        note.set_class(error, "error")
+
+    @property
+    def note_text(self) -> str:
+        return "" if self._note_key is None else self._note_key[0]
+
+
+__all__ = ["FeatureTable", "Inspector", "inference_text"]
