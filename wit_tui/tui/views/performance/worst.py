@@ -205,27 +205,31 @@ class WorstPanel(Vertical):
 
     def _note(self, r: Ranking) -> Text:
         w = r.result
-        text = Text.assemble(
-            (f"Worst slices by {w.metric}", "bold"),
-            f" ({w.bad}; ranked for {self.names[w.model]}",
-            r.at,
-            ") · ",
-            "single features" + (" and 2-feature crosses" if w.crosses else ""),
-            f" · {len(w.findings):,} slices",
+        text = Text()
+        decisions = decisions_of(self)
+        # first, so a short terminal (the note is at most 4 lines) never hides that the numbers are old
+        if r.decided != self._decided(decisions):
+            at = thresholds_text(self.names, r.decided[0], len(r.decided) > 1)
+            text.append(
+                f"Stale: computed at thresholds {at}; the thresholds changed since: press w to recompute.\n",
+                style="bold yellow",
+            )
+        elif r.settings != self._settings(decisions):
+            text.append("The settings changed since this ranking: press w to recompute.\n", style="yellow")
+        text.append_text(
+            Text.assemble(
+                (f"Worst slices by {w.metric}", "bold"),
+                f" ({w.bad}; ranked for {self.names[w.model]}",
+                r.at,
+                ") · ",
+                "single features" + (" and 2-feature crosses" if w.crosses else ""),
+                f" · {len(w.findings):,} slices",
+            )
         )
         text.append(
             f"\nRank = lower end of the interval of 'worse by' (slice − rest); {w.test}; q = Benjamini–Hochberg.",
             style="dim",
         )
-        decisions = decisions_of(self)
-        if r.decided != self._decided(decisions):
-            at = thresholds_text(self.names, r.decided[0], len(r.decided) > 1)
-            text.append(
-                f"\nStale: computed at thresholds {at}; the thresholds changed since: press w to recompute.",
-                style="bold yellow",
-            )
-        elif r.settings != self._settings(decisions):
-            text.append("\nThe settings changed since this ranking: press w to recompute.", style="yellow")
         if w.skipped:
             text.append("\nSkipped: " + "; ".join(w.skipped[:4]) + (" …" if len(w.skipped) > 4 else ""), style="dim")
         text.append(
