@@ -60,6 +60,47 @@ def wine_session():
 
 
 @pytest.fixture(scope="session")
+def lr_svc_files(tmp_path_factory):
+    """Adult census rows and two pipelines on them that score differently: a LogisticRegression (probabilities)
+    and a LinearSVC (no predict_proba: decision_function margins), as skops files named lr and svc."""
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import LinearSVC
+
+    from wit_tui.sample_models.recipes import ADULT_CATEGORICAL, ADULT_NUMERIC, adult_data
+
+    demo = adult_data()
+    train = demo.train.iloc[:4000]
+    test = demo.test.iloc[:1500].reset_index(drop=True)
+    features = ADULT_NUMERIC + ADULT_CATEGORICAL
+
+    def prep() -> ColumnTransformer:
+        return ColumnTransformer(
+            [
+                ("num", StandardScaler(), ADULT_NUMERIC),
+                ("cat", OneHotEncoder(handle_unknown="ignore"), ADULT_CATEGORICAL),
+            ]
+        )
+
+    lr = make_pipeline(prep(), LogisticRegression(max_iter=1000)).fit(train[features], train[demo.label])
+    svc = make_pipeline(prep(), LinearSVC(C=0.1)).fit(train[features], train[demo.label])
+    folder = tmp_path_factory.mktemp("lr-svc")
+    data = folder / "adult.csv"
+    test[features + [demo.label]].to_csv(data, index=False)
+    paths = {"data": data, "lr": folder / "lr.skops", "svc": folder / "svc.skops", "folder": folder}
+    sio.dump(lr, paths["lr"])
+    sio.dump(svc, paths["svc"])
+    return {
+        **paths,
+        "label": demo.label,
+        "positive": demo.positive,
+        "frame": test,
+        "features": features,
+        "lr_model": lr,
+        "svc_model": svc,
+    }
+
+
+@pytest.fixture(scope="session")
 def diabetes_session():
     from wit_tui.engine import load_demo
 

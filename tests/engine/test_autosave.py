@@ -9,6 +9,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from wit_tui.engine import WitError, open_session
 from wit_tui.engine.session import autosave
@@ -180,3 +182,297 @@ def test_written_atomically(files, monkeypatch):
     monkeypatch.undo()
     assert saver.path.read_text() == before
     assert not [p for p in saver.path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+# -- a hand-edited autosave is checked whole before it is offered ----------------------------------------------------
+def _autosaved(files, mutate):
+    """An autosave of two edits and an added point, changed by ``mutate(data)`` as a hand edit would."""
+    s = _open(files)
+    _attach(s)
+    edit_text(s, 2, "age", "70")
+    apply_edits(s, 5, {"job": "welder", "hours": 12.5})
+    add_point(s)
+    path = autosave.autosave_path(s)
+    data = json.loads(path.read_text())
+    mutate(data)
+    path.write_text(json.dumps(data))  # json writes Infinity for float("inf"), as a hand edit may
+    return path
+
+
+MUTATIONS = {
+    "text in a numeric field": lambda d: d["edits"]["2"].update(age="old"),
+    "a timestamp in a numeric field": lambda d: d["edits"]["2"].update(age={"$timestamp": "2020-01-01T00:00:00"}),
+    "Infinity": lambda d: d["edits"]["5"].update(hours=float("inf")),
+    "an added row with text": lambda d: d["added"][0].update(hours="many"),
+    "an unseen category": lambda d: d["edits"]["5"].update(job="astronaut"),
+    "a negative row id": lambda d: d["edits"].update({"-1": {"age": 3}}),
+    "a row id that is not a number": lambda d: d["edits"].update({"x": {"age": 3}}),
+    "edits of a point not a mapping": lambda d: d["edits"].update({"3": [1, 2]}),
+    "a bool as a number": lambda d: d["edits"]["2"].update(age=True),
+    "an unknown column in an added row": lambda d: d["added"][0].update(nope=1),
+    "history of a point not in the data": lambda d: d["history"].update({"9999": []}),
+    "origin not a mapping": lambda d: d.update(origin=[1]),
+}
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("mutation", list(MUTATIONS), ids=list(MUTATIONS))
+def test_autosave_with_values_that_do_not_fit_is_refused_before_it_is_offered(files, mutation):
+    path = _autosaved(files, MUTATIONS[mutation])
+    t = _open(files)
+    with pytest.raises(WitError) as err:
+        autosave.find(t)  # refused here, before the restore question: "yes" could not work
+    assert "does not fit" in err.value.message and str(path) in err.value.message
+    assert t.changed_ids() == []
+
+
+def test_a_number_typed_as_text_in_json_is_not_needed_whole_numbers_are_coerced(files):
+    """A value the editor would store is accepted as the editor stores it (12.0 in a whole-number column is 12)."""
+    _autosaved(files, lambda d: d["edits"]["2"].update(age=71.0))
+    t = _open(files)
+    snap = autosave.find(t)
+    assert snap is not None and autosave.restore(t, snap) == 3
+    assert t.row(2)["age"] == 71 and isinstance(t.row(2)["age"], int)
+
+
+def test_reject_sets_the_file_aside_with_a_time_stamp(files):
+    path = _autosaved(files, MUTATIONS["Infinity"])
+    aside = autosave.reject(path)
+    assert aside is not None and aside.is_file() and ".rejected-" in aside.name and not path.exists()
+    assert autosave.find(_open(files)) is None  # never offered again
+
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | st.sampled_from(["clerk", "nurse", "welder", "70", "1e400", "-0"])
+    | st.builds(lambda t: {"$timestamp": t}, st.text(max_size=12) | st.just("2020-01-01")),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
+_places = st.sampled_from(
+    [
+        ("edits", "2", "age"),
+        ("edits", "5", "hours"),
+        ("edits", "5", "job"),
+        ("edits", "2"),
+        ("edits", "7"),
+        ("edits", "-3"),
+        ("edits",),
+        ("added", 0, "age"),
+        ("added", 0, "job"),
+        ("added", 0, "y"),
+        ("added", 0),
+        ("added",),
+        ("origin",),
+        ("origin", "400"),
+        ("history",),
+        ("history", "2"),
+        ("n_rows",),
+        ("saved_to_csv",),
+    ]
+)
+
+
+@pytest.mark.bad_input
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(st.tuples(_places, _json_values), min_size=1, max_size=3))
+def test_any_hand_edit_of_an_autosave_restores_or_is_refused_never_crashes(files, changes):
+    s = _open(files)
+    path = autosave.autosave_path(s)
+    if not path.is_file():
+        _autosaved(files, lambda d: None)
+    base = json.loads(path.read_text())
+    data = json.loads(json.dumps(base))
+    for place, value in changes:
+        target = data
+        for step in place[:-1]:
+            try:
+                target = target[step]
+            except (KeyError, IndexError, TypeError):
+                break
+        else:
+            try:
+                target[place[-1]] = value
+            except (IndexError, TypeError):
+                pass
+    path.write_text(json.dumps(data))
+    try:
+        snap = autosave.find(s)
+        if snap is not None:
+            n = autosave.restore(s, snap)
+            assert n == len(s.changed_ids())
+    except WitError as exc:
+        assert str(path) in exc.message
+    finally:
+        path.write_text(json.dumps(base))
+
+
+@pytest.mark.bad_input
+def test_an_edit_the_model_refuses_never_reaches_the_autosave(files, monkeypatch):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 2, "age", "70")
+    written: list[dict] = []
+    real = autosave.payload
+    monkeypatch.setattr(autosave, "payload", lambda session: written.append(real(session)) or written[-1])
+    with pytest.raises(WitError) as err:
+        edit_text(s, 3, "age", "")  # the pipeline cannot take a missing age
+    assert "not applied" in err.value.hint
+    assert written == []  # nothing journaled, not even for a moment
+    assert json.loads(saver.path.read_text())["edits"] == {"2": {"age": 70}}
+
+
+@pytest.mark.bad_input
+def test_temp_files_of_a_killed_write_are_removed_at_the_next_start(files):
+    import subprocess
+    import sys
+
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 2, "age", "70")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    folder = saver.path.parent
+    left = folder / f".{saver.path.name}.{int(dead.stdout)}.k3j4.tmp"
+    left.write_bytes(b"")  # what a write killed before its first byte leaves
+    live = folder / f".{saver.path.name}.{os.getpid()}.x9z1.tmp"
+    live.write_bytes(b"{")
+    other = folder / "notes.tmp"
+    other.write_text("not ours")
+    assert autosave.find(_open(files)) is not None
+    assert not left.exists() and live.exists() and other.exists()
+    live.unlink()
+    other.unlink()
+
+
+# -- identity by content, durability, the previous copy --------------------------------
+def _same_size_change(path):
+    """Change one digit of the data file, keeping its size and its modification time."""
+    st = path.stat()
+    lines = path.read_text().splitlines(keepends=True)
+    head, first = lines[0], lines[1]
+    lines[1] = ("1" if first[0] != "1" else "2") + first[1:]
+    path.write_text(head + "".join(lines[1:]))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+
+
+def test_touching_the_data_file_keeps_its_autosave(files):
+    s = _open(files)
+    _attach(s)
+    edit_text(s, 2, "age", "70")
+    st = files["data"].stat()
+    os.utime(files["data"], ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # `touch`, as `git checkout` does
+    t = _open(files)
+    snap = autosave.find(t)
+    assert snap is not None and snap.n_edited == 1
+    assert autosave.stale_notice(t, autosave.autosave_path(t)) is None
+
+
+def test_a_copy_of_the_same_bytes_over_the_data_keeps_its_autosave(files):
+    s = _open(files)
+    _attach(s)
+    edit_text(s, 2, "age", "70")
+    copy = files["tmp"] / "copy.csv"
+    copy.write_bytes(files["data"].read_bytes())
+    os.replace(copy, files["data"])  # `cp` elsewhere and back: another inode, another mtime, the same bytes
+    assert autosave.find(_open(files)) is not None
+
+
+@pytest.mark.bad_input
+def test_an_autosave_of_changed_data_is_not_offered_and_is_named_once(files):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 2, "age", "70")
+    _same_size_change(files["data"])
+    t = _open(files)
+    assert autosave.find(t) is None
+    notice = autosave.stale_notice(t, autosave.autosave_path(t))
+    assert notice is not None
+    assert f"An autosave for {files['data'].resolve()} from " in notice
+    assert f"no longer matches the file's content; it is kept at {saver.path}" in notice
+    assert saver.path.is_file()  # left on disk
+
+
+def test_an_autosave_of_the_first_format_is_migrated_when_size_and_mtime_match(files):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 2, "age", "70")
+    from wit_tui.engine.session.autosave_identity import legacy_key
+
+    legacy = saver.path.with_name(f"{legacy_key(s)}.json")
+    os.replace(saver.path, legacy)
+    t = _open(files)
+    snap = autosave.find(t)
+    assert snap is not None and snap.path == autosave.autosave_path(t) and not legacy.exists()
+
+
+def test_the_autosave_is_durable_at_most_once_a_second_and_on_detach(files, monkeypatch):
+    from wit_tui.engine.session.autosave_durability import Throttle
+
+    calls = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (calls.append(fd), real_fsync(fd))[1])
+    now = [100.0]
+    s = _open(files)
+    path = autosave.autosave_path(s)
+    saver = autosave.Autosaver(s, path, Throttle(clock=lambda: now[0])).attach()
+    edit_text(s, 2, "age", "70")
+    assert len(calls) == 2  # the first write: the file and its folder
+    edit_text(s, 3, "age", "71")
+    now[0] += 0.5
+    edit_text(s, 4, "age", "72")
+    assert len(calls) == 2  # within the second: fast writes, no fsync
+    now[0] += 0.6
+    edit_text(s, 5, "age", "73")
+    assert len(calls) == 4
+    edit_text(s, 6, "age", "74")
+    assert len(calls) == 4
+    saver.detach()  # quit: the last write is made durable
+    assert len(calls) == 6
+    assert json.loads(path.read_text())["edits"]["6"] == {"age": 74}
+
+
+def test_atomic_write_durable_syncs_the_file_and_its_folder(tmp_path, monkeypatch):
+    from wit_tui.engine.core.atomic import atomic_write
+
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.path.isdir(f"/proc/self/fd/{fd}")), real_fsync(fd))[1])
+    atomic_write(tmp_path / "a.txt", "x", fsync=False, durable=True)
+    assert sorted(synced) == [False, True]  # one file, one folder
+    synced.clear()
+    atomic_write(tmp_path / "b.txt", "x", fsync=False)
+    assert synced == []
+
+
+def test_each_write_keeps_the_previous_autosave(files):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 2, "age", "70")
+    prev = saver.path.with_name(saver.path.name + ".prev")
+    assert prev.is_file()
+    edit_text(s, 3, "age", "71")
+    before = saver.path.read_text()
+    saver.save()
+    assert prev.read_text() == before  # each write keeps the file it replaces
+
+
+@pytest.mark.bad_input
+def test_an_empty_autosave_with_a_good_previous_copy_restores_from_it(files):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 2, "age", "70")
+    saver.save()  # the previous copy holds this edit too
+    saver.detach()
+    saver.path.write_bytes(b"")  # what a power cut can leave
+    t = _open(files)
+    snap = autosave.find(t)
+    assert snap is not None and snap.n_edited == 1
+    assert "from its previous copy" in snap.describe() and "empty or unreadable" in snap.describe()
+    aside = [p for p in saver.path.parent.iterdir() if ".rejected-" in p.name]
+    assert len(aside) == 1 and aside[0].stat().st_size == 0  # the empty one is set aside, not deleted
+    assert autosave.restore(t, snap) == 1 and t.edited_values(2) == {"age": 70}

@@ -229,3 +229,83 @@ def test_a_column_of_equal_values_has_spread_zero_not_a_rounding_error():
     assert tuple(space.scale) == (0.0, 0.0)
     row, d = nearest(space, encode(space, frame.iloc[2].to_dict()), np.arange(6) == 4, "L1")
     assert (row, d) == (4, pytest.approx(1.0))  # x missing on both: 1; y equal: 0; d equal: 0
+
+
+# -- which features the distance counts ---------------------------------------------------------------------------
+def _leaky_session():
+    """x decides the prediction; ``leak`` is read by no model, yet would decide which neighbour is nearest:
+    point 0 (x 0, leak 0) has a counterfactual at x 1.0 with leak 100 (#3) and one at x 1.5 with leak 0 (#4)."""
+    from sklearn.linear_model import LogisticRegression
+
+    from wit_tui.engine.data.loading import LoadedModel
+    from wit_tui.engine.session.session import Session
+
+    frame = pd.DataFrame(
+        {
+            "x": [0.0, 0.1, 0.2, 1.0, 1.5, 2.0, 2.1, 2.2],
+            "leak": [0.0, 0.0, 0.0, 100.0, 0.0, 100.0, 100.0, 100.0],
+            "colour": ["r", "g", "r", "g", "r", "g", "r", "g"],
+        }
+    )
+    frame["y"] = (frame["x"] > 0.7).astype(int)
+    model = LogisticRegression(C=100).fit(frame[["x"]], frame["y"])
+    s = Session(frame, [LoadedModel("lr", model)], label="y", name="leaky")
+    s.score_all()
+    assert (s.scores(0).score >= 0.5).tolist() == [False, False, False, True, True, True, True, True]
+    return s
+
+
+def test_the_distance_ignores_a_column_no_model_reads_unless_asked():
+    from wit_tui.engine.whatif.distance_features import describe, model_inputs, parse_features
+
+    s = _leaky_session()
+    assert model_inputs(s) == ("x",)
+    cf = nearest_counterfactual(s, 0, 0, threshold=0.5)
+    assert cf.index == 3 and cf.features == ("x",)  # leak would have made #4 the nearest
+    sx = float(np.std(s.data["x"], ddof=1))
+    assert cf.distance == pytest.approx(1.0 / sx)
+    assert describe(s, cf.features) == "1 of 3 features (the models' inputs)"
+    # counted again when the user asks (as --cf-features +leak would): #4 wins through the column
+    with_leak = parse_features(s, "+leak")
+    assert with_leak == ("x", "leak")
+    cf = nearest_counterfactual(s, 0, 0, threshold=0.5, features=with_leak)
+    assert cf.index == 4 and set(cf.features) == {"x", "leak"}
+    assert cf.distance == pytest.approx(1.5 / sx)  # leak equal: 0
+    assert describe(s, with_leak) == "2 of 3 features (the models' inputs + leak)"
+    # every model question takes the same choice
+    from wit_tui.engine.whatif.point import counterfactuals
+
+    assert [c.index for c in counterfactuals(s, 0, [0.5], features=with_leak)] == [4]
+    assert [c.index for c in counterfactuals(s, 0, [0.5])] == [3]
+
+
+def test_cf_features_syntax_lists_or_changes_the_models_inputs():
+    from wit_tui.engine.whatif.distance_features import parse_features
+
+    s = _leaky_session()
+    assert parse_features(s, "colour, x") == ("x", "colour")  # in feature order
+    assert parse_features(s, "+leak,+colour,-x") == ("leak", "colour")
+    assert parse_features(s, "-leak") == ("x",)  # removing one that is not counted: no change
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    "text,needle",
+    [
+        ("x,nope", "--cf-features names 'nope', which is not a feature."),
+        ("-nope", "--cf-features names 'nope', which is not a feature."),
+        ("y", "names the label 'y'"),
+        ("x,-leak", "mixes a list of features (x) with changes (-leak)"),
+        ("-x", "leaves no feature"),
+        (" , ", "is empty"),
+    ],
+)
+def test_bad_cf_features_are_one_message_listing_the_features(text, needle):
+    from wit_tui.engine.core.errors import WitError
+    from wit_tui.engine.whatif.distance_features import parse_features
+
+    with pytest.raises(WitError) as err:
+        parse_features(_leaky_session(), text)
+    assert needle in err.value.message
+    if "not a feature" in needle:
+        assert "Features: x, leak, colour." in err.value.hint

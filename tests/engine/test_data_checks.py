@@ -111,5 +111,5 @@ def test_classifier_without_predict_proba_is_said_in_the_header(frame):
     from wit_tui.tui.app import describe_session
 
     s = checked(frame, [LoadedModel("svc", LinearSVC().fit(frame[["a", "b"]], frame.y))], label="y")
-    assert s.task.score_method == "decision_function"
+    assert s.tasks[0].score_method == "decision_function"
     assert "decision_function scores" in describe_session(s)

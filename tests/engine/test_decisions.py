@@ -36,12 +36,12 @@ def test_per_slice_thresholds_belong_to_one_slicing():
     assert s.nudged(1, True).slice_thresholds(key)[0].tolist() == [0.51, 0.71, 0.51]
     cleared = s.with_thresholds([0.3, 0.3])
     assert cleared.per_slice is None and cleared.thresholds == (0.3, 0.3)
-    assert s.reset(0.5).per_slice is None and s.reset(0.5).thresholds == (0.5, 0.5)
+    assert s.reset((0.5, 0.5)).per_slice is None and s.reset((0.5, 0.5)).thresholds == (0.5, 0.5)
 
 
 def test_key_tells_a_stale_result_from_a_current_one(adult_session):
-    d = Decisions.initial(0.5, 2)
-    assert d.key == Decisions.initial(0.5, 2).key
+    d = Decisions.initial((0.5, 0.5))
+    assert d.key == Decisions.initial((0.5, 0.5)).key
     assert d.nudged(1, True).key != d.key
     assert d.nudged(1, True).nudged(-1, True).key == d.key  # same numbers: same key, nothing to recompute
     truth = ground_truth(adult_session, None, "<=50K")
@@ -52,5 +52,6 @@ def test_the_editor_keeps_the_sessions_positive_class(adult_session):
     flipped = ground_truth(adult_session, None, "<=50K")
     assert flipped.flipped
     d = Decisions((0.3, 0.7), truth=flipped)
-    assert d.point_thresholds(0.5) == (0.5, 0.5)
-    assert Decisions((0.3, 0.7), truth=ground_truth(adult_session, None, None)).point_thresholds(0.5) == (0.3, 0.7)
+    assert d.point_thresholds((0.5, 0.5)) == (0.5, 0.5)
+    unflipped = Decisions((0.3, 0.7), truth=ground_truth(adult_session, None, None))
+    assert unflipped.point_thresholds((0.5, 0.5)) == (0.3, 0.7)

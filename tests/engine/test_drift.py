@@ -97,7 +97,7 @@ def test_categorical_drift_equals_scipy_chi2_and_js(adult, report):
 def test_prediction_drift_equals_scipy(adult, adult_session):
     s = adult_session
     model = s.models[0]
-    ref_scores = score_frame(model.estimator, adult.train[s.model_columns[0]], s.task)
+    ref_scores = score_frame(model.estimator, adult.train[s.model_columns[0]], s.tasks[0])
     cur_scores = s.scores(0)
     ref = prediction_series(ref_scores.score, ref_scores.label, s.task.kind)
     cur = prediction_series(cur_scores.score, cur_scores.label, s.task.kind)
@@ -261,7 +261,7 @@ def test_reference_drift_scores_the_reference_with_each_model(adult, adult_sessi
     assert (r.reference, r.current, r.n_reference, r.n_current) == ("train-sample", s.name, 1500, s.n_rows)
     assert [d.name for d in r.features] == [*s.features, s.label]  # the label's prior shift too
     for i, m in enumerate(s.models):
-        ref = score_frame(m.estimator, adult.train.iloc[:1500][s.model_columns[i]], s.task)
+        ref = score_frame(m.estimator, adult.train.iloc[:1500][s.model_columns[i]], s.tasks[i])
         d = r.by_name()[f"prediction: {m.name}"]
         expected = ks_2samp(ref.score, s.scores(i).score)
         assert (d.ks_statistic, d.ks_pvalue) == (expected.statistic, expected.pvalue)

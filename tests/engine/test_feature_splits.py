@@ -35,7 +35,7 @@ def test_split_by_truth_by_prediction_and_by_feature(adult_session):
     np.testing.assert_array_equal(truth.codes == 1, s.y == ">50K")
     pred = split_groups_of(s, s.data, Split("pred", model=0, threshold=0.7))
     sc = s.scores(0)
-    np.testing.assert_array_equal(pred.codes == 1, labels_from(sc.score, sc.proba, s.task, 0.7) == ">50K")
+    np.testing.assert_array_equal(pred.codes == 1, labels_from(sc.score, sc.proba, s.tasks[0], 0.7) == ">50K")
     assert pred.description == "by logreg's prediction at 0.70"
     by_sex = split_groups_of(s, s.data, Split("feature", feature="sex"))
     assert set(by_sex.names) == {"Female", "Male"} and by_sex.description == "by sex"

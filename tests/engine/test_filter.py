@@ -55,7 +55,7 @@ def test_is_missing(adult_session):
         ("age.__class__.__bases__", "Attribute access"),
         ("sex.str.len() > 3", "Function calls"),
         ("@threshold < age", "@variables are not supported"),
-        ("`age` > 3", "Backticks are not supported"),
+        ("`age > 3", "in backticks is not closed"),
         ("age + 1 > 3", "Arithmetic is not supported"),
         ("age = 3", "use =="),
         ("sex == Female", "There is no column 'Female'"),
@@ -93,6 +93,71 @@ def test_no_python_is_ever_evaluated(adult_session, monkeypatch):
     assert evaluate('sex == "Female"', adult_session.data).sum() == (adult_session.data["sex"] == "Female").sum()
     with pytest.raises(WitError):
         evaluate("__import__('os').system('true')", adult_session.data)
+
+
+# -- bounds, quoting, names -----------------------------------------------------------
+ODD = pd.DataFrame(
+    {"my col": [1.0, 5.0, 9.0], "âge": [30, 40, 50], "a`b": [1, 2, 3], "and": ["x", "y", "x"], "age": [1, 2, 3]}
+)
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize(
+    "expr,needle",
+    [
+        ("age > 1" + "0" * 400, "A number of 401 characters is too long"),
+        ("age > 1e400", "beyond the largest a float holds"),
+        ("age < -1e400", "beyond the largest a float holds"),
+        ("(" * 1000 + "age > 1" + ")" * 1000, "nest more than 64 levels deep"),
+        ("not " * 1000 + "age > 1", "nest more than 64 levels deep"),
+        ("~" * 5000 + "(age > 1)", "nest more than 64 levels deep"),
+        ("`my col > 1", "in backticks is not closed"),
+        ("`` > 1", "in backticks is empty"),
+        ("`my coll` > 1", "Did you mean `my col`?"),
+        ("`nothing like it` > 1", "Columns: `my col`, âge, `a``b`, `and`, age."),
+        ('"my col" > 1', "to name the column, put it in backticks: `my col`"),
+        ('"age" > 1', "to name the column, write it without quotes: age"),
+        ("1 == 1", "compares values only"),
+        ('"x" in ["x"]', "compares values only"),
+    ],
+)
+def test_huge_numbers_deep_nesting_and_unknown_names_are_one_message(expr, needle):
+    with pytest.raises(WitError) as err:
+        evaluate(expr, ODD)
+    assert needle in err.value.message and err.value.message.startswith("Bad filter")
+
+
+@pytest.mark.parametrize(
+    "expr,want",
+    [
+        ("`my col` > 1", [False, True, True]),
+        ("âge >= 40", [False, True, True]),
+        ("`âge` >= 40", [False, True, True]),
+        ("`a``b` == 2", [False, True, False]),
+        ('`and` == "x" and `my col` < 9', [True, False, False]),
+        ("age < 12345678901234567890123", [True, True, True]),
+        ("(" * 64 + "age > 1" + ")" * 64, [False, True, True]),
+    ],
+)
+def test_backticked_and_unicode_names_and_bounded_literals(expr, want):
+    assert evaluate(expr, ODD).tolist() == want
+
+
+@pytest.mark.bad_input
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text()
+    | st.text(alphabet="()`~-!<>=\"' 0123456789e.[],notandagemycol", max_size=400)
+    | st.tuples(
+        st.text(max_size=20), st.sampled_from(["(", "not ", "~", "9", "-"]), st.integers(0, 3000), st.text()
+    ).map(lambda t: t[0] + t[1] * t[2] + t[3])  # long runs: deep nesting, huge numbers
+)
+def test_any_text_parses_or_is_one_filter_message(text):
+    """Whatever is typed, the parser gives a tree or a WitError — never another exception."""
+    try:
+        parse_filter(text, list(ODD.columns))
+    except WitError as exc:
+        assert exc.message.startswith("Bad filter")
 
 
 # -- random expressions against pandas --------------------------------------------

@@ -454,8 +454,8 @@ def test_linear_svc_uses_decision_function(data_only):
     svc = LinearSVC().fit(data_only[FEATURES], data_only["y"])
     assert not hasattr(svc, "predict_proba")
     s = Session(data_only, [loaded(svc)], label="y")
-    assert s.task.score_method == "decision_function"
-    assert s.task.default_threshold == 0.0
+    assert s.tasks[0].score_method == "decision_function"
+    assert s.tasks[0].default_threshold == 0.0
     scores = s.scores(0)
     np.testing.assert_allclose(scores.score, svc.decision_function(data_only[FEATURES]), rtol=1e-12)
     np.testing.assert_array_equal(scores.label.astype(np.int64), svc.predict(data_only[FEATURES]))
@@ -574,8 +574,9 @@ def test_chunked_parallel_scoring_is_identical(adult, model_index):
     est = adult.models[model_index].estimator
     X = adult.model_input(model_index)
     seen = []
-    chunked = score_frame(est, X, adult.task, chunk_size=1000, n_jobs=2, progress=lambda a, b: seen.append((a, b)))
-    whole = score_frame(est, X, adult.task, chunk_size=len(X), n_jobs=1)
+    task = adult.tasks[model_index]
+    chunked = score_frame(est, X, task, chunk_size=1000, n_jobs=2, progress=lambda a, b: seen.append((a, b)))
+    whole = score_frame(est, X, task, chunk_size=len(X), n_jobs=1)
     np.testing.assert_array_equal(chunked.score, whole.score)
     np.testing.assert_array_equal(chunked.label, whole.label)
     assert len(chunked) == len(X) == adult.n_rows
@@ -585,7 +586,7 @@ def test_chunked_parallel_scoring_is_identical(adult, model_index):
 def test_scoring_failure_is_a_wit_error(data_only, binary_model):
     s = Session(data_only, [loaded(binary_model, "clf")], label="y")
     bad = data_only[FEATURES].assign(beta="not a number")
-    err = raises_wit(score_frame, binary_model, bad, s.task, model_name="clf")
+    err = raises_wit(score_frame, binary_model, bad, s.tasks[0], model_name="clf")
     assert "clf" in err.message
 
 

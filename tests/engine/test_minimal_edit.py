@@ -7,7 +7,7 @@ from wit_tui.engine.whatif.minimal_edit import minimal_edits
 
 def test_each_edit_flips_the_decision_and_they_come_cheapest_first(adult_session):
     s = adult_session
-    threshold = s.task.default_threshold
+    threshold = s.tasks[0].default_threshold
     got = minimal_edits(s, 0, 0, threshold=threshold, max_results=5)
     assert got.edits, "the first Adult row has edits that flip the logistic model"
     before = s.point_scores(0)[0].score[0] >= threshold

@@ -11,6 +11,7 @@ from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from wit_tui.engine import Session, WitError, load_data, load_model
 from wit_tui.engine.analysis.performance import model_performance
+from wit_tui.engine.core.memory import MemoryBudget
 from wit_tui.engine.data import loading
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import MAX_FAILED_ROWS, score_frame
@@ -104,9 +105,9 @@ def test_model_from_another_sklearn_loads_with_a_warning(tmp_path, monkeypatch, 
 def test_data_larger_than_memory_is_refused_before_loading(tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text("a,b\n" + "1,2\n" * 1000)
-    monkeypatch.setattr(loading, "available_memory", lambda: 100)
+    monkeypatch.setattr(loading, "memory_budget", lambda: MemoryBudget(100, "free memory"))
     with pytest.raises(WitError) as err:
         load_data(path)
     assert "would need about" in err.value.message and "sample" in err.value.hint
-    monkeypatch.setattr(loading, "available_memory", lambda: None)  # unknown: load as usual
+    monkeypatch.setattr(loading, "memory_budget", lambda: None)  # unknown: load as usual
     assert len(load_data(path)) == 1000

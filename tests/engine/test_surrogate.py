@@ -19,7 +19,7 @@ from wit_tui.engine.data.scoring import labels_from
 def adult_surrogate(adult_session):
     s = adult_session
     sc = s.scores(1)
-    preds = labels_from(sc.score, sc.proba, s.task)
+    preds = labels_from(sc.score, sc.proba, s.tasks[1])
     sur = fit_surrogate(s.data, s.features, preds, classification=True, depth=3, model="hgb", random_state=0)
     return s, preds, sur
 

@@ -28,7 +28,7 @@ def test_one_threshold_applies_to_every_model():
 def test_one_threshold_per_model_with_commas_or_semicolons():
     assert parse_thresholds("0.4, 0.6", 2, True) == [0.4, 0.6]
     assert parse_thresholds("0.4; 0.6;", 2, True) == [0.4, 0.6]
-    assert parse_thresholds("-1.5, inf", 2, False) == [-1.5, math.inf]  # margins: any number, +∞ = none positive
+    assert parse_thresholds("-1.5, 2e3", 2, False) == [-1.5, 2000.0]  # margins: any finite number
 
 
 @pytest.mark.bad_input
@@ -42,7 +42,10 @@ def test_one_threshold_per_model_with_commas_or_semicolons():
         ("nan", 1, True, "must be a number"),
         ("1.5", 1, True, "from 0 to 1 for probability scores, not 1.5"),
         ("-0.1", 2, True, "from 0 to 1"),
-        ("-inf", 1, False, "must be a number, not -inf"),
+        ("-inf", 1, False, "must be a finite number for decision_function margins, not -inf"),
+        ("inf", 1, False, "must be a finite number"),
+        ("1e400", 1, False, "must be a finite number"),
+        ("0.5, 1.5", 2, [False, True], "from 0 to 1 for probability scores, not 1.5"),
     ],
 )
 def test_bad_thresholds_are_explained(text, n, probabilities, needle):

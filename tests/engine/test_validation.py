@@ -15,7 +15,7 @@ from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import feature_slices
 from wit_tui.engine.validation.config import load_config, parse_config
-from wit_tui.engine.validation.rules import check_change, check_value
+from wit_tui.engine.validation.rules import change_warnings, check_change, check_value
 from wit_tui.engine.validation.run import validate_session
 from wit_tui.engine.validation.specs import ChangeThreshold, ValueThreshold
 
@@ -130,7 +130,7 @@ def _cfg(**top):
         ),
         ({"metrics": [{"value_threshold": {"lower_bound": 0.7}}]}, "needs a name"),
         ({"metrics": {"name": "auc"}}, "[[metrics]]"),
-        ({"metrics": [{"name": "demographic_parity_difference", "value_threshold": {}}]}, "by ="),
+        ({"metrics": [{"name": "demographic_parity_difference", "value_threshold": {"upper_bound": 0.1}}]}, "by ="),
         ({"metrics": [{"name": "auc", "by": "sex"}]}, "not a fairness gap"),
         ({"metrics": [{"name": "auc", "method": "to_overall"}]}, "only applies to fairness gaps"),
         ({"slicing_specs": [{"feature_keys": ["sex"], "feature_values": {"sex": "Male"}}]}, "both"),
@@ -616,3 +616,12 @@ def test_cross_slice_config_errors(data, needle):
     with pytest.raises(WitError) as info:
         parse_config(data, source="c.toml")
     assert needle in str(info.value) and str(info.value).startswith("c.toml")
+
+
+def test_a_relative_change_against_a_negative_baseline_keeps_tfmas_verdict_and_warns():
+    rel = ChangeThreshold("higher_is_better", relative=1.0)
+    ok, _ = check_change(-3.0, -0.8, rel, "r2")
+    assert ok  # candidate / baseline = 3.75 >= 1: TFMA's arithmetic passes a worse model
+    assert change_warnings(-0.8, rel, "r2") and "is negative" in change_warnings(-0.8, rel, "r2")[0]
+    assert change_warnings(0.8, rel, "r2") == ()
+    assert change_warnings(-0.8, ChangeThreshold("higher_is_better", absolute=0.0), "r2") == ()

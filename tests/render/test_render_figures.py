@@ -124,10 +124,10 @@ def test_dependence_numeric_and_categorical(binary_session):
     point = s.row(0)
     numeric = ice(s, 0, "x")
     pd_curves = partial_dependence(s, "x")
-    text = drawn(DependenceFigure.of(numeric, pd_curves, s.model_names, s.task, None, [0.5]))
+    text = drawn(DependenceFigure.of(numeric, pd_curves, s.model_names, s.task, None, [0.5], s.probabilities))
     assert "logit" in text and "logit PD" in text and "│ = this point" in text
     categorical = ice(s, 0, "g")
-    text = drawn(DependenceFigure.of(categorical, None, s.model_names, s.task, None, [0.5]))
+    text = drawn(DependenceFigure.of(categorical, None, s.model_names, s.task, None, [0.5], s.probabilities))
     assert "▶ " + str(point["g"]) in text and "logit" in text
 
 
@@ -152,4 +152,4 @@ def test_the_cli_report_draws_the_apps_roc_figure(binary_session, monkeypatch):
     texts = [t.plain for t in render.report_plots(report, binary_session, width=100) if t.plain]
     assert drawn_figures == [roc]
     assert "ROC curve (● = operating point)" in texts[0] and "TPR" in texts[0]
-    assert f"logit: {binary_session.task.score_label} of the positive class yes" in texts[1]
+    assert f"logit: {binary_session.tasks[0].score_label} of the positive class yes" in texts[1]

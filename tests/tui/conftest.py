@@ -41,7 +41,7 @@ class PanelApp(App):
         super().__init__()
         self.session = session
         self._view = HarnessView(session, options or RunOptions(autosave=False), make)
-        self.set_reactive(PanelApp.decisions, Decisions.initial(session.task.default_threshold, len(session.models)))
+        self.set_reactive(PanelApp.decisions, Decisions.initial(session.default_thresholds))
 
     def compose(self) -> ComposeResult:
         yield self._view

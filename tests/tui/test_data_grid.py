@@ -207,7 +207,7 @@ async def test_cells_are_truncated_with_ellipsis_and_text_is_supported() -> None
         assert line.text.startswith("xxxxxxx… styled-lo… ")
         # Newlines inside a cell never break the one-line-per-row layout.
         assert "\n" not in line.text
-        assert "a b" in line.text
+        assert "a␊b" in line.text  # a line break in a value is shown as its symbol, on the one line
         assert line.cell_length == grid.size.width
         # The Text cell keeps its own style.
         assert any(seg.text.startswith("styled") and seg.style is not None and seg.style.bold for seg in line)

@@ -33,7 +33,7 @@ async def test_split_by_prediction_follows_the_thresholds(adult_session, open_vi
         hist = view(app).stats_panel.hist
         split = hist.plots[("split", False, "age", 20, hist.current_split())]
         sc = s.scores(0)
-        positive = labels_from(sc.score, sc.proba, s.task, 0.7) == s.task.classes[1]
+        positive = labels_from(sc.score, sc.proba, s.tasks[0], 0.7) == s.task.classes[1]
         edges = split.histogram.edges
         np.testing.assert_array_equal(split.counts[1], np.histogram(s.data["age"][positive], bins=edges)[0])
 

@@ -220,9 +220,8 @@ async def test_surrogate_rules_depth_and_export(adult_session, tmp_path, fill, o
         await pilot.press("u")
         await settle(app, pilot)
         sc = s.scores(0)
-        expected = fit_surrogate(
-            s.data, s.features, labels_from(sc.score, sc.proba, s.task), classification=True, depth=3, model="logreg"
-        )
+        preds = labels_from(sc.score, sc.proba, s.tasks[0])
+        expected = fit_surrogate(s.data, s.features, preds, classification=True, depth=3, model="logreg")
         text = screen_text(app)
         assert "Surrogate trees" in text and f"logreg {expected.fidelity:.3f}" in text
         assert "not the label" in text and "├ " in text

@@ -8,6 +8,7 @@ words are in :data:`HELP`, per command.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, NoReturn
 
 from rich.console import Console
@@ -95,6 +96,49 @@ def add_session_options(p: argparse.ArgumentParser, command: Command) -> None:
     p.add_argument("--demo", choices=DEMOS, help=_help("--demo", command))
 
 
+def add_threshold_option(p: argparse.ArgumentParser) -> None:
+    """``--threshold T`` / ``--threshold NAME=T``, one definition for the app, ``report`` and ``validate``."""
+    p.add_argument(
+        "--threshold",
+        action="append",
+        default=[],
+        metavar="[NAME=]T",
+        help="decision threshold of a binary task: T for every model, NAME=T for one (repeatable); "
+        "probabilities take 0 to 1 (default 0.5), decision_function margins any finite number (default 0)",
+    )
+
+
+def given_thresholds(args: argparse.Namespace) -> dict[str | None, float]:
+    """The parsed ``--threshold`` options: ``{None: T}`` for every model and/or ``{NAME: T}`` (numbers checked,
+    names and ranges once the models are loaded)."""
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine.metrics.threshold_values import parse_threshold_options
+
+    return parse_threshold_options(getattr(args, "threshold", None) or [])
+
+
+CF_FEATURES_HELP = (
+    "features the nearest counterfactual's distance counts (default: the columns the models read): "
+    "A,B sets the list; -A,+B drops from / adds to the default (every item signed)"
+)
+
+
+def add_cf_features_option(p: argparse.ArgumentParser) -> None:
+    """``--cf-features``: the counterfactual distance's features (checked once the session is open)."""
+    p.add_argument("--cf-features", metavar="A,B | -A,+B", help=CF_FEATURES_HELP)
+
+
+def glue_signed_values(argv: Sequence[str], option: str = "--cf-features") -> list[str]:
+    """``--cf-features -fnlwgt`` as ``--cf-features=-fnlwgt``: argparse would read a value starting with ``-``
+    as another option; the syntax's ``-A`` means "without A"."""
+    out = list(argv)
+    for k in range(len(out) - 1):
+        value = out[k + 1]
+        if out[k] == option and value.startswith("-") and not value.startswith("--"):
+            out[k : k + 2] = [f"{option}={value}", ""]
+    return [a for a in out if a != ""]
+
+
 def split_list(text: str | None) -> list[str]:
     """``"a, b,"`` -> ``["a", "b"]``: a comma-separated option's names."""
     return [f.strip() for f in text.split(",") if f.strip()] if text else []
@@ -158,8 +202,12 @@ __all__ = [
     "Command",
     "Parser",
     "UsageError",
+    "add_cf_features_option",
     "add_session_options",
+    "add_threshold_option",
     "build_session",
+    "given_thresholds",
+    "glue_signed_values",
     "load_demo",
     "split_list",
 ]

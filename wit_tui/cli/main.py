@@ -51,9 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `wit-tui report | head`
         _quiet_stdout()
         return EXIT_OK
-    except Exception as exc:  # a bug: never let CI read a crash as "validation failed" (exit 1)
-        if command == "run":
-            raise
+    except MemoryError:  # a limit of this machine (or of ulimit / the container), not a bug
+        # deferred: the engine is loaded by now (a MemoryError comes from work on data); --help never pays for it
+        from wit_tui.engine.core.memory import NOT_ENOUGH_MEMORY_HINT
+
+        return fail(f"Not enough memory: wit-tui {command} ran out of memory and had to stop.", NOT_ENOUGH_MEMORY_HINT)
+    except Exception as exc:  # a bug: never let CI read a crash as "validation failed" (exit 1), nor as success
         return internal_error(exc)
 
 

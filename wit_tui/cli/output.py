@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
+
+from wit_tui.render.text import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 #: Off a terminal, without COLUMNS, plain output is this wide.
@@ -19,17 +22,17 @@ def fail(message: str, hint: str = "") -> int:
     """``wit-tui: error: message`` (and the hint) on stderr; the usage exit code."""
     # the message and hint are text, never markup: "write each one as [[metrics]]" must print as is
     err = Console(stderr=True, highlight=False, soft_wrap=True)
-    err.print(f"[bold red]wit-tui: error:[/] {escape(message)}", markup=True)
-    if hint:
-        err.print(f"  {hint}", style="yellow", markup=False)
+    err.print(f"[bold red]wit-tui: error:[/] {escape(printable(message, lines=True))}", markup=True)
+    if hint:  # and printable: a message quotes names and values from the data, which may hold escape sequences
+        err.print(f"  {printable(hint, lines=True)}", style="yellow", markup=False)
     return EXIT_USAGE
 
 
 def internal_error(exc: BaseException) -> int:
     """A bug: the traceback and a line asking for a report; exit 3, never read as "validation failed"."""
-    traceback.print_exception(exc, file=sys.stderr)
+    sys.stderr.write(printable("".join(traceback.format_exception(exc)), lines=True))
     print(
-        f"wit-tui: error: internal error ({type(exc).__name__}: {exc}). This is a bug in wit-tui; "
+        f"wit-tui: error: internal error ({type(exc).__name__}: {printable(exc)}). This is a bug in wit-tui; "
         "please report it with the traceback above.",
         file=sys.stderr,
     )
@@ -59,16 +62,22 @@ def stdout_console() -> Console:
     return console
 
 
-def check_output(path: str | None) -> None:
-    """Fail fast (before loading models) when -o cannot be written."""
+#: ``-o -``: the output goes to standard output, as for any command that writes a file
+STDOUT = "-"
+
+
+def check_output(path: str | None, inputs: Sequence[str | None] = ()) -> None:
+    """Fail fast (before loading models) when -o cannot be written, is one of the ``inputs`` or is not a file."""
     # deferred: the engine package loads pandas and sklearn; --help and usage errors stay instant
     from wit_tui.engine.core.errors import WitError
+    from wit_tui.engine.core.paths import check_output_file  # deferred, as above
 
-    if not path:
+    if not path or path == STDOUT:
         return
     p = Path(path)
     if p.is_dir():
         raise WitError(f"The output path {p} is a folder.", "Give a file name to -o.")
+    check_output_file(p, inputs)
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise WitError(f"The folder of the output file {p} does not exist.", "Create it first, or write elsewhere.")
@@ -79,7 +88,11 @@ def check_output(path: str | None) -> None:
 
 
 def write_output(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (a reader never sees half a file)."""
+    """Write ``text`` to ``path`` atomically (a reader never sees half a file), or to stdout for ``-``."""
+    if path == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     # deferred: the engine package loads pandas and sklearn; --help and usage errors stay instant
     from wit_tui.engine.core.atomic import atomic_write
 
@@ -91,6 +104,7 @@ __all__ = [
     "EXIT_INTERNAL",
     "EXIT_OK",
     "EXIT_USAGE",
+    "STDOUT",
     "check_output",
     "fail",
     "internal_error",

@@ -7,8 +7,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from wit_tui.cli.arguments import Parser, UsageError, add_session_options, build_session, split_list
-from wit_tui.cli.output import EXIT_OK, check_output, fail, stdout_console, write_output
+from wit_tui.cli.arguments import (
+    Parser,
+    UsageError,
+    add_session_options,
+    add_threshold_option,
+    build_session,
+    given_thresholds,
+    split_list,
+)
+from wit_tui.cli.output import EXIT_OK, STDOUT, check_output, fail, stdout_console, write_output
 
 EPILOG = """\
 examples:
@@ -36,12 +44,7 @@ def report_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--buckets", type=int, default=4, metavar="N", help="quantile buckets for numeric slice features (default 4)"
     )
-    p.add_argument(
-        "--threshold",
-        type=float,
-        metavar="T",
-        help="decision threshold of a binary task (default 0.5; 0 for decision_function)",
-    )
+    add_threshold_option(p)
     p.add_argument(
         "--format", choices=("text", "md", "json"), help="output format (default: text, or from the -o suffix)"
     )
@@ -72,9 +75,12 @@ def cmd_report(argv: Sequence[str]) -> int:
         slice_features = split_list(args.slice)
         if args.slice is not None and not slice_features:
             raise UsageError(f"--slice {args.slice!r} names no feature.", "Pass --slice FEATURE or --slice A,B.")
-        check_output(args.output)
+        thresholds = given_thresholds(args)
+        check_output(args.output, [args.data, *args.model])
+        if args.output == STDOUT:
+            args.output = None  # `-o -`: standard output, as without -o
         session = build_session(args)
-        report = build_report(session, threshold=args.threshold, slice_features=slice_features, buckets=args.buckets)
+        report = build_report(session, threshold=thresholds, slice_features=slice_features, buckets=args.buckets)
         if fmt == "json":
             text = report.to_json() + "\n"
         elif fmt == "md":

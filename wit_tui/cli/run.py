@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wit_tui import __version__
-from wit_tui.cli.arguments import add_session_options, build_session
-from wit_tui.cli.output import EXIT_OK, fail
+from wit_tui.cli.arguments import (
+    add_cf_features_option,
+    add_session_options,
+    add_threshold_option,
+    build_session,
+    given_thresholds,
+    glue_signed_values,
+)
+from wit_tui.cli.output import EXIT_INTERNAL, EXIT_OK, fail
+from wit_tui.render.text import printable
+
+if TYPE_CHECKING:  # Textual loads only when the app opens: only the type is needed here
+    from wit_tui.tui.app import WitApp
 
 EPILOG = """\
 examples:
@@ -16,6 +29,8 @@ examples:
   wit-tui --demo wine                       multi-class demo (or: diabetes, regression)
   wit-tui --model model.skops --data test.csv --label income --positive '>50K'
   wit-tui --model a.skops --model b.joblib --trust --data test.parquet --label y --name baseline --name candidate
+  wit-tui --demo adult --cf-features -fnlwgt,+race   counterfactual distance: the models' inputs, without
+                                            fnlwgt, with race (default: the columns the models read)
 
 Models: .skops files load safely with skops.io. Loading a joblib/pickle file runs any code inside it,
 so wit-tui loads one only with --trust.
@@ -34,6 +49,8 @@ def run_parser(prog: str = "wit-tui") -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"wit-tui {__version__}")
     add_session_options(p, "run")
+    add_threshold_option(p)
+    add_cf_features_option(p)
     p.add_argument(
         "--config",
         metavar="TOML",
@@ -52,7 +69,7 @@ def cmd_run(argv: Sequence[str]) -> int:
     # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
     from wit_tui.engine.core.errors import WitError
 
-    args = run_parser().parse_args(argv)
+    args = run_parser().parse_args(glue_signed_values(argv))
     config = None
     try:
         if args.config:  # a bad config fails fast, before any model is loaded
@@ -60,7 +77,18 @@ def cmd_run(argv: Sequence[str]) -> int:
             from wit_tui.engine.validation.config import load_config
 
             config = load_config(args.config)
+        given = given_thresholds(args)
         session = build_session(args)
+        # deferred: the engine loads pandas and sklearn (see above)
+        from wit_tui.engine.analysis.decisions import starting_thresholds
+
+        thresholds = starting_thresholds(session, given) if given else ()
+        cf_features = None
+        if args.cf_features is not None:
+            # deferred: the engine loads pandas and sklearn (see above)
+            from wit_tui.engine.whatif.distance_features import parse_features
+
+            cf_features = parse_features(session, args.cf_features)
     except WitError as exc:
         return fail(exc.message, exc.hint)
     reference, reference_name = None, "reference"
@@ -76,9 +104,42 @@ def cmd_run(argv: Sequence[str]) -> int:
     from wit_tui.tui.app import WitApp
     from wit_tui.tui.options import RunOptions  # deferred with the app (see above)
 
-    options = RunOptions(validation_config=config, reference=reference, reference_name=reference_name)
-    WitApp(session, options).run()
-    return EXIT_OK
+    options = RunOptions(
+        validation_config=config,
+        reference=reference,
+        reference_name=reference_name,
+        thresholds=thresholds,
+        cf_features=cf_features,
+    )
+    app = WitApp(session, options)
+    app.run()
+    return exit_code_of(app)
 
 
-__all__ = ["EPILOG", "cmd_run", "run_parser"]
+def exit_code_of(app: WitApp) -> int:
+    """0 after a clean quit; after a crash (the terminal restored, the traceback printed by the app) where the
+    autosave is, then 2 for running out of memory (a usage limit, not a bug) or 3 for anything else."""
+    crash = app.crash
+    if crash is None and not app.return_code:
+        return EXIT_OK
+    saver, n = app.autosaver, app.session.n_changed
+    if saver is not None and n and saver.path.exists():
+        print(
+            f"wit-tui: your {n} edited/added datapoint(s) are in the autosave {saver.path}; "
+            "they are offered when you open the same files again.",
+            file=sys.stderr,
+        )
+    if isinstance(crash, MemoryError):
+        # deferred: the engine was loaded before the app opened; only the hint's text is needed here
+        from wit_tui.engine.core.memory import NOT_ENOUGH_MEMORY_HINT
+
+        return fail("Not enough memory: the app ran out of memory and had to stop.", NOT_ENOUGH_MEMORY_HINT)
+    detail = f" ({type(crash).__name__}: {printable(crash)})" if crash is not None else ""
+    print(
+        f"wit-tui: error: internal error{detail}. This is a bug in wit-tui; please report it with the traceback above.",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+__all__ = ["EPILOG", "cmd_run", "exit_code_of", "run_parser"]

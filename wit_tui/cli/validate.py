@@ -11,8 +11,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wit_tui.cli.arguments import Parser, UsageError, add_session_options, load_demo, split_list
-from wit_tui.cli.output import EXIT_FAILED, EXIT_OK, check_output, fail, stdout_console, write_output
+from wit_tui.cli.arguments import (
+    Parser,
+    UsageError,
+    add_session_options,
+    add_threshold_option,
+    given_thresholds,
+    load_demo,
+    split_list,
+)
+from wit_tui.cli.output import EXIT_FAILED, EXIT_OK, STDOUT, check_output, fail, stdout_console, write_output
 
 if TYPE_CHECKING:  # the engine loads pandas and sklearn: only the type is needed here
     from wit_tui.engine.session.session import Session
@@ -45,6 +53,7 @@ def validate_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="first run: pass when there are no thresholds, and skip change thresholds when there is no baseline",
     )
+    add_threshold_option(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the JSON validation result to FILE (atomically)")
     return p
 
@@ -112,17 +121,24 @@ def cmd_validate(argv: Sequence[str]) -> int:
                 "See the README's section on `wit-tui validate` (examples/validate-adult.toml is one).",
             )
         config = load_config(args.config)  # a bad config fails fast, before any model is loaded
-        check_output(args.output)
+        thresholds = given_thresholds(args)
+        check_output(args.output, [args.data, args.candidate, args.baseline, args.config])
         session, candidate, baseline = validate_session_of(args)
         result = validate_session(
-            session, config, candidate=candidate, baseline=baseline, rubber_stamp=args.rubber_stamp
+            session,
+            config,
+            candidate=candidate,
+            baseline=baseline,
+            rubber_stamp=args.rubber_stamp,
+            thresholds=thresholds,
         )
         if args.output:
             write_output(args.output, result.to_json() + "\n")
     except (UsageError, WitError) as exc:
         return fail(exc.message, exc.hint)
-    print_all(stdout_console(), validation_renderables(result, config=args.config))
-    if args.output:
+    if args.output != STDOUT:  # `-o -`: the JSON alone on stdout
+        print_all(stdout_console(), validation_renderables(result, config=args.config))
+    if args.output and args.output != STDOUT:
         print(f"wit-tui: wrote the validation result to {args.output}", file=sys.stderr)
     return EXIT_OK if result.validation_ok else EXIT_FAILED
 

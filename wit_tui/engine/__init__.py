@@ -15,7 +15,7 @@ from wit_tui.engine.analysis.data_checks import check_session
 from wit_tui.engine.analysis.performance import ModelPerformance, model_performance, threshold_index
 from wit_tui.engine.analysis.stats import dataset_stats, histogram
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.loading import LoadedModel, load_data, load_model
+from wit_tui.engine.data.loading import LoadedModel, check_needed_columns, load_data, load_model, read_data
 from wit_tui.engine.demo import load_demo
 from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
 from wit_tui.engine.report import Report, build_report
@@ -44,11 +44,13 @@ def open_session(
     models = [load_model(p, trust=trust, name=names[i] if i < len(names) else None) for i, p in enumerate(paths)]
     if len(models) == 2 and models[0].name == models[1].name:
         models[1] = LoadedModel(models[1].name + "-2", models[1].estimator, models[1].path)
-    frame = load_data(data)
+    loaded = read_data(data)
+    check_needed_columns(loaded, models, label, features)
     source = [["data", *file_identity(data)], *(["model", *file_identity(p)] for p in paths)]
     session = Session(
-        frame, models, label=label, features=features, positive=positive, name=Path(data).name, source=source
+        loaded.frame, models, label=label, features=features, positive=positive, name=Path(data).name, source=source
     )
+    session.warnings.extend(loaded.warnings)  # said with the other data warnings
     return check_session(session)
 
 

@@ -1,10 +1,13 @@
 """The bundled demos: real data, two models each, trained once per scikit-learn version.
 
-Pickles are tied to the scikit-learn version that wrote them, so the demo
+Saved models are tied to the scikit-learn version that wrote them, so the demo
 models are trained from ``wit_tui.sample_models.recipes`` on first use and
 cached under the user cache dir (``$WIT_TUI_CACHE_DIR`` overrides it), keyed
-by the scikit-learn version and the recipe version. These cache files are our
-own, so they are loaded without ``--trust``; everything is written atomically.
+by the scikit-learn version and the recipe version. Anyone who can write that
+folder could plant a file in it, so the cache holds skops files only, loaded
+with the same trusted-types check as a user's model (plus the few types the
+demo's trees need, listed here): nothing in the cache can run code. Everything
+is written atomically.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any
 from wit_tui.engine.analysis.data_checks import check_session
 from wit_tui.engine.core.atomic import atomic_write
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.loading import LoadedModel
+from wit_tui.engine.data.loading import LoadedModel, load_model
 from wit_tui.engine.session.session import Session
 
 DEMO_NAMES = ("adult", "wine", "diabetes")
@@ -47,28 +50,41 @@ def _model_dir() -> Path:
     return cache_dir() / "demo-models" / f"sklearn-{sklearn.__version__}-recipe-{_recipes().RECIPE_VERSION}"
 
 
-def _atomic_dump(obj: object, path: Path) -> None:
-    import joblib  # deferred: heavy, only the first demo run writes models
+#: the types the demo's models hold beyond skops' trusted defaults (the gradient-boosted trees' predictors and
+#: their input check): fixed here, never read from a cache file, so a file planted in the cache cannot add one
+DEMO_TYPES = (
+    "functools.partial",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.utils.validation.check_array",
+)
 
+
+def _model_path(name: str, key: str) -> Path:
+    """A demo model's cache file: skops, so loading it can never run code (an old joblib file is ignored)."""
+    return _model_dir() / f"{name}-{key}.skops"
+
+
+def _atomic_dump(obj: object, path: Path) -> None:
+    import skops.io as sio  # deferred: only the first demo run writes models
+
+    data = sio.dumps(obj)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(path, lambda fh: joblib.dump(obj, fh), binary=True, what="demo model cache")
+    atomic_write(path, lambda fh: fh.writelines([data]), binary=True, what="demo model cache")
 
 
 def demo_models_cached(name: str) -> bool:
     _, make_models = _recipes().DEMOS[name]
-    return all((_model_dir() / f"{name}-{key}.joblib").exists() for key in make_models())
+    return all(_model_path(name, key).exists() for key in make_models())
 
 
 def _load_or_train(name: str, key: str, estimator: Any, demo: Any, progress: Callable[[str], None] | None) -> Any:
-    """One demo model: the cached file when it loads, else trained now (and cached when the dir is writable)."""
-    import joblib  # deferred: heavy
-
-    path = _model_dir() / f"{name}-{key}.joblib"
+    """One demo model: the cached file when it passes the same checks as a user's, else trained now (and cached)."""
+    path = _model_path(name, key)
     if path.exists():
         try:
-            return joblib.load(path)  # our own file, written by the code below
-        except Exception:
-            pass  # a truncated or stale cache file: retrain
+            return load_model(path, name=key, allowed_types=DEMO_TYPES).estimator
+        except WitError:
+            pass  # truncated, stale, or holding types we never write: retrain and replace it
     if progress:
         progress(f"Training the {name} demo model {key!r} (first run only)…")
     fitted = estimator.fit(demo.train[demo.features], demo.train[demo.label])

@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
 
 from wit_tui import __version__
 from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
+from wit_tui.engine.analysis.decisions import starting_thresholds
 from wit_tui.engine.analysis.performance import labelled_mask, model_performance
 from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.analysis.stats import FeatureStats, dataset_stats
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.tasks import TaskInfo
 from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics
+from wit_tui.engine.metrics.threshold_values import GivenThresholds
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, check_slice_count, overall, slice_by
 
@@ -63,7 +66,10 @@ def _metric_dicts(sm: SliceMetrics, k: int) -> tuple[dict[str, float | None], di
 
 @dataclass(frozen=True)
 class ModelSummary:
-    """One model's metrics on every labelled row; ``undefined[name]`` says why a metric is None."""
+    """One model's metrics on every labelled row; ``undefined[name]`` says why a metric is None.
+
+    ``score_method`` and ``threshold`` are this model's own: two models of a report may score differently
+    (probabilities and margins), so each is thresholded on its own scale."""
 
     name: str
     metrics: dict[str, float | None]
@@ -71,9 +77,17 @@ class ModelSummary:
     confusion_labels: tuple[str, ...] = ()
     confusion_matrix: tuple[tuple[int, ...], ...] = ()
     per_class: dict[str, dict[str, float]] = field(default_factory=dict)
+    score_method: str = "predict"
+    threshold: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"name": self.name, "metrics": self.metrics, "undefined": self.undefined}
+        out: dict[str, Any] = {
+            "name": self.name,
+            "score_method": self.score_method,
+            "threshold": self.threshold,
+            "metrics": self.metrics,
+            "undefined": self.undefined,
+        }
         if self.confusion_matrix:
             out["confusion_matrix"] = {
                 "labels": list(self.confusion_labels),
@@ -149,11 +163,36 @@ class Report:
             }
         )
 
+    @property
+    def threshold_text(self) -> str:
+        """How the binary scores were thresholded, for the report's heading: one threshold when every model
+        shares it, else each model's, and which models' scores are margins."""
+        margins = [m.name for m in self.models if m.score_method == "decision_function"]
+        if self.task.get("threshold") is not None and (not margins or len(margins) == len(self.models)):
+            text = f"threshold {self.task['threshold']:g}"
+            return text + (" (decision_function margins)" if margins else "")
+        parts = [f"{m.name} {m.threshold:g}" for m in self.models if m.threshold is not None]
+        text = "thresholds " + ", ".join(parts)
+        return text + (f" ({', '.join(margins)}: decision_function margins)" if margins else "")
+
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=False, ensure_ascii=False, default=str)
+        """JSON, non-ASCII text kept readable; DEL, C1 controls and bidi overrides escaped (``\\u009b``), which
+        json leaves raw outside ASCII mode and a terminal would obey. Parsed, the values are the same."""
+        text = json.dumps(self.to_dict(), indent=indent, allow_nan=False, ensure_ascii=False, default=str)
+        return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+#: characters json.dumps(ensure_ascii=False) leaves raw that a terminal acts on (only ever inside JSON strings)
+_TERMINAL_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _summary(session: Session, i: int, threshold: float | None) -> ModelSummary:
+    """Model ``i``'s summary, with how it scores and the threshold it was measured at."""
+    summary = _metrics_summary(session, i, threshold)
+    return replace(summary, score_method=session.tasks[i].score_method, threshold=threshold)
+
+
+def _metrics_summary(session: Session, i: int, threshold: float | None) -> ModelSummary:
     sm = session_slice_metrics(session, i, overall(session.n_rows).codes, 1, threshold)
     metrics, undefined = _metric_dicts(sm, 0)
     perf = model_performance(session, i, threshold)
@@ -190,14 +229,12 @@ def _summary(session: Session, i: int, threshold: float | None) -> ModelSummary:
     return ModelSummary(name, metrics, undefined)
 
 
-def _check_options(task: TaskInfo, threshold: float | None, slice_features: Sequence[str], buckets: int) -> None:
+def _check_options(task: TaskInfo, given: GivenThresholds, slice_features: Sequence[str], buckets: int) -> None:
     """A WitError naming the command-line option that cannot apply, before any work is done."""
-    if threshold is not None and task.kind != "binary":
+    if given and task.kind != "binary":
         raise WitError(
             f"--threshold applies to binary classifiers, but the task is {task.kind}.", "Leave --threshold out."
         )
-    if threshold is not None and not math.isfinite(threshold):
-        raise WitError(f"--threshold must be a finite number, not {threshold}.", "Pass e.g. --threshold 0.4.")
     if len(slice_features) > 2:
         raise WitError(
             f"--slice takes one feature or two (a cross), not {len(slice_features)}.", "Pass --slice A or --slice A,B."
@@ -206,25 +243,49 @@ def _check_options(task: TaskInfo, threshold: float | None, slice_features: Sequ
         raise WitError(f"--buckets must be from 1 to 1000, not {buckets}.", "Pass e.g. --buckets 4.")
 
 
-def _task_info(session: Session, t: float | None) -> dict[str, Any]:
-    """The report's ``task`` block: kind, classes, positive class, score method, threshold, metrics."""
+def report_thresholds(session: Session, threshold: float | GivenThresholds | None = None) -> tuple[float | None, ...]:
+    """Each model's decision threshold (binary; None otherwise): ``--threshold T`` for every model, ``NAME=T``
+    for one, else the model's default (0.5 for probabilities, 0 for margins), checked for its kind of score."""
+    given = _given(threshold)
+    if session.task.kind != "binary" and not given:
+        return tuple(None for _ in session.models)
+    return starting_thresholds(session, given)
+
+
+def _given(threshold: float | GivenThresholds | None) -> GivenThresholds:
+    if threshold is None:
+        return {}
+    return threshold if isinstance(threshold, Mapping) else {None: float(threshold)}
+
+
+def _one(values: Sequence[Any]) -> Any:
+    """The value every model shares, else None (each model's own is in its summary)."""
+    return values[0] if values and all(v == values[0] for v in values) else None
+
+
+def _task_info(session: Session, thresholds: Sequence[float | None]) -> dict[str, Any]:
+    """The report's ``task`` block: kind, classes, positive class, score method and threshold (when every model
+    shares them; each model's own are in ``models``), metrics."""
     task = session.task
     return {
         "kind": task.kind,
         "classes": [str(c) for c in task.classes] if task.classes else [],
         "positive": None if task.positive is None else str(task.positive),
-        "score_method": task.score_method,
-        "threshold": t,
+        "score_method": _one([t.score_method for t in session.tasks]),
+        "threshold": _one(list(thresholds)),
+        "thresholds": dict(zip(session.model_names, thresholds, strict=True)) if task.kind == "binary" else None,
         "metrics": list(TASK_METRICS[task.kind]) if session.has_label else [],
     }
 
 
-def _slice_table(session: Session, slice_features: Sequence[str], buckets: int, t: float | None) -> SliceTable:
-    """Every model's metrics per slice of ``slice_features`` (none without a label)."""
+def _slice_table(
+    session: Session, slice_features: Sequence[str], buckets: int, thresholds: Sequence[float | None]
+) -> SliceTable:
+    """Every model's metrics per slice of ``slice_features`` (none without a label), each at its own threshold."""
     slicing = slice_by(session.data, slice_features, buckets)
     check_slice_count(slicing, f"--slice {','.join(slice_features)}")
     per_model = (
-        [session_slice_metrics(session, i, slicing.codes, slicing.n_slices, t) for i in range(len(session.models))]
+        [session_slice_metrics(session, i, slicing.codes, slicing.n_slices, t) for i, t in enumerate(thresholds)]
         if session.has_label
         else []
     )
@@ -252,14 +313,17 @@ def _report_warnings(session: Session, n_labelled: int) -> tuple[str, ...]:
 def build_report(
     session: Session,
     *,
-    threshold: float | None = None,
+    threshold: float | GivenThresholds | None = None,
     slice_features: Sequence[str] = (),
     buckets: int = DEFAULT_BUCKETS,
 ) -> Report:
-    """The report's data for every model of ``session``; binary metrics at ``threshold`` (default: the task's)."""
-    task = session.task
-    _check_options(task, threshold, slice_features, buckets)
-    t = (task.default_threshold if threshold is None else float(threshold)) if task.kind == "binary" else None
+    """The report's data for every model of ``session``; binary metrics at ``threshold`` (a number for every
+    model, or per model name; default: each model's own default)."""
+    if session.label_problem is not None:
+        raise session.label_problem  # metrics against a label of none of the classes would mean nothing
+    given = _given(threshold)
+    _check_options(session.task, given, slice_features, buckets)
+    thresholds = report_thresholds(session, given)
     n_labelled = int(labelled_mask(session).sum()) if session.has_label else 0
     if session.has_label and n_labelled == 0:
         raise WitError(
@@ -273,13 +337,16 @@ def build_report(
         "features": list(session.features),
     }
     models = (
-        tuple(_summary(session, i, t) for i in range(len(session.models)))
+        tuple(_summary(session, i, t) for i, t in enumerate(thresholds))
         if session.has_label
-        else tuple(ModelSummary(m.name, {}, {}) for m in session.models)
+        else tuple(
+            ModelSummary(m.name, {}, {}, score_method=mt.score_method, threshold=t)
+            for m, mt, t in zip(session.models, session.tasks, thresholds, strict=True)
+        )
     )
-    table = _slice_table(session, slice_features, buckets, t) if slice_features else None
+    table = _slice_table(session, slice_features, buckets, thresholds) if slice_features else None
     stats = tuple(dataset_stats(session.data, list(session.features)))
-    return Report(dataset, _task_info(session, t), models, table, stats, _report_warnings(session, n_labelled))
+    return Report(dataset, _task_info(session, thresholds), models, table, stats, _report_warnings(session, n_labelled))
 
 
-__all__ = ["ModelSummary", "Report", "SCHEMA_VERSION", "SliceRow", "SliceTable", "build_report"]
+__all__ = ["SCHEMA_VERSION", "ModelSummary", "Report", "SliceRow", "SliceTable", "build_report", "report_thresholds"]

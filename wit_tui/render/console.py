@@ -8,14 +8,17 @@ from typing import Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 
+from wit_tui.render.text import printable
+
 #: Off a terminal (a CI log) the console widens up to this many columns to fit the widest table.
 MAX_LOG_WIDTH = 240
 
 
 def plain(value: Any, style: str = "") -> Text:
     """Text from the data (a category, a column or model name) for a rich table: never read as markup, so a
-    value such as ``[/]`` or ``[bold]`` is printed as is instead of styling the table or raising MarkupError."""
-    return Text(str(value), style=style)
+    value such as ``[/]`` or ``[bold]`` is printed as is instead of styling the table or raising MarkupError,
+    and printable, so an escape sequence in it cannot drive the terminal."""
+    return Text(printable(value), style=style)
 
 
 def print_all(console: Console, renderables: Sequence[RenderableType]) -> None:

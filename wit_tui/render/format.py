@@ -1,17 +1,28 @@
-"""Number formatting shared by every table, so one value always reads the same."""
+"""Number formatting shared by every table, so one value always reads the same.
+
+A metric the engine says is undefined (:class:`~wit_tui.engine.metrics.undefined.Undefined`: precision with
+nobody predicted positive, …) reads :data:`UNDEFINED` ("–") everywhere, on the screens and in the report, and its
+reason goes in a footnote (:func:`undefined_notes`): never the 0 sklearn substitutes.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from wit_tui.engine.metrics.undefined import Metric, Undefined
+
+#: how an undefined metric (or a value not computable) reads in a cell
+UNDEFINED = "–"
+
 
 def fmt(value: Any, digits: int = 4) -> str:
     """Compact display of a cell: ints with separators, floats to ``digits`` significant decimals, NaN as '–'."""
-    if value is None:
-        return "–"
+    if value is None or isinstance(value, Undefined):
+        return UNDEFINED
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
@@ -33,16 +44,18 @@ def fmt(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
-def pct(value: float | None) -> str:
+def pct(value: Metric | None) -> str:
     """A share as a percentage with one decimal."""
-    return "–" if value is None or math.isnan(value) else f"{100 * value:.1f}%"
+    if value is None or isinstance(value, Undefined) or math.isnan(value):
+        return UNDEFINED
+    return f"{100 * value:.1f}%"
 
 
-def num(value: float | None, digits: int = 4) -> str:
+def num(value: Metric | None, digits: int = 4) -> str:
     """A metric: rates (|v| ≤ 1, down to 5e-5) always with ``digits`` decimals, so a column reads 0.0000, 0.0005,
     1.0000 rather than 0, 5.000e-04, 1; other values (MAE, RMSE, tiny rates) as :func:`fmt`."""
-    if value is None:
-        return "–"
+    if value is None or isinstance(value, Undefined):
+        return UNDEFINED
     v = float(value)
     if math.isfinite(v) and (v == 0 or 5e-5 <= abs(v) <= 1):
         return f"{v:.{digits}f}"
@@ -52,16 +65,16 @@ def num(value: float | None, digits: int = 4) -> str:
 def thr(value: float | None) -> str:
     """A threshold: 4 decimals, or ∞ (nothing positive)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return UNDEFINED
     if math.isinf(value):
         return "∞" if value > 0 else "-∞"
     return f"{value:.4f}"
 
 
-def signed(value: float | None, digits: int = 4, kind: str = "num") -> str:
+def signed(value: Metric | None, digits: int = 4, kind: str = "num") -> str:
     """A difference with its sign (``+0.0123``, ``−12``); – when not computable."""
-    if value is None or not math.isfinite(value):
-        return "–"
+    if value is None or isinstance(value, Undefined) or not math.isfinite(value):
+        return UNDEFINED
     if kind == "int":
         return f"{value:+,.0f}".replace("-", "−")
     if kind == "pct":
@@ -71,10 +84,22 @@ def signed(value: float | None, digits: int = 4, kind: str = "num") -> str:
     return f"{value:+.{digits}f}".replace("-", "−")
 
 
-def show(value: float | None, kind: str) -> str:
-    """A table cell of ``kind``: num (a metric), pct, int (a count), thr (a threshold) or cost."""
-    if value is None:
-        return "–"
+def difference(a: Metric | None, b: Metric | None) -> Metric | None:
+    """``b − a``, undefined when either is (a gap over an undefined value is itself undefined)."""
+    if a is None or b is None:
+        return None
+    if isinstance(a, Undefined):
+        return a
+    if isinstance(b, Undefined):
+        return b
+    return float(b) - float(a)
+
+
+def show(value: Metric | None, kind: str = "num") -> str:
+    """The one way a metric reads, on every screen and in the report: a cell of ``kind`` — num (a metric), pct,
+    int (a count), thr (a threshold) or cost — and – when the value is undefined or not computable."""
+    if value is None or isinstance(value, Undefined):
+        return UNDEFINED
     if kind == "pct":
         return pct(value)
     if kind == "int":
@@ -86,4 +111,20 @@ def show(value: float | None, kind: str) -> str:
     return num(value)
 
 
-__all__ = ["fmt", "num", "pct", "show", "signed", "thr"]
+def undefined_notes(entries: Iterable[tuple[str, str, str]]) -> list[str]:
+    """The footnotes under a table with – cells, from ``(metric, model or slice, reason)``: one line per metric
+    and reason, naming who it applies to (``– precision (logreg, hgb): nobody predicted positive at threshold
+    1``), in the order first met. Short enough for 80 columns, and the same words on the screens and the report."""
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for name, who, reason in entries:
+        whom = grouped.setdefault((name, reason), [])
+        if who and who not in whom:
+            whom.append(who)
+    lines = []
+    for (name, reason), whom in grouped.items():
+        shown = ", ".join(whom[:3]) + (f" and {len(whom) - 3} more" if len(whom) > 3 else "")
+        lines.append(f"{UNDEFINED} {name}" + (f" ({shown})" if shown else "") + f": {reason}")
+    return lines
+
+
+__all__ = ["UNDEFINED", "difference", "fmt", "num", "pct", "show", "signed", "thr", "undefined_notes"]

@@ -15,10 +15,13 @@ from wit_tui.render.report import (
     slice_layout,
     slice_rows,
 )
+from wit_tui.render.text import printable
 
 
 def _md(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    """Data in a table cell, heading or list item: one line (a newline would end the row), ``|`` escaped (it would
+    start a cell) and every control character shown as a visible stand-in (it would reach the terminal)."""
+    return printable(str(value).replace("\r\n", " ").replace("\n", " ")).replace("|", "\\|")
 
 
 def _md_table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> list[str]:
@@ -35,12 +38,14 @@ def _heading(report: Report) -> list[str]:
     d, t = report.dataset, report.task
     lines = [f"# wit-tui report: {_md(d['name'])}", ""]
     lines.append(
-        f"- rows: {d['n_rows']:,}" + (f" ({d['n_labelled']:,} labelled; label `{d['label']}`)" if d["label"] else "")
+        f"- rows: {d['n_rows']:,}"
+        + (f" ({d['n_labelled']:,} labelled; label `{_md(d['label'])}`)" if d["label"] else "")
     )
-    lines.append(f"- models: {', '.join('`' + m.name + '`' for m in report.models)}")
+    lines.append(f"- models: {', '.join('`' + _md(m.name) + '`' for m in report.models)}")
     task = f"- task: {t['kind']}"
     if t["kind"] == "binary":
-        task += f"; positive class `{t['positive']}`; threshold {t['threshold']:g} (score >= threshold is positive)"
+        task += f"; positive class `{_md(t['positive'])}`; {_md(report.threshold_text)}"
+        task += " (score >= threshold is positive)"
     lines += [task, f"- wit-tui report schema version {report.schema_version}", ""]
     lines += [f"> **Warning:** {_md(w)}" for w in report.warnings]
     if report.warnings:
@@ -57,7 +62,7 @@ def _performance(report: Report) -> list[str]:
     lines.append("")
     for m in report.models:
         for name, why in m.undefined.items():
-            lines.append(f"- `{m.name}`: {name} is undefined: {_md(why)}")
+            lines.append(f"- `{_md(m.name)}`: {name} is undefined: {_md(why)}")
     for m in report.models:
         if m.confusion_matrix:
             lines += ["", f"### Confusion matrix: {_md(m.name)} (rows true, columns predicted)", ""]
@@ -73,9 +78,10 @@ def _performance(report: Report) -> list[str]:
 
 
 def _slices(report: Report, st: SliceTable) -> list[str]:
-    lines = [f"## Slices by {' × '.join(st.features)}", ""]
+    lines = [f"## Slices by {_md(' × '.join(st.features))}", ""]
     for f, es in st.edges.items():
-        lines.append(f"- `{f}`: {st.buckets} quantile buckets (as `pd.qcut`), edges {', '.join(f'{e:g}' for e in es)}")
+        edges = ", ".join(f"{e:g}" for e in es)
+        lines.append(f"- `{_md(f)}`: {st.buckets} quantile buckets (as `pd.qcut`), edges {edges}")
     if st.edges:
         lines.append("")
     columns, models, show_rows = slice_layout(report)
@@ -107,7 +113,7 @@ def report_markdown(report: Report) -> str:
     if categorical:
         table = _md_table(["feature", *CATEGORICAL_COLUMNS], categorical, right={1, 2, 3, 5})
         lines += ["## Categorical features", "", *table, ""]
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines), lines=True) + "\n"  # and whatever quoted data without _md
 
 
 __all__ = ["report_markdown"]

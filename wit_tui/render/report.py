@@ -20,9 +20,10 @@ from wit_tui.engine.analysis.performance import labelled_mask, threshold_index
 from wit_tui.engine.report import ModelSummary, Report, SliceRow, SliceTable
 from wit_tui.engine.session.session import Session
 from wit_tui.render.console import plain, print_all
-from wit_tui.render.figures import Figure, HistogramFigure, RocFigure
-from wit_tui.render.format import fmt
+from wit_tui.render.figures import Figure, HistogramFigure, RocFigure, printable_canvas
+from wit_tui.render.format import fmt, show, undefined_notes
 from wit_tui.render.palette import NOTE, WARNING
+from wit_tui.render.text import literal
 
 SMALL_SLICE = 30
 
@@ -64,7 +65,8 @@ PLOT_HEIGHT, HISTOGRAM_HEIGHT = 18, 14
 
 
 def cell(value: Any) -> str:
-    return fmt(value)
+    """A metric of the report (None: undefined, its reason in a note) as the screens show it."""
+    return show(value, "int" if isinstance(value, int) and not isinstance(value, bool) else "num")
 
 
 def stat(value: Any) -> str:
@@ -153,8 +155,7 @@ def _heading(report: Report) -> str:
         rows += f" ({d['n_labelled']:,} labelled, label {d['label']!r})"
     task = t["kind"]
     if t["kind"] == "binary":
-        task += f" · positive class {t['positive']} · threshold {t['threshold']:g} (score >= threshold is positive"
-        task += ", decision_function margins)" if t["score_method"] == "decision_function" else ")"
+        task += f" · positive class {t['positive']} · {report.threshold_text} (score >= threshold is positive)"
     return f"wit-tui report · {d['name']} · {models}\n{rows} · {task}"
 
 
@@ -181,7 +182,7 @@ def _performance(report: Report) -> list[RenderableType]:
     for name in report.task["metrics"]:
         table.add_row(name, *(cell(m.metrics.get(name)) for m in report.models))
     out: list[RenderableType] = [table, Text("")]
-    notes = [f"{m.name}: {name} is undefined: {why}" for m in report.models for name, why in m.undefined.items()]
+    notes = undefined_notes((name, m.name, why) for m in report.models for name, why in m.undefined.items())
     out += [Text(note, style=NOTE) for note in notes]
     if notes:
         out.append(Text(""))
@@ -206,7 +207,7 @@ def report_renderables(
     if report.slices is not None:
         out += _slice_tables(report, report.slices)
     out += _feature_tables(report)
-    return out
+    return [literal(r) for r in out]  # names and values from the data: literal and printable, wherever they are
 
 
 def _slice_tables(report: Report, st: SliceTable) -> list[RenderableType]:
@@ -281,7 +282,7 @@ def report_figures(report: Report, session: Session) -> list[tuple[Figure, int]]
             title = f"{m.name}: residuals (prediction − {session.label})"
         else:
             values = scores.score[mask]
-            title = f"{m.name}: {session.task.score_label} of " + (
+            title = f"{m.name}: {session.tasks[i].score_label} of " + (
                 f"the positive class {session.task.positive}" if kind == "binary" else "the predicted class"
             )
         out.append((HistogramFigure.of_values(values, title, bins=20, tick_digits=3), HISTOGRAM_HEIGHT))
@@ -300,7 +301,7 @@ def report_plots(report: Report, session: Session, width: int) -> list[Renderabl
     w = max(40, min(width, 100))
     out: list[RenderableType] = []
     for figure, height in report_figures(report, session):
-        figure.draw(plt, w)
+        figure.draw(printable_canvas(plt), w)
         plt.plotsize(w, height)
         out += [Text.from_ansi(plt.build()), Text("")]
     plt.clear_figure()

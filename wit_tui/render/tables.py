@@ -16,13 +16,16 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from wit_tui.render.format import num, pct, show, signed, thr
+from wit_tui.engine.metrics.undefined import Metric, Undefined
+from wit_tui.render.format import difference, num, pct, show, signed, thr, undefined_notes
+
+#: one row of :func:`compare_table`: label, each model's value (a number, undefined with the reason, or None), kind
+Row = tuple[str, Sequence[Metric | None], str]
 
 
-def compare_table(
-    names: Sequence[str], rows: Sequence[tuple[str, Sequence[float | None], str]], first: str = "metric"
-) -> Table:
-    """Rows ``(label, value per model, kind)`` with kind in num / pct / int / thr / cost; Δ when two models."""
+def compare_table(names: Sequence[str], rows: Sequence[Row], first: str = "metric") -> Table:
+    """Rows ``(label, value per model, kind)`` with kind in num / pct / int / thr / cost; Δ when two models.
+    An undefined value reads – (its reason: :func:`compare_notes`), and so does a Δ taken over it."""
     table = Table(box=None, padding=(0, 2), header_style="bold")
     table.add_column(first, no_wrap=True)
     for name in names:
@@ -38,10 +41,21 @@ def compare_table(
         cells = [show(v, kind) for v in values]
         if two:
             a, b = values
-            d = None if a is None or b is None or kind == "thr" else float(b) - float(a)
+            d = None if kind == "thr" else difference(a, b)
             cells.append(signed(d, kind=kind if kind in ("int", "pct", "cost") else "num"))
         table.add_row(label, *cells)
     return table
+
+
+def compare_notes(names: Sequence[str], rows: Sequence[Row]) -> list[Text]:
+    """The footnotes of a :func:`compare_table`: why each – is there (one line per metric and reason)."""
+    entries = [
+        (label, name, v.reason)
+        for label, values, _kind in rows
+        for name, v in zip(names, values, strict=True)
+        if isinstance(v, Undefined)
+    ]
+    return [Text(line, style="dim") for line in undefined_notes(entries)]
 
 
 def confusion_table(
@@ -111,8 +125,9 @@ def fairness_tables(
     """The MetricFrame summary: per model, each rate overall, group min / max, difference and ratio (between
     groups and to overall); then the named gaps for every model with Δ."""
     parts: list = []
-    gap_rows = [(gap_labels[g], [s.gaps[g] for s in summaries], "num") for g in gap_labels]
+    gap_rows: list[Row] = [(gap_labels[g], [s.gap(g) for s in summaries], "num") for g in gap_labels]
     parts.append(compare_table(names, gap_rows, first="fairness gap (between groups)"))
+    parts += compare_notes(names, gap_rows)
     for name, s in zip(names, summaries, strict=True):
         t = Table(
             title=f"{name}: MetricFrame by group (Fairlearn)",
@@ -124,20 +139,18 @@ def fairness_tables(
         )
         for col in ("rate", "overall", "min", "max", "diff", "ratio", "diff→all", "ratio→all"):
             t.add_column(col, justify="left" if col == "rate" else "right", no_wrap=True)
+        entries = []
         for metric, label in rate_labels.items():
             f = s.frames[metric]
-            t.add_row(
-                label,
-                num(f.overall),
-                num(f.group_min()),
-                num(f.group_max()),
-                num(f.difference()),
-                num(f.ratio()),
-                num(f.difference("to_overall")),
-                num(f.ratio("to_overall")),
-            )
-        parts += [Text(""), t]
+            cells = [f.summary(what) for what in FRAME_COLUMNS]
+            t.add_row(label, *(num(c) for c in cells))
+            entries += [(label, "", c.reason) for c in cells if isinstance(c, Undefined)]
+        parts += [Text(""), t, *(Text(line, style="dim") for line in undefined_notes(entries))]
     return Group(*parts)
+
+
+#: the MetricFrame table's columns after the rate: what :meth:`MetricFrame.summary` computes for each
+FRAME_COLUMNS = ("overall", "min", "max", "difference", "ratio", "difference_to_overall", "ratio_to_overall")
 
 
 _PIECES = re.compile(r"\s+|\S+")
@@ -234,6 +247,7 @@ def _table_key(t: Table) -> tuple:
 
 
 __all__ = [
+    "compare_notes",
     "compare_table",
     "confusion_table",
     "fairness_tables",

@@ -16,6 +16,7 @@ from wit_tui.engine.validation.result import Check, ValidationResult
 from wit_tui.render.console import plain
 from wit_tui.render.format import fmt
 from wit_tui.render.palette import FAIL, GOOD, PASS, WARNING
+from wit_tui.render.text import literal
 
 NO_THRESHOLDS = (
     "The config has no thresholds, so nothing was validated; pass --rubber-stamp to accept that on a first run."
@@ -29,7 +30,10 @@ def _plural(n: int, word: str) -> str:
 def _heading(result: ValidationResult, config: str) -> str:
     head = f"wit-tui validate · candidate {result.candidate}"
     head += f" vs baseline {result.baseline}" if result.baseline else " (no baseline)"
-    if result.threshold is not None:
+    shown = {t for _, t in result.thresholds}
+    if len(shown) > 1:  # the models score differently (probabilities and margins): each its own threshold
+        head += " · thresholds " + ", ".join(f"{name} {t:g}" for name, t in result.thresholds if t is not None)
+    elif result.threshold is not None:
         head += f" · threshold {result.threshold:g}"
     if config:
         head += f" · {config}"
@@ -87,13 +91,18 @@ def validation_renderables(result: ValidationResult, *, config: str = "") -> lis
         "Failures:",
         [f"{c.slice} · {c.metric_key.name} ({c.kind.replace('_', '-')} threshold): {c.message}" for c in failures],
     )
+    out += [
+        Text(f"warning: {c.slice} · {c.metric_key.name} ({c.kind.replace('_', '-')} threshold): {w}", style=WARNING)
+        for c in result.checks
+        for w in c.warnings
+    ]
     out += _listed("Missing slices:", [m.message for m in result.missing_slices])
     out += _listed("Missing cross slices:", [m.message for m in result.missing_cross_slices])
     out += [Text(f"note: {n}", style=WARNING) for n in result.notes]
     if result.missing_thresholds:
         out.append(Text(NO_THRESHOLDS, style=FAIL))
     out.append(verdict(result))
-    return out
+    return [literal(r) for r in out]  # slices, models and messages quote the data: literal and printable
 
 
 def verdict(result: ValidationResult) -> Text:

@@ -1,7 +1,7 @@
 """Recipes for the demo models: deterministic, trained on each demo's train split.
 
-Pickled models are tied to the scikit-learn version that wrote them, so the
-demo does not ship pickles: ``wit_tui.engine.demo`` trains these on first use
+Saved models are tied to the scikit-learn version that wrote them, so the
+demo ships no model files: ``wit_tui.engine.demo`` trains these on first use
 and caches them per scikit-learn version.
 """
 

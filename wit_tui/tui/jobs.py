@@ -27,6 +27,7 @@ from textual.worker import Worker, get_current_worker
 
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import Cancelled, IsCancelled, Progress
+from wit_tui.tui.widgets.text_static import TextStatic
 
 JobFn = Callable[[Progress, IsCancelled], Any]
 
@@ -81,9 +82,9 @@ class JobLine(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="job-label")
+        yield TextStatic("", classes="job-label")
         yield ProgressBar(show_eta=False)
-        yield Static("esc cancels", classes="job-keys")
+        yield TextStatic("esc cancels", classes="job-keys")
 
     def show(self, label: str | None, done: int | None = None, total: int | None = None) -> None:
         """Show ``label`` with a bar (indeterminate until a total is known); None hides the line."""

@@ -14,12 +14,17 @@ if TYPE_CHECKING:  # typing only: pandas and the validation config load with the
 @dataclass(frozen=True)
 class RunOptions:
     """``validation_config``: the ``--config`` the v key validates with; ``reference``: the ``--reference`` frame
-    drift compares the data with, named ``reference_name``; ``autosave``: keep (and offer) an autosave of edits."""
+    drift compares the data with, named ``reference_name``; ``autosave``: keep (and offer) an autosave of edits;
+    ``thresholds``: each model's starting threshold (``--threshold``, checked), empty for the models' defaults;
+    ``cf_features``: the features the counterfactual distance counts (``--cf-features``, checked), None for the
+    models' inputs."""
 
     validation_config: ValidationConfig | None = None
     reference: pd.DataFrame | None = None
     reference_name: str = "reference"
     autosave: bool = True
+    thresholds: tuple[float, ...] = ()
+    cf_features: tuple[str, ...] | None = None
 
 
 __all__ = ["RunOptions"]

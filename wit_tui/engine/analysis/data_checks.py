@@ -20,6 +20,7 @@ import pandas as pd
 
 from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.data.scoring import Scores
+from wit_tui.engine.session.inputs import input_columns
 from wit_tui.engine.session.session import Session
 
 #: a text column is "numbers with a few stray words" when at least this share of its values parse as numbers
@@ -32,11 +33,8 @@ def _names(items: list[str], limit: int = 6) -> str:
 
 
 def model_input_columns(session: Session) -> list[str]:
-    """Every column any model takes, in first-seen order."""
-    out: list[str] = []
-    for cols in session.model_columns:
-        out.extend(c for c in cols if c not in out)
-    return out
+    """Every column any model takes, in first-seen order (the counterfactual distance counts the same ones)."""
+    return input_columns(session.model_columns)
 
 
 def constant_label(session: Session) -> str | None:

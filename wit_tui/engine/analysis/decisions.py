@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from wit_tui.engine.analysis.ground_truth import GroundTruth
-from wit_tui.engine.metrics.threshold_values import default_thresholds, nudge_thresholds
+from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.metrics.threshold_values import GivenThresholds, nudge_thresholds, resolve_thresholds
 from wit_tui.engine.metrics.thresholds import DEFAULT_TOLERANCE
 
 
@@ -27,6 +28,7 @@ class Decisions:
     named by ``slicing_key`` (None: every row uses its model's threshold).
     ``truth`` is None until the performance screen has prepared the ground truth.
     ``ovr_class`` is the class a multi-class task is read one-vs-rest for.
+    ``start`` is what a reset goes back to: each model's default threshold, or the ``--threshold`` asked for.
     """
 
     thresholds: tuple[float, ...]
@@ -37,19 +39,27 @@ class Decisions:
     tolerance: float = DEFAULT_TOLERANCE
     truth: GroundTruth | None = None
     ovr_class: int = 0
+    start: tuple[float, ...] = ()
 
     @classmethod
-    def initial(cls, default: float, n_models: int) -> Decisions:
-        return cls(tuple(default_thresholds(default, n_models)))
+    def initial(cls, defaults: Sequence[float]) -> Decisions:
+        """Each model at its own default (``session.default_thresholds``: 0.5 for probabilities, 0 for margins),
+        or at the thresholds the command line asked for; a reset comes back here."""
+        start = tuple(float(t) for t in defaults)
+        return cls(start, start=start)
 
-    def nudged(self, steps: int, probabilities: bool) -> Decisions:
-        """Every threshold (per-slice ones too) moved by ``steps`` hundredths; the strategy becomes custom."""
+    def nudged(self, steps: int, probabilities: bool | Sequence[bool]) -> Decisions:
+        """Every threshold (per-slice ones too) moved by ``steps`` hundredths, each clamped for its model's kind
+        of score (``probabilities``: one for all, or one per model); the strategy becomes custom."""
+        kinds = [probabilities] * len(self.thresholds) if isinstance(probabilities, bool) else list(probabilities)
         per_slice = None
         if self.per_slice is not None:
-            per_slice = tuple(np.array(nudge_thresholds(a.tolist(), steps, probabilities)) for a in self.per_slice)
+            per_slice = tuple(
+                np.array(nudge_thresholds(a.tolist(), steps, p)) for a, p in zip(self.per_slice, kinds, strict=True)
+            )
         return replace(
             self,
-            thresholds=tuple(nudge_thresholds(self.thresholds, steps, probabilities)),
+            thresholds=tuple(nudge_thresholds(self.thresholds, steps, kinds)),
             per_slice=per_slice,
             strategy="custom",
         )
@@ -60,11 +70,12 @@ class Decisions:
             self, thresholds=tuple(float(t) for t in thresholds), per_slice=None, slicing_key=None, strategy="custom"
         )
 
-    def reset(self, default: float) -> Decisions:
-        """The task's default threshold for every model; ground truth, cost ratio and tolerance stay."""
+    def reset(self, defaults: Sequence[float] = ()) -> Decisions:
+        """Each model back at its starting threshold (``start``, else ``defaults``); ground truth, cost ratio and
+        tolerance stay."""
         return replace(
             self,
-            thresholds=tuple(default_thresholds(default, len(self.thresholds))),
+            thresholds=self.start or tuple(float(t) for t in defaults),
             per_slice=None,
             slicing_key=None,
             strategy="custom",
@@ -101,11 +112,12 @@ class Decisions:
             out.append(row)
         return out
 
-    def point_thresholds(self, default: float) -> tuple[float, ...]:
-        """The thresholds the datapoint editor labels points with: the session's positive class, so the defaults
-        while the performance screen calls the other class positive."""
+    def point_thresholds(self, defaults: Sequence[float] = ()) -> tuple[float, ...]:
+        """The thresholds the datapoint editor labels points with: the session's positive class, so each model's
+        starting threshold (``start``, else ``defaults``) while the performance screen calls the other class
+        positive."""
         if self.truth is not None and self.truth.flipped:
-            return tuple(default_thresholds(default, len(self.thresholds)))
+            return self.start or tuple(float(t) for t in defaults)
         return self.thresholds
 
     @property
@@ -125,4 +137,14 @@ class Decisions:
         )
 
 
-__all__ = ["Decisions"]
+def starting_thresholds(session: Any, given: GivenThresholds | None, what: str = "--threshold") -> tuple[float, ...]:
+    """Each model's starting threshold: ``given`` (``--threshold T`` for all, ``NAME=T`` for one) over the model's
+    default, each checked for its own kind of score — the rule the app, ``report`` and ``validate`` share."""
+    if given and session.task.kind != "binary":
+        raise WitError(
+            f"{what} applies to binary classifiers, but the task is {session.task.kind}.", f"Leave {what} out."
+        )
+    return resolve_thresholds(given or {}, session.model_names, session.probabilities, session.default_thresholds, what)
+
+
+__all__ = ["Decisions", "starting_thresholds"]

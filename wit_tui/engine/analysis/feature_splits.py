@@ -92,7 +92,7 @@ def split_groups_of(session: Session, frame: pd.DataFrame, split: Split) -> Spli
             raise WitError("There is no ground truth to split by.", "Load the data with a label column.")
         return _class_groups(session, session.y, f"by {session.label} (ground truth)")
     sc = session.scores(split.model)
-    pred = labels_from(sc.score, sc.proba, session.task, split.threshold)
+    pred = labels_from(sc.score, sc.proba, session.tasks[split.model], split.threshold)
     at = f" at {split.threshold:.2f}" if session.task.kind == "binary" else ""
     return _class_groups(session, pred, f"by {session.models[split.model].name}'s prediction{at}")
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.tasks import match_class
+from wit_tui.engine.data.tasks import check_label_classes, match_class
 
 NO_LABEL = "There is no label column, so there is nothing to evaluate."
 
@@ -101,6 +101,9 @@ def ground_truth(session, label: str | None = None, positive: Any = None) -> Gro
     label = session.label if label is None else label
     if label is None:
         raise WitError(NO_LABEL, "Pass --label COLUMN, or press g on the performance screen to pick the column.")
+    problem = getattr(session, "label_problem", None)
+    if problem is not None and label == session.label:
+        raise problem  # the session's label is not the model's: the same message wherever it is asked for
     if label not in session.data.columns:
         raise WitError(f"There is no column {label!r} in the data.", "Pick one of the data's columns.")
     if task.kind == "binary":
@@ -137,13 +140,8 @@ def _truth_values(session, label: str, is_default: bool) -> tuple[Any, tuple[str
                 "Pick a numeric column as the ground truth.",
             )
     else:
+        check_label_classes(list(pd.unique(column.dropna())), task.classes, label, option="")
         y, unknown = _classify(column, task.classes)
-        present = column.notna().to_numpy()
-        if not any(v in task.classes for v in pd.unique(y[present])):
-            raise WitError(
-                f"The column {label!r} holds none of the model's classes ({', '.join(map(str, task.classes))}).",
-                "Pick the column whose values are the classes the model predicts.",
-            )
     return y, unknown
 
 
@@ -181,7 +179,7 @@ def model_scores(session, truth: GroundTruth, i: int) -> np.ndarray:
     score = session.scores(i).score
     if not truth.flipped:
         return score
-    flip = session.task.score_method == "predict_proba"
+    flip = session.tasks[i].probabilities
     return session.memo.get(("flipped_score", i), lambda: 1.0 - score if flip else -score)
 
 

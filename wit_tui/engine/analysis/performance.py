@@ -43,6 +43,8 @@ class ModelPerformance:
 
 def labelled_mask(session: Session) -> np.ndarray:
     """Rows that have ground truth (missing labels are left out of every metric)."""
+    if session.label_problem is not None:
+        raise session.label_problem  # a label of none of the model's classes: no metric means anything
     if session.y is None:
         raise WitError(
             "There is no label column, so there is nothing to evaluate.", "Pass --label COLUMN to see performance."
@@ -127,7 +129,7 @@ def truth_performance(
     scores = session.scores(i)
     if kind == "binary":
         idx = truth_index(session, truth, i)
-        t = session.task.default_threshold if threshold is None else float(threshold)
+        t = session.tasks[i].default_threshold if threshold is None else float(threshold)
         return replace(common, binary=idx.at(t), roc_auc=idx.roc_auc, average_precision=idx.average_precision)
     if kind == "multiclass":
         return replace(common, multiclass=multiclass_metrics(truth.y[mask], scores.label[mask], session.task.classes))

@@ -56,7 +56,7 @@ def reference_scores(
 
     def compute() -> Scores:
         return score_frame(
-            m.estimator, reference[cols], session.task, n_jobs=session.n_jobs, progress=tick, model_name=m.name
+            m.estimator, reference[cols], session.tasks[i], n_jobs=session.n_jobs, progress=tick, model_name=m.name
         )
 
     return session.memo.get(("drift.reference_scores", id(reference), i), compute)

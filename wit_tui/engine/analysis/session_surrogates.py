@@ -45,7 +45,7 @@ def session_surrogates(
             progress(i, len(s.models))
         sc = s.scores(i)
         if s.task.is_classification:
-            preds = labels_from(sc.score, sc.proba, s.task, thresholds[i])[rows]
+            preds = labels_from(sc.score, sc.proba, s.tasks[i], thresholds[i])[rows]
             target = f"{m.name}'s predicted class"
             if s.task.kind == "binary":
                 target += f" at threshold {thresholds[i]:.3g}"

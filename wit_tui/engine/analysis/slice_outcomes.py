@@ -143,8 +143,9 @@ def session_outcomes(
     outcomes = []
     for i in range(len(session.models)):
         sc = session.scores(i)
+        probabilities = session.tasks[i].probabilities  # each model's own kind of score
         if task.kind == "binary":
-            t = task.default_threshold if thresholds is None else thresholds[i]
+            t = session.tasks[i].default_threshold if thresholds is None else thresholds[i]
             if np.ndim(t) == 1:  # one threshold per data row (per-slice thresholds)
                 t = np.asarray(t, dtype=np.float64)[mask]
             outcomes.append(
@@ -153,11 +154,11 @@ def session_outcomes(
                     truth.positives[mask],
                     model_scores(session, truth, i)[mask],
                     t,
-                    task.score_method == "predict_proba",
+                    probabilities,
                 )
             )
         elif task.kind == "multiclass":
-            proba = sc.proba[mask] if (sc.proba is not None and task.score_method == "predict_proba") else None
+            proba = sc.proba[mask] if (sc.proba is not None and probabilities) else None
             outcomes.append(multiclass_outcomes(metric, truth.y[mask], sc.label[mask], proba, task.classes))
         else:
             outcomes.append(regression_outcomes(metric, truth.y[mask], sc.score[mask]))

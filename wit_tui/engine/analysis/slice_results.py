@@ -37,7 +37,7 @@ def session_slice_metrics(
     truth = ground_truth(session) if truth is None else truth
     mask = truth.labelled
     codes = np.where(mask, np.asarray(codes, dtype=np.int64), -1)
-    task = session.task
+    task = session.tasks[i]  # each model thresholds its own kind of score
     scores = session.scores(i)
     if task.kind == "binary":
         t = task.default_threshold if threshold is None else threshold

@@ -22,14 +22,14 @@ import pandas as pd
 from wit_tui.engine.core.columns import frame_like
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import Scores, score_frame
-from wit_tui.engine.data.tasks import TaskInfo
+from wit_tui.engine.data.tasks import ModelTask
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
 class ModelsAndData(Protocol):
-    """What scoring a few rows needs: the loaded data (for dtypes), the models, their columns, the task."""
+    """What scoring a few rows needs: the loaded data (for dtypes), the models, their columns, each model's task."""
 
     @property
     def data(self) -> pd.DataFrame: ...
@@ -38,7 +38,7 @@ class ModelsAndData(Protocol):
     @property
     def model_columns(self) -> Sequence[Sequence[str]]: ...
     @property
-    def task(self) -> TaskInfo: ...
+    def tasks(self) -> Sequence[ModelTask]: ...
 
 
 _CONTROLLER: Any = None
@@ -74,7 +74,7 @@ def score_rows(session: ModelsAndData, frame: pd.DataFrame) -> list[Scores]:
     out = []
     with one_thread():
         for i, m in enumerate(session.models):
-            out.append(score_frame(m.estimator, frame[session.model_columns[i]], session.task, model_name=m.name))
+            out.append(score_frame(m.estimator, frame[session.model_columns[i]], session.tasks[i], model_name=m.name))
     return out
 
 

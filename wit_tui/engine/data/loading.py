@@ -1,18 +1,15 @@
 """Read the user's data and model files, refusing to run untrusted code.
 
 A joblib/pickle file can run any code when it is loaded, so it is loaded only
-when the user passes ``--trust`` (or the file is one of our own demo models).
+when the user passes ``--trust`` (the demo models are skops files too).
 A ``.skops`` file is loaded with :mod:`skops.io`, which refuses types it does
 not trust; those are listed and also need ``--trust``.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import os
-import re
 import warnings
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +17,9 @@ from typing import Any
 import pandas as pd
 
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.memory import NOT_ENOUGH_MEMORY_HINT, memory_budget
+from wit_tui.engine.core.paths import check_input_file
+from wit_tui.engine.data.csv_format import compression_of, read_csv, renamed_duplicates, sniff_csv
 
 PICKLE_SUFFIXES = {".joblib", ".pkl", ".pickle", ".jbl"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
@@ -42,10 +42,7 @@ class LoadedModel:
 
 
 def _check_file(path: Path, what: str) -> None:
-    if not path.exists():
-        raise WitError(f"The {what} file {path} does not exist.", "Check the path and try again.")
-    if path.is_dir():
-        raise WitError(f"The {what} path {path} is a folder, not a file.", f"Give the path of the {what} file itself.")
+    check_input_file(path, what)  # before any open(): a FIFO would block it
     try:
         with path.open("rb") as fh:
             fh.read(1)
@@ -55,25 +52,54 @@ def _check_file(path: Path, what: str) -> None:
         ) from exc
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """A data file as a DataFrame, what the user should hear about it, and the columns left out of it."""
+
+    frame: pd.DataFrame
+    warnings: tuple[str, ...] = ()
+    #: (column, kind) of the columns no screen can show or slice (lists, structs, maps, binary): not in ``frame``
+    unsupported: tuple[tuple[str, str], ...] = ()
+
+
 def load_data(path: str | Path) -> pd.DataFrame:
     """Read a CSV or Parquet file into a DataFrame; the file itself is never modified."""
+    return read_data(path).frame
+
+
+def read_data(path: str | Path) -> DataFile:
+    """Read a CSV (plain or compressed) or Parquet file, with the warnings it earns; the file is never modified."""
     path = Path(path)
     _check_file(path, "data")
     suffixes = [s.lower() for s in path.suffixes]
-    _check_memory(path, parquet=bool(suffixes) and suffixes[-1] in PARQUET_SUFFIXES)
+    parquet = bool(suffixes) and suffixes[-1] in PARQUET_SUFFIXES
+    compressed = not parquet and compression_of(path) is not None
+    _check_memory(path, kind="parquet" if parquet else "csv-compressed" if compressed else "csv")
+    notes: list[str] = []
+    unsupported: tuple[tuple[str, str], ...] = ()
     try:
-        if suffixes and suffixes[-1] in PARQUET_SUFFIXES:
-            frame = pd.read_parquet(path)
+        if parquet:
+            frame, unsupported = _read_parquet(path)
         else:
-            frame = _read_csv(path)
+            fmt = sniff_csv(path)
+            frame = read_csv(path, fmt)
+            renamed = renamed_duplicates(fmt.header, [str(c) for c in frame.columns])
+            if renamed:
+                notes.append(
+                    f"The data file {path.name} has duplicate column names; they were renamed: "
+                    + ", ".join(f"{old!r} -> {new!r}" for old, new in renamed)
+                    + ". Use the new names in --features, --label and filters."
+                )
     except WitError:
         raise
+    except MemoryError as exc:
+        raise WitError(f"Not enough memory to load the data file {path}.", NOT_ENOUGH_MEMORY_HINT) from exc
     except pd.errors.EmptyDataError as exc:
         raise WitError(f"The data file {path} is empty.", "Give a CSV with a header row and at least one row.") from exc
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        kind = "Parquet" if suffixes and suffixes[-1] in PARQUET_SUFFIXES else "CSV"
+    except (pd.errors.ParserError, ValueError, OSError, EOFError) as exc:
+        kind = "Parquet" if parquet else "CSV"
         raise WitError(
-            f"The data file {path} could not be read as {kind}: {str(exc).splitlines()[0]}",
+            f"The data file {path} could not be read as {kind}: {_first_line(exc)}",
             "Check that it is a valid CSV (with a header row) or Parquet file.",
         ) from exc
     except Exception as exc:  # pyarrow raises its own error types for corrupt files
@@ -84,76 +110,85 @@ def load_data(path: str | Path) -> pd.DataFrame:
     if frame.shape[0] == 0:
         raise WitError(f"The data file {path} has a header but no rows.", "Give a file with at least one datapoint.")
     frame.columns = [str(c) for c in frame.columns]
-    return frame
+    if unsupported:
+        notes.append(
+            f"{len(unsupported)} column(s) hold values wit-tui cannot show, slice or score (lists, structs, maps, "
+            "binary) and are left out: " + ", ".join(f"{name} ({kind})" for name, kind in unsupported) + "."
+        )
+    return DataFile(frame, tuple(notes), unsupported)
+
+
+def _arrow_kind(dtype: Any) -> str | None:
+    """``"list"``, ``"struct"``, ``"map"``, ``"binary"``… for an Arrow type wit-tui cannot use; None for one it can."""
+    import pyarrow.types as pat  # type: ignore[import-untyped]  # deferred: only Parquet files need pyarrow
+
+    if pat.is_dictionary(dtype):
+        return _arrow_kind(dtype.value_type)
+    checks = (
+        ("map", pat.is_map),  # before list: a map is a list of key/value structs
+        ("list", lambda t: pat.is_list(t) or pat.is_large_list(t) or pat.is_fixed_size_list(t)),
+        ("list", lambda t: pat.is_list_view(t) or pat.is_large_list_view(t)),
+        ("struct", pat.is_struct),
+        ("union", pat.is_union),
+        ("binary", lambda t: pat.is_binary(t) or pat.is_large_binary(t) or pat.is_fixed_size_binary(t)),
+        ("binary", pat.is_binary_view),
+    )
+    return next((kind for kind, check in checks if check(dtype)), None)
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, tuple[tuple[str, str], ...]]:
+    """The Parquet file without its nested and binary columns (read from its schema, so they are never loaded)."""
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]  # deferred: only Parquet files need pyarrow
+
+    schema = pq.read_schema(path)
+    unsupported = tuple((field.name, kind) for field in schema if (kind := _arrow_kind(field.type)) is not None)
+    if not unsupported:
+        return pd.read_parquet(path), ()
+    skipped = {name for name, _ in unsupported}
+    keep = [field.name for field in schema if field.name not in skipped]
+    return pd.read_parquet(path, columns=keep), unsupported
+
+
+def check_needed_columns(
+    data: DataFile, models: Sequence[LoadedModel], label: str | None, features: Sequence[str] | None
+) -> None:
+    """Refuse a left-out column that a model, the label or ``--features`` needs, naming it and its kind."""
+    left_out = dict(data.unsupported)
+    if not left_out:
+        return
+    users: list[tuple[str, list[str]]] = []
+    for m in models:
+        names = [str(c) for c in getattr(m.estimator, "feature_names_in_", [])]
+        users.append((f"The model {m.name}", [c for c in names if c in left_out]))
+    users.append(("The label", [label] if label in left_out else []))
+    users.append(("--features", [c for c in features or [] if c in left_out]))
+    for who, cols in users:
+        if cols:
+            raise WitError(
+                f"{who} needs column(s) that wit-tui cannot use: "
+                + ", ".join(f"{c} ({left_out[c]})" for c in cols)
+                + ". wit-tui reads columns of numbers, text, booleans, dates and categories.",
+                "Flatten them into plain columns (one value per cell) and save the data again.",
+            )
 
 
 #: in-memory size of a DataFrame per byte of file: CSV text is roughly its own size in memory (numbers
-#: shrink, strings grow); a compressed Parquet file expands several times.
-MEMORY_FACTOR = {"csv": 2.0, "parquet": 8.0}
+#: shrink, strings grow); a compressed CSV or Parquet file expands several times.
+MEMORY_FACTOR = {"csv": 2.0, "csv-compressed": 10.0, "parquet": 8.0}
 
 
-def available_memory() -> int | None:
-    """Bytes of memory available now (Linux/macOS), or None when the OS will not say."""
-    try:
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def _check_memory(path: Path, *, parquet: bool) -> None:
-    """Refuse, before reading, a file whose DataFrame would not fit in the memory available."""
-    need = path.stat().st_size * MEMORY_FACTOR["parquet" if parquet else "csv"]
-    free = available_memory()
-    if free is not None and need > free:
+def _check_memory(path: Path, *, kind: str) -> None:
+    """Refuse, before reading, a file whose DataFrame would not fit in the memory this process may still use."""
+    size = path.stat().st_size
+    need = size * MEMORY_FACTOR[kind]
+    budget = memory_budget()
+    if budget is not None and need > budget.available:
         gib = 1024**3
         raise WitError(
-            f"The data file {path} ({path.stat().st_size / gib:.1f} GiB) would need about {need / gib:.1f} GiB of "
-            f"memory once loaded, but only {free / gib:.1f} GiB is available.",
-            "Explore a sample of it (e.g. `head -n 1000001 big.csv > sample.csv`) or free some memory.",
+            f"The data file {path} ({size / gib:.1f} GiB) would need about {need / gib:.1f} GiB of "
+            f"memory once loaded, but only {budget.available / gib:.1f} GiB is available ({budget.source}).",
+            "Explore a sample of it (e.g. `head -n 1000001 big.csv > sample.csv`) or give it more memory.",
         )
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV, sniffing ``;`` / tab delimiters and falling back to latin-1 text."""
-    with path.open("rb") as fh:
-        head = fh.read(64 * 1024)
-    if b"\x00" in head:
-        raise WitError(f"The data file {path} looks binary, not like CSV text.", "Give a CSV or Parquet file.")
-    encoding = "utf-8-sig"
-    try:
-        # final=False: the 64 KiB window may end inside a multi-byte character.
-        text = codecs.getincrementaldecoder(encoding)().decode(head, final=False)
-    except UnicodeDecodeError:
-        encoding = "latin-1"
-        text = head.decode(encoding)
-    sep = ","
-    first_line = text.splitlines()[0] if text.strip() else ""
-    if "," not in first_line:
-        try:
-            sep = csv.Sniffer().sniff(first_line, delimiters=";\t|").delimiter
-        except csv.Error:
-            sep = ","
-    try:
-        try:
-            return pd.read_csv(path, sep=sep, encoding=encoding)
-        except UnicodeDecodeError:
-            if encoding == "latin-1":
-                raise
-            # Not UTF-8 after all (the first non-ASCII byte came after the sniffed window).
-            return pd.read_csv(path, sep=sep, encoding="latin-1")
-    except pd.errors.ParserError as exc:
-        ragged = _RAGGED.search(str(exc))
-        if ragged is None:
-            raise
-        want, line, got = ragged.groups()
-        shown = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}.get(sep, repr(sep))
-        raise WitError(
-            f"Line {line} of the data file {path} has {got} fields, but the header has {want} ({shown}-separated).",
-            f"Fix that line: a value holding a {shown} must be in double quotes.",
-        ) from exc
-
-
-_RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
 def _is_estimator(obj: Any) -> bool:
@@ -181,15 +216,20 @@ def _first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else "no detail"
 
 
-def load_model(path: str | Path, *, trust: bool = False, name: str | None = None) -> LoadedModel:
-    """Load a fitted estimator from ``.skops`` (safe) or joblib/pickle (only with ``trust``)."""
+def load_model(
+    path: str | Path, *, trust: bool = False, name: str | None = None, allowed_types: Collection[str] = ()
+) -> LoadedModel:
+    """Load a fitted estimator from ``.skops`` (safe) or joblib/pickle (only with ``trust``).
+
+    ``allowed_types`` are types a caller vouches for beyond skops' defaults (the demo's tree predictors): a fixed
+    list in code, never read from the file, so a planted file cannot widen it."""
     path = Path(path)
     _check_file(path, "model")
     suffix = path.suffix.lower()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if suffix == ".skops":
-            obj = _load_skops(path, trust)
+            obj = _load_skops(path, trust, allowed_types)
         else:
             if not trust:
                 raise WitError(f"Not loading {path}: loading a pickle/joblib file runs any code inside it.", TRUST_HINT)
@@ -233,7 +273,7 @@ def _load_pickle(path: Path) -> Any:
         ) from exc
 
 
-def _load_skops(path: Path, trust: bool) -> Any:
+def _load_skops(path: Path, trust: bool, allowed_types: Collection[str] = ()) -> Any:
     import skops.io as sio  # deferred: skops is optional and only needed for .skops files
 
     try:
@@ -243,9 +283,10 @@ def _load_skops(path: Path, trust: bool) -> Any:
             f"The model file {path} is not a readable .skops file ({type(exc).__name__}).",
             "Save it again with skops.io.dump(model, path).",
         ) from exc
-    if untrusted and not trust:
+    refused = [t for t in untrusted if t not in allowed_types]
+    if refused and not trust:
         raise WitError(
-            f"The skops file {path} contains types that are not trusted by default: {', '.join(untrusted)}.",
+            f"The skops file {path} contains types that are not trusted by default: {', '.join(refused)}.",
             "Review them; if you trust them, pass --trust to load the file.",
         )
     try:
@@ -257,4 +298,13 @@ def _load_skops(path: Path, trust: bool) -> Any:
         ) from exc
 
 
-__all__ = ["LoadedModel", "WitError", "load_data", "load_model", "TRUST_HINT"]
+__all__ = [
+    "DataFile",
+    "LoadedModel",
+    "TRUST_HINT",
+    "WitError",
+    "check_needed_columns",
+    "load_data",
+    "load_model",
+    "read_data",
+]

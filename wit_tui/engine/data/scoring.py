@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.tasks import TaskInfo
+from wit_tui.engine.data.tasks import ModelTask
 
 DEFAULT_CHUNK = 65_536
 #: Past this many failing rows the failure is systematic (wrong columns or types), not a few bad rows:
@@ -61,7 +61,7 @@ class Scores:
         return len(self.score)
 
 
-def _score_chunk(estimator: Any, X: pd.DataFrame, task: TaskInfo) -> tuple[np.ndarray, np.ndarray | None]:
+def _score_chunk(estimator: Any, X: pd.DataFrame, task: ModelTask) -> tuple[np.ndarray, np.ndarray | None]:
     if task.kind == "regression":
         return np.asarray(estimator.predict(X), dtype=np.float64).reshape(-1), None
     if task.score_method == "predict_proba":
@@ -83,7 +83,7 @@ def _score_chunk(estimator: Any, X: pd.DataFrame, task: TaskInfo) -> tuple[np.nd
 
 
 def labels_from(
-    score: np.ndarray, proba: np.ndarray | None, task: TaskInfo, threshold: float | None = None
+    score: np.ndarray, proba: np.ndarray | None, task: ModelTask, threshold: float | None = None
 ) -> np.ndarray:
     """Predicted labels: thresholded (binary), argmax (multi-class) or the prediction (regression).
 
@@ -107,7 +107,7 @@ def labels_from(
 
 
 def _score_robust(
-    estimator: Any, X: pd.DataFrame, task: TaskInfo, start: int, failed: list[int], errors: list[str]
+    estimator: Any, X: pd.DataFrame, task: ModelTask, start: int, failed: list[int], errors: list[str]
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Score a chunk the model raised on by halving it, so one bad row costs O(log n) calls, not the chunk."""
     try:
@@ -154,7 +154,7 @@ def _run_chunks(
 def score_frame(
     estimator: Any,
     X: pd.DataFrame,
-    task: TaskInfo,
+    task: ModelTask,
     *,
     chunk_size: int = DEFAULT_CHUNK,
     n_jobs: int = 1,

@@ -20,37 +20,67 @@ ScoreMethod = Literal["predict_proba", "decision_function", "predict"]
 
 @dataclass(frozen=True)
 class TaskInfo:
-    """The task, the classes and how scores are obtained.
+    """What the models are asked, shared by every model of a session: the kind, the classes, the positive class.
 
     ``positive`` is the class whose score is thresholded in a binary task
     (``--positive``, else ``classes_[1]``, as sklearn's ``pos_label`` rules do).
-    ``score_method`` is ``decision_function`` for a classifier without
-    ``predict_proba``: its scores are margins, not probabilities, and the
-    default threshold is 0 instead of 0.5.
+    How each model scores is :class:`ModelTask`'s: two models of one session
+    may score differently (probabilities and margins).
     """
 
     kind: TaskKind
     classes: tuple[Any, ...] = ()
     positive: Any = None
-    score_method: ScoreMethod = "predict"
 
     @property
     def positive_index(self) -> int:
         return self.classes.index(self.positive) if self.kind == "binary" else -1
 
     @property
-    def default_threshold(self) -> float:
-        return 0.0 if self.score_method == "decision_function" else 0.5
-
-    @property
     def is_classification(self) -> bool:
         return self.kind != "regression"
+
+
+@dataclass(frozen=True)
+class ModelTask(TaskInfo):
+    """The task as one model answers it: the shared facts and how this model's scores are obtained.
+
+    ``score_method`` is ``decision_function`` for a classifier without
+    ``predict_proba``: its scores are margins, not probabilities, so its
+    thresholds are any finite number and the default is 0 instead of 0.5.
+    """
+
+    score_method: ScoreMethod = "predict"
+
+    @property
+    def probabilities(self) -> bool:
+        """Are the scores probabilities (thresholds in [0, 1], log loss and Brier score defined)?"""
+        return self.score_method == "predict_proba"
+
+    @property
+    def margins(self) -> bool:
+        return self.score_method == "decision_function"
+
+    @property
+    def default_threshold(self) -> float:
+        return 0.0 if self.margins else 0.5
 
     @property
     def score_label(self) -> str:
         if self.kind == "regression":
             return "prediction"
-        return "score" if self.score_method == "predict_proba" else "decision"
+        return "score" if self.probabilities else "decision"
+
+    @property
+    def shared(self) -> TaskInfo:
+        return TaskInfo(self.kind, self.classes, self.positive)
+
+
+def scores_note(name: str, task: ModelTask) -> str:
+    """One line saying that a model's scores are margins, and its default threshold ("" for probabilities)."""
+    if not task.margins:
+        return ""
+    return f"{name}: margins (decision_function), threshold {task.default_threshold:g} by default"
 
 
 def _has(estimator: Any, attr: str) -> bool:
@@ -79,7 +109,29 @@ def match_class(value: Any, classes: Sequence[Any]) -> Any:
     return None
 
 
-def detect_task(estimator: Any, positive: Any = None, *, model_name: str = "model") -> TaskInfo:
+class LabelNotClasses(WitError):
+    """The label column holds none of the model's classes: it is not this model's label (or not this model's
+    data), so every metric against it would be meaningless. The session opens without ground truth; ``report``
+    and ``validate`` refuse it; the performance screen says it."""
+
+
+def check_label_classes(values: Sequence[Any], classes: Sequence[Any], label: str, option: str = "--label") -> None:
+    """A :class:`LabelNotClasses` naming the label's values (the first few, counted) and the model's classes,
+    when no value of the label column (``values``: its distinct non-missing values) is one of the classes."""
+    if any(match_class(v, classes) is not None for v in values):
+        return
+    shown = sorted({str(v) for v in values})
+    listed = ", ".join(shown[:5]) + (", …" if len(shown) > 5 else "")
+    raise LabelNotClasses(
+        f"The label column {label!r} holds none of the model's classes: its values are {listed} "
+        f"({len(shown):,} distinct), the model's classes are {', '.join(map(str, classes))}.",
+        f"Pass {option} with the column whose values are the classes the model predicts."
+        if option
+        else "Pick the column whose values are the classes the model predicts.",
+    )
+
+
+def detect_task(estimator: Any, positive: Any = None, *, model_name: str = "model") -> ModelTask:
     """Work out the task of a fitted estimator (the label is checked separately)."""
     from sklearn.base import is_classifier, is_regressor  # deferred: scikit-learn is heavy, only needed here
 
@@ -116,23 +168,31 @@ def detect_task(estimator: Any, positive: Any = None, *, model_name: str = "mode
                     "so it gives no score to threshold.",
                     "Use a classifier that provides one of them.",
                 )
-            return TaskInfo("binary", cls, pos, method)
+            return ModelTask("binary", cls, pos, method)
         if positive is not None and match_class(positive, cls) is None:
             raise WitError(
                 f"--positive {positive!r} is not one of the classes of {model_name}: {', '.join(map(str, cls))}.",
                 "Pass one of those classes, or leave --positive out for a multi-class model.",
             )
-        return TaskInfo("multiclass", cls, None, method)
+        return ModelTask("multiclass", cls, None, method)
     if positive is not None:
         raise WitError(
             f"--positive was given but {model_name} is a regressor.",
             "Leave --positive out: it only applies to binary classifiers.",
         )
-    return TaskInfo("regression", (), None, "predict")
+    return ModelTask("regression", (), None, "predict")
 
 
-def merge_tasks(tasks: list[TaskInfo], names: list[str]) -> TaskInfo:
-    """Two models can be compared only when they answer the same question."""
+def detect_tasks(
+    estimators: Sequence[Any], names: Sequence[str], positive: Any = None
+) -> tuple[tuple[ModelTask, ...], TaskInfo]:
+    """Each model's task (how it scores: probabilities or margins) and the question they all answer."""
+    tasks = tuple(detect_task(e, positive, model_name=n) for e, n in zip(estimators, names, strict=True))
+    return tasks, merge_tasks(tasks, names)
+
+
+def merge_tasks(tasks: Sequence[ModelTask], names: Sequence[str]) -> TaskInfo:
+    """The question every model answers (each may score it its own way): they must agree on it to be compared."""
     first = tasks[0]
     for task, name in zip(tasks[1:], names[1:], strict=True):
         if task.kind != first.kind or (
@@ -143,7 +203,18 @@ def merge_tasks(tasks: list[TaskInfo], names: list[str]) -> TaskInfo:
                 f"{name} is {task.kind} {list(task.classes) or ''}.",
                 "Compare models trained for the same task and label.",
             )
-    return first
+    return first.shared
 
 
-__all__ = ["TaskInfo", "TaskKind", "detect_task", "match_class", "merge_tasks"]
+__all__ = [
+    "LabelNotClasses",
+    "ModelTask",
+    "TaskInfo",
+    "TaskKind",
+    "check_label_classes",
+    "detect_task",
+    "detect_tasks",
+    "match_class",
+    "merge_tasks",
+    "scores_note",
+]

@@ -17,9 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.metrics.undefined import Metric, curve_reasons, metric, rate_reasons
+
 
 def _div(num: float, den: float) -> float:
-    """sklearn's ``zero_division`` default: 0.0 when the denominator is 0."""
+    """sklearn's ``zero_division`` default: 0.0 when the denominator is 0 (the arrays keep it; a screen asks
+    :meth:`BinaryMetrics.value`, which says when the rate is undefined)."""
     return float(num) / float(den) if den else 0.0
 
 
@@ -75,6 +78,15 @@ class BinaryMetrics:
     def confusion_matrix(self) -> np.ndarray:
         """sklearn layout: rows = true (negative, positive), columns = predicted."""
         return np.array([[self.tn, self.fp], [self.fn, self.tp]], dtype=np.int64)
+
+    def reason(self, name: str) -> str:
+        """Why the rate ``name`` is undefined on these rows ('' when it is defined)."""
+        return rate_reasons(self.tn, self.fp, self.fn, self.tp, self.threshold).get(name, "")
+
+    def value(self, name: str) -> Metric:
+        """The rate ``name`` as a screen shows it: the number, or undefined with the reason (never the 0 that
+        stands in for a division by zero)."""
+        return metric(getattr(self, name), self.reason(name))
 
     def as_dict(self) -> dict[str, float]:
         names = ("accuracy", "precision", "recall", "f1", "fpr", "fnr", "selection_rate")
@@ -182,6 +194,11 @@ class ThresholdIndex:
         roc = self.roc_curve
         return float(np.trapezoid(roc.tpr, roc.fpr))
 
+    def value(self, name: str) -> Metric:
+        """``auc`` or ``average_precision`` as a screen shows it: undefined on one class / with no positive."""
+        number = self.roc_auc if name == "auc" else self.average_precision
+        return metric(number, curve_reasons(self.n_pos, self.n_neg)[name])
+
     @cached_property
     def pr_curve(self) -> PrecisionRecallCurve:
         thr, tps, fps = self._distinct
@@ -225,6 +242,21 @@ class MulticlassMetrics:
         rows = cm.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.nan_to_num(cm / rows)
+
+    def per_class(self, name: str) -> list[Metric]:
+        """Each class's ``precision``, ``recall`` or ``f1`` as a screen shows it: undefined exactly where sklearn
+        with ``zero_division=np.nan`` gives NaN (a class never predicted has no precision)."""
+        predicted = self.confusion_matrix.sum(axis=0)
+        out: list[Metric] = []
+        for j, v in enumerate(getattr(self, name)):
+            p, s = int(predicted[j]), int(self.support[j])
+            reason = {
+                "precision": "" if p else "the class is never predicted",
+                "recall": "" if s else "no label of this class",
+                "f1": "" if p + s else "the class is never predicted and has no label",
+            }[name]
+            out.append(metric(float(v), reason))
+        return out
 
     @property
     def precision_macro(self) -> float:

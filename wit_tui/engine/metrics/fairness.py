@@ -16,7 +16,9 @@ differences (``agg="worst_case"``), ``equalized_odds_ratio`` the smaller of the
 two ratios; ``equal_opportunity_*`` use the TPR only. Per-group rates come from
 the engine's :class:`~wit_tui.engine.metrics.binary.BinaryMetrics` (sklearn's
 ``zero_division=0`` convention, as Fairlearn's rate functions), so the numbers
-equal Fairlearn's.
+equal Fairlearn's. Where a rate is undefined on a group (precision with nobody predicted positive there),
+the summary's :meth:`MetricFrame.summary` and :meth:`FairnessSummary.gap` say so instead of aggregating the
+substituted 0: a gap over an undefined group value is itself undefined, as in :func:`gap`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pandas as pd
 
 from wit_tui.engine.metrics.binary import BinaryMetrics
 from wit_tui.engine.metrics.slice_index import SliceMetrics
+from wit_tui.engine.metrics.undefined import Metric, Undefined, metric
 
 Method = Literal["between_groups", "to_overall"]
 METHODS = ("between_groups", "to_overall")
@@ -52,6 +55,33 @@ class MetricFrame:
     metric: str
     overall: float
     by_group: dict[str, float] = field(default_factory=dict)
+    #: why the metric is undefined on a group (groups absent are defined), and overall ('' when defined)
+    undefined: dict[str, str] = field(default_factory=dict)
+    overall_undefined: str = ""
+
+    def summary(self, what: str) -> Metric:
+        """One aggregate as a screen shows it — ``overall``, ``min``, ``max``, ``difference``, ``ratio``,
+        ``difference_to_overall`` or ``ratio_to_overall`` — undefined when a value it is taken over is."""
+        if what == "overall":
+            return metric(self.overall, self.overall_undefined)
+        to_overall = what.endswith("_to_overall")
+        if to_overall and self.overall_undefined:
+            return Undefined(f"overall: {self.overall_undefined}")
+        for group, why in self.undefined.items():
+            if why:
+                return Undefined(f"on {group}: {why}")
+        method: Method = "to_overall" if to_overall else "between_groups"
+        value = {
+            "min": self.group_min,
+            "max": self.group_max,
+            "difference": lambda: self.difference(method),
+            "difference_to_overall": lambda: self.difference(method),
+            "ratio": lambda: self.ratio(method),
+            "ratio_to_overall": lambda: self.ratio(method),
+        }[what]()
+        if np.isnan(value):
+            return Undefined("0/0: the largest value is 0" if what.startswith("ratio") else "no group has a value")
+        return float(value)
 
     def _values(self) -> np.ndarray:
         return np.array(list(self.by_group.values()), dtype=np.float64)
@@ -185,9 +215,15 @@ class FairnessSummary:
     groups: tuple[str, ...]
     frames: dict[str, MetricFrame]
     gaps: dict[str, float]
+    #: why a gap is undefined (a rate it is taken over is undefined on a group); gaps absent are defined
+    undefined: dict[str, str] = field(default_factory=dict)
 
     def frame(self, metric: str) -> MetricFrame:
         return self.frames[metric]
+
+    def gap(self, name: str) -> Metric:
+        """The gap ``name`` as a screen shows it: the number, or undefined with the reason."""
+        return metric(self.gaps[name], self.undefined.get(name, ""))
 
 
 def fairness_summary(confusion: np.ndarray, groups: Sequence[str]) -> FairnessSummary:
@@ -203,16 +239,24 @@ def fairness_summary(confusion: np.ndarray, groups: Sequence[str]) -> FairnessSu
     names = [str(g) for g in groups]
     frames = {
         m: MetricFrame(
-            m, float(getattr(whole, m)), {n: float(getattr(g, m)) for n, g in zip(names, per_group, strict=True)}
+            m,
+            float(getattr(whole, m)),
+            {n: float(getattr(g, m)) for n, g in zip(names, per_group, strict=True)},
+            {n: g.reason(m) for n, g in zip(names, per_group, strict=True) if g.reason(m)},
+            whole.reason(m),
         )
         for m in SUMMARY_RATES
     }
-    gaps = {}
+    gaps, undefined = {}, {}
     for name in SUMMARY_GAPS:
         metrics, agg = NAMED_GAPS[name]
         values = [frames[m].difference() if agg == "difference" else frames[m].ratio() for m in metrics]
         gaps[name] = float(max(values) if agg == "difference" else min(values))
-    return FairnessSummary(tuple(names), frames, gaps)
+        shown = [frames[m].summary(agg) for m in metrics]
+        why = next((f"{m} {v.reason}" for m, v in zip(metrics, shown, strict=True) if isinstance(v, Undefined)), "")
+        if why:
+            undefined[name] = why
+    return FairnessSummary(tuple(names), frames, gaps, undefined)
 
 
 # -- gaps over engine slice metrics (validation and the report) ------------

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
+from wit_tui.engine.metrics.undefined import NO_ROWS, Metric, curve_reasons, metric, rate_reasons, shown
 from wit_tui.engine.slicing import group_rows
 
 BINARY_METRICS = (
@@ -72,8 +73,6 @@ DESCRIPTIONS = {
 }
 LOWER_IS_BETTER = {"fpr", "fnr", "log_loss", "brier_score", "mae", "rmse"}
 
-NO_ROWS = "no labelled rows in this slice"
-
 
 @dataclass(frozen=True)
 class SliceMetrics:
@@ -104,6 +103,14 @@ class SliceMetrics:
     def defined(self, name: str, k: int) -> float | None:
         """The value, or None when it is not computable."""
         return None if self.undefined[name][k] else self.value(name, k)
+
+    def metric(self, name: str, k: int) -> Metric:
+        """Slice ``k``'s ``name`` as a screen shows it: the number, or undefined with the reason."""
+        return metric(self.value(name, k), self.reason(name, k))
+
+    def shown(self, name: str) -> np.ndarray:
+        """Every slice's ``name`` with NaN where it is undefined (for sorting and drawing; never a stand-in 0)."""
+        return shown(self.values[name], self.undefined[name])
 
 
 def pack_slice_rows(
@@ -244,23 +251,36 @@ def binary_rates(counts: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
+def binary_slice_rates(counts: np.ndarray, thresholds: float | Sequence[float] | np.ndarray) -> SliceMetrics:
+    """The rates of many confusion rows (``tn, fp, fn, tp``; row ``k`` at ``thresholds[k]``) with why each is
+    undefined, as :class:`SliceMetrics`: what the slice table shows at any thresholds, without the curves."""
+    counts = np.asarray(counts, dtype=np.int64).reshape(-1, 4)
+    per_row = np.broadcast_to(np.asarray(thresholds, dtype=np.float64), (len(counts),))
+    names = ("example_count", "base_rate", "selection_rate", "accuracy", "precision", "recall", "f1", "fpr", "fnr")
+    rates = binary_rates(counts)
+    rows = []
+    for k, (tn, fp, fn, tp) in enumerate(counts.tolist()):
+        why = rate_reasons(tn, fp, fn, tp, float(per_row[k]))
+        rows.append({n: (float(rates[n][k]), why.get(n, "")) for n in names})
+    return pack_slice_rows("binary", _threshold_shown(thresholds, per_row), names, rows, counts)
+
+
 def _binary_slice_row(b: BinaryMetrics, sub: ThresholdIndex) -> dict[str, tuple[float, str]]:
     """One non-empty slice's rates at its threshold, each with why it is undefined ('' when it is not)."""
-    n, n_pos, n_neg = b.n, b.tp + b.fn, b.tn + b.fp
-    no_pos = "no positive labels" if n_pos == 0 else ""
-    one_class = f"only one class ({n_pos:,} positive and {n_neg:,} negative labels)" if not (n_pos and n_neg) else ""
+    n, n_pos = b.n, b.tp + b.fn
+    why = rate_reasons(b.tn, b.fp, b.fn, b.tp, b.threshold) | curve_reasons(n_pos, b.tn + b.fp)
     return {
         "example_count": (float(n), ""),
         "base_rate": (n_pos / n, ""),
         "selection_rate": (b.selection_rate, ""),
         "accuracy": (b.accuracy, ""),
-        "precision": (b.precision, "" if b.tp + b.fp else f"no predicted positives at threshold {b.threshold:g}"),
-        "recall": (b.recall, no_pos),
-        "f1": (b.f1, "" if 2 * b.tp + b.fp + b.fn else "no positive labels and no predicted positives"),
-        "fpr": (b.fpr, "" if n_neg else "no negative labels"),
-        "fnr": (b.fnr, no_pos),
-        "auc": (sub.roc_auc, one_class),
-        "average_precision": (sub.average_precision, no_pos),
+        "precision": (b.precision, why["precision"]),
+        "recall": (b.recall, why["recall"]),
+        "f1": (b.f1, why["f1"]),
+        "fpr": (b.fpr, why["fpr"]),
+        "fnr": (b.fnr, why["fnr"]),
+        "auc": (sub.roc_auc, why["auc"]),
+        "average_precision": (sub.average_precision, why["average_precision"]),
     }
 
 
@@ -339,7 +359,9 @@ __all__ = [
     "SliceIndex",
     "SliceMetrics",
     "TASK_METRICS",
+    "NO_ROWS",
     "binary_rates",
     "binary_slice_metrics",
+    "binary_slice_rates",
     "pack_slice_rows",
 ]

@@ -114,6 +114,13 @@ class StrategyResult:
     def title(self) -> str:
         return STRATEGIES[self.strategy]
 
+    @property
+    def nobody_positive(self) -> tuple[int, ...]:
+        """The slices on which these thresholds predict nobody positive (TP + FP = 0): there the threshold is
+        no cut through the scores, and precision is undefined."""
+        counts = np.asarray(self.confusion, dtype=np.int64).reshape(-1, 4)
+        return tuple(int(k) for k in np.flatnonzero(counts[:, 1] + counts[:, 3] == 0))
+
 
 def _unconstrained_thresholds(
     index: SliceIndex,

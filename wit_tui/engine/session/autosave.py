@@ -8,14 +8,16 @@ and the history of runs — is written as JSON, atomically, to
 
 ``platformdirs.user_data_dir`` gives the folder (``~/.local/share/wit-tui`` on
 Linux). ``<key>`` is a hash of what the edits belong to: the data file (its
-resolved path, size and modification time), each model file (the same), the
-label, the feature columns, the positive class and the model names; for a demo,
-its name, the recipe version and the sklearn version. The same command on the
-same files finds the autosave again; a changed data file does not (its row ids
-might no longer mean the same rows).
+resolved path and its content hash), each model file (the same), the label, the
+feature columns, the positive class and the model names; for a demo, its name,
+the recipe version and the sklearn version (see autosave_identity.py). The same
+command on the same bytes finds the autosave again, whatever their mtime; a
+changed data file does not (its row ids might no longer mean the same rows), and
+an autosave left for the changed file is named once at start, never deleted.
 
 A process killed at any moment leaves the previous autosave or the new one,
-never half of one, so at most the change being made is lost. When the overlay is
+never half of one, so at most the change being made is lost; a power cut is
+covered by fsync (throttled) and the previous copy (see autosave_durability.py). When the overlay is
 empty again (everything reverted) the file is removed. Declining a restore
 keeps the file as ``<key>.discarded.json`` (the last one declined), so even that
 is recoverable by hand.
@@ -24,7 +26,6 @@ is recoverable by hand.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import os
@@ -36,10 +37,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wit_tui.engine.core.atomic import atomic_write
+from wit_tui.engine.core.atomic import atomic_write, remove_stale_temps
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.data.scoring import Scores
+from wit_tui.engine.session.autosave_contents import contents
+from wit_tui.engine.session.autosave_durability import (
+    Throttle,
+    drop_previous,
+    has_previous,
+    keep_previous,
+    take_previous,
+)
+from wit_tui.engine.session.autosave_identity import file_hashes, migrate
+from wit_tui.engine.session.autosave_identity import session_key as session_key
+from wit_tui.engine.session.autosave_identity import stale_notice as stale_notice
 from wit_tui.engine.session.events import OverlayChanged, SessionEvent
 from wit_tui.engine.session.overlay import Run
 from wit_tui.engine.session.session import Session
@@ -67,22 +79,6 @@ def file_identity(path: str | Path) -> list[Any]:
     return [str(p), st.st_size, st.st_mtime_ns]
 
 
-def session_key(session: Session) -> str | None:
-    """The autosave key of a session, or None when it was not opened from files (nothing to find it by)."""
-    if session.source is None:
-        return None
-    ident = {
-        "source": session.source,
-        "label": session.label,
-        "features": session.features,
-        "positive": None if session.task.positive is None else str(session.task.positive),
-        "models": session.model_names,
-        "n_rows": session.n_rows,
-    }
-    text = json.dumps(ident, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
-
-
 def autosave_path(session: Session) -> Path | None:
     key = session_key(session)
     return None if key is None else autosave_dir() / f"{key}.json"
@@ -103,12 +99,6 @@ def _encode(value: Any) -> Any:
     return str(value)
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, dict) and "$timestamp" in value:
-        return pd.Timestamp(value["$timestamp"])
-    return value
-
-
 def _record(values: dict[str, Any]) -> dict[str, Any]:
     return {str(k): _encode(v) for k, v in values.items()}
 
@@ -122,15 +112,6 @@ def _run_json(run: Run) -> dict[str, Any]:
     }
 
 
-def _run(obj: dict[str, Any]) -> Run:
-    return Run(
-        int(obj["number"]),
-        str(obj["change"]),
-        tuple(float(v) for v in obj["scores"]),
-        tuple(None if p is None else tuple(float(v) for v in p) for p in obj["probas"]),
-    )
-
-
 def payload(session: Session) -> dict[str, Any]:
     """The overlay as JSON-ready data."""
     ov = session.overlay
@@ -139,6 +120,7 @@ def payload(session: Session) -> dict[str, Any]:
         "version": FORMAT_VERSION,
         "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "dataset": session.name,
+        "files": file_hashes(session),  # which bytes it was made on: names a stale autosave at start
         "n_rows": session.n_rows,
         "columns": [str(c) for c in session.data.columns],
         "saved_to_csv": ov.saved,
@@ -158,6 +140,7 @@ class Snapshot:
     n_edited: int
     n_added: int
     data: dict[str, Any]
+    note: str = ""  # restored from the previous copy: said in the restore question
 
     def describe(self) -> str:
         when = self.saved_at
@@ -170,16 +153,21 @@ class Snapshot:
             parts.append(f"{self.n_edited} edited")
         if self.n_added:
             parts.append(f"{self.n_added} added")
-        return f"{' and '.join(parts)} datapoint(s), autosaved {when}"
+        text = f"{' and '.join(parts)} datapoint(s), autosaved {when}"
+        return f"{text}, {self.note}" if self.note else text
 
 
-def write(session: Session, path: Path) -> None:
-    """Write the overlay to ``path`` atomically, or remove the file when there is nothing to keep."""
+def write(session: Session, path: Path, *, durable: bool = True) -> None:
+    """Write the overlay to ``path`` atomically, or remove the file when there is nothing to keep.
+
+    ``durable`` fsyncs the file and its folder; the file replaced is kept as ``<name>.prev``.
+    """
     if not session.overlay.n_changed:
         try:
             path.unlink()
         except FileNotFoundError:
             pass
+        drop_previous(path)
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -189,27 +177,58 @@ def write(session: Session, path: Path) -> None:
             "Set WIT_TUI_DATA_DIR to a folder you can write to.",
         ) from exc
     text = json.dumps(payload(session), ensure_ascii=False)
-    # no fsync: the file must survive a killed process (the OS has the bytes), and a keystroke must stay fast
-    atomic_write(path, text, fsync=False, what="autosave")
+    keep_previous(path)
+    atomic_write(path, text, fsync=False, durable=durable, what="autosave")
 
 
 def find(session: Session) -> Snapshot | None:
-    """The autosave of this session, if one with any change exists. A broken file raises WitError."""
+    """The autosave of this session, if one with any change exists, checked whole before it is offered.
+
+    A file that cannot be read, or whose contents do not fit this data (a value
+    that is not of its column, an unknown row or column, a bad type), raises
+    WitError: offering it would fail on "yes".
+    An empty or unreadable one (what a power cut can leave) whose previous copy
+    ``<name>.prev`` exists is set aside and the previous copy offered instead;
+    the snapshot's ``note`` says so.
+    """
     path = autosave_path(session)
+    if path is not None:
+        remove_stale_temps(path.parent)  # a write killed midway leaves its temp file: gone at the next start
+        migrate(session, path)  # an autosave of the first format, on files with the same size and mtime
     if path is None or not path.is_file():
         return None
+    note = ""
+    try:
+        data = _read(path)
+    except WitError:
+        aside = reject(path) if has_previous(path) else None
+        if aside is None or not take_previous(path):
+            raise
+        data = _read(path)
+        note = f"from its previous copy: the autosave was empty or unreadable and is set aside as {aside}"
+    n_edited, n_added = len(data["edits"]), len(data["added"])
+    if not n_edited and not n_added:
+        return None
+    snapshot = Snapshot(path, str(data.get("saved_at", "")), n_edited, n_added, data, note)
+    contents(session, data, path)  # raises WitError when it does not fit
+    return snapshot
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """The autosave's JSON, checked for its shape; WitError "cannot be read" otherwise."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
         if data.get("format") != "wit-tui-autosave" or data.get("version") != FORMAT_VERSION:
             raise ValueError("not an autosave of this version")
-        n_edited, n_added = len(data["edits"]), len(data["added"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        if not isinstance(data.get("edits"), dict) or not isinstance(data.get("added"), list):
+            raise ValueError("no edits or added points")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise WitError(
             f"The autosave {path} cannot be read ({exc}).", "It was left as it is; move it away to stop this message."
         ) from exc
-    if not n_edited and not n_added:
-        return None
-    return Snapshot(path, str(data.get("saved_at", "")), n_edited, n_added, data)
+    return data
 
 
 def restore(session: Session, snapshot: Snapshot) -> int:
@@ -217,39 +236,25 @@ def restore(session: Session, snapshot: Snapshot) -> int:
 
     The points are re-scored in one batch, so what the screen shows is what the
     models say now. Raises WitError, leaving the overlay empty, when the autosave
-    does not fit this data.
+    does not fit this data or a model cannot score it.
     """
     data = snapshot.data
     if session.overlay.n_changed:
         raise WitError("There are already edits in this session.", "Restore only into a freshly opened session.")
-    columns = [str(c) for c in session.data.columns]
-    if data.get("n_rows") != session.n_rows or data.get("columns") != columns:
-        raise WitError(
-            f"The autosave {snapshot.path} was made on other data ({data.get('n_rows')} rows).", "It was left as it is."
-        )
-    by_name = {str(c): c for c in session.data.columns}
-    try:
-        edits: dict[int, dict[str, Any]] = {}
-        for key, values in data["edits"].items():
-            i = int(key)
-            if not 0 <= i < session.n_rows or any(f not in session.features for f in values):
-                raise ValueError(f"datapoint {i} does not fit this data")
-            edits[i] = {by_name[f]: _decode(v) for f, v in values.items()}
-        added = [{c: _decode(rec.get(str(c))) for c in session.data.columns} for rec in data["added"]]
-        origin = {int(k): str(v) for k, v in data.get("origin", {}).items()}
-        history = {int(k): [_run(r) for r in runs] for k, runs in data.get("history", {}).items()}
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise WitError(
-            f"The autosave {snapshot.path} does not fit this data ({exc}).", "It was left as it is."
-        ) from exc
+    parts = contents(session, snapshot.data, snapshot.path)
     ov = session.overlay
-    ov.edits, ov.added, ov.origin, ov.history = edits, added, origin, history
+    ov.edits, ov.added, ov.origin, ov.history = parts.edits, parts.added, parts.origin, parts.history
     ids = session.changed_ids()
     try:
         batch = score_dicts(session, [session.model_row(i) for i in ids])
-    except WitError:
+    except WitError as exc:
         ov.edits, ov.added, ov.origin, ov.history = {}, [], {}, {}
-        raise
+        raise WitError(f"The autosave {snapshot.path} does not fit the models: {exc.message}", exc.hint) from exc
+    except Exception as exc:  # a model's own error on values that passed every check: refused, never a crash
+        ov.edits, ov.added, ov.origin, ov.history = {}, [], {}, {}
+        raise WitError(
+            f"The autosave {snapshot.path} does not fit the models ({type(exc).__name__}: {exc}).", ""
+        ) from exc
     for k, i in enumerate(ids):
         ov.current[i] = [
             Scores(
@@ -264,11 +269,26 @@ def restore(session: Session, snapshot: Snapshot) -> int:
     return len(ids)
 
 
+def reject(path: Path) -> Path | None:
+    """Set an autosave that cannot be restored aside (``<key>.rejected-<time>.json``), so it is never offered again.
+
+    None when it cannot be moved (then it must not be overwritten either).
+    """
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.rejected-{stamp}.json")
+    try:
+        os.replace(path, target)
+    except OSError:
+        return None
+    return target
+
+
 def discard(snapshot: Snapshot) -> Path:
     """Set an autosave aside (``<key>.discarded.json``) so the next start does not offer it again."""
     target = snapshot.path.with_suffix(".discarded.json")
     try:
         os.replace(snapshot.path, target)
+        drop_previous(snapshot.path)  # an older state of what was declined: never offered later
     except OSError as exc:
         raise WitError(
             f"Cannot move the autosave {snapshot.path} aside: {exc.strerror or exc}.", "Delete it by hand."
@@ -279,11 +299,13 @@ def discard(snapshot: Snapshot) -> Path:
 class Autosaver:
     """Keeps one session's autosave file in step with its overlay (attach once; every change writes)."""
 
-    def __init__(self, session: Session, path: Path) -> None:
+    def __init__(self, session: Session, path: Path, throttle: Throttle | None = None) -> None:
         self.session = session
         self.path = path
         self.error: WitError | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        self.throttle = throttle or Throttle()  # durable at most once a second while editing
+        self._not_durable = False  # the last write was not fsynced: the next detach makes it durable
 
     def attach(self) -> Autosaver:
         """Write on every change of the overlay, until :meth:`detach`."""
@@ -292,21 +314,30 @@ class Autosaver:
         return self
 
     def detach(self) -> None:
+        """Stop writing; a last write not yet fsynced is made durable (on quit, nothing is left to chance)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if self._not_durable:
+            self.save(durable=True)
 
     def _on_event(self, event: SessionEvent) -> None:
         if isinstance(event, OverlayChanged):
             self.save()
 
-    def save(self) -> None:
-        """Write now; an error is kept (and shown once by the caller), never raised into an edit."""
+    def save(self, durable: bool | None = None) -> None:
+        """Write now (durable when asked, else when the throttle says so); an error is kept, never raised."""
+        durable = self.throttle.due() if durable is None else durable
         try:
-            write(self.session, self.path)
+            write(self.session, self.path, durable=durable)
             self.error = None
+            self._not_durable = not durable
+            if durable:
+                self.throttle.done()
         except WitError as exc:
             self.error = exc
+        except OSError as exc:  # a fault below the atomic write: still kept, never raised into an edit
+            self.error = WitError(f"Cannot write the autosave {self.path}: {exc.strerror or exc}.", "")
 
 
 __all__ = [
@@ -319,7 +350,9 @@ __all__ = [
     "file_identity",
     "find",
     "payload",
+    "reject",
     "restore",
     "session_key",
+    "stale_notice",
     "write",
 ]

@@ -26,6 +26,7 @@ import pandas as pd
 from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.values import py
+from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.session.overlay import Run
 from wit_tui.engine.session.session import Session
 
@@ -132,6 +133,8 @@ def show(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "missing"
     if isinstance(value, float):
+        if not math.isfinite(value):  # ±inf from the data: shown as it is (int() of it raises)
+            return str(value)
         return f"{value:.6g}" if value != int(value) or abs(value) >= 1e15 else str(int(value))
     return str(value)
 
@@ -187,6 +190,8 @@ def range_note(spec: FeatureSpec, value: Any) -> str:
 def step_value(spec: FeatureSpec, value: Any, steps: int) -> Any:
     """The value ``steps`` steps away: numbers by ``spec.step``, categories along their order (clamped)."""
     if spec.kind == "numeric":
+        if value is not None and not isinstance(value, str) and math.isinf(value):
+            raise WitError(f"{spec.name} is {show(value)} here: a step from it stays infinite.", "Type a finite value.")
         if value is None or (isinstance(value, float) and math.isnan(value)):
             base = spec.median if math.isfinite(spec.median) else 0.0
             return int(base) if spec.integer and base == int(base) else base
@@ -223,9 +228,20 @@ def default_record(session: Session) -> dict[str, Any]:
 
 # -- operations on the overlay ------------------------------------------------
 def apply_edits(session: Session, i: int, values: Mapping[str, Any], change: str | None = None) -> Edit:
-    """Set features of point ``i`` and re-infer it; undone (WitError) if a model refuses the new values."""
+    """Set features of point ``i`` and re-infer it; nothing changes (WitError) if a model refuses the new values.
+
+    The models see the new values before the overlay does, so a refused edit never reaches a subscriber (the
+    autosave journals only accepted edits).
+    """
     before = session.row(i)
     changes = tuple((f, before[f], v) for f, v in values.items())
+    unknown = [f for f in values if f not in session.features]
+    if unknown:
+        raise WitError(f"{unknown[0]!r} is not a feature of this data.", "Pick one of the listed features.")
+    try:
+        score_dicts(session, [{**session.model_row(i), **values}])
+    except WitError as exc:
+        raise WitError(f"The model cannot score that value: {exc.message}", "The edit was not applied.") from exc
     for f, v in values.items():
         session.set_value(i, f, v)
     text = change or "; ".join(f"{f} {show(a)} → {show(b)}" for f, a, b in changes)
@@ -277,8 +293,10 @@ def duplicate_point(session: Session, i: int) -> int:
 
 
 def add_point(session: Session) -> int:
-    """Append a new point built from the data's medians and modes, and score it."""
-    new = session.add_row(default_record(session), origin="new (medians/modes)")
+    """Append a new point built from the data's medians and modes, and score it (refused before it is added)."""
+    record = default_record(session)
+    score_dicts(session, [{c: record.get(c) for c in session.data.columns}])
+    new = session.add_row(record, origin="new (medians/modes)")
     try:
         _rescore(session, new, "new (medians/modes)")
     except WitError:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.loading import LoadedModel
-from wit_tui.engine.data.tasks import TaskInfo
+from wit_tui.engine.data.tasks import TaskInfo, check_label_classes
 
 
 def model_columns(model: LoadedModel, features: list[str], data: pd.DataFrame) -> list[str]:
@@ -36,6 +36,19 @@ def model_columns(model: LoadedModel, features: list[str], data: pd.DataFrame) -
             "Pass --features with exactly the model's columns, in training order.",
         )
     return list(features)
+
+
+def input_columns(columns: Sequence[Sequence[str]]) -> list[str]:
+    """The union of the columns each model reads (``Session.model_columns``), in first-seen order: what the
+    models can see — a column outside it cannot change any prediction."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for cols in columns:
+        for c in cols:
+            if c not in seen:
+                seen.add(c)
+                out.append(c)
+    return out
 
 
 def check_arguments(data: pd.DataFrame, models: Sequence[LoadedModel], label: str | None) -> None:
@@ -104,6 +117,7 @@ def label_values(column: pd.Series, label: str, task: TaskInfo) -> tuple[np.ndar
     classes = task.classes
     by_str = {str(c): c for c in classes}
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    check_label_classes(list(uniques), classes, label)  # a column of none of the classes is not this label
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [u if u in classes else by_str.get(str(u), u) for u in uniques]
     y = np.full(len(column), None, dtype=object)
@@ -117,4 +131,11 @@ def label_values(column: pd.Series, label: str, task: TaskInfo) -> tuple[np.ndar
     return y, warnings
 
 
-__all__ = ["check_arguments", "check_label_not_an_input", "chosen_features", "label_values", "model_columns"]
+__all__ = [
+    "check_arguments",
+    "check_label_not_an_input",
+    "chosen_features",
+    "input_columns",
+    "label_values",
+    "model_columns",
+]

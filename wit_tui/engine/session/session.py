@@ -28,7 +28,7 @@ from wit_tui.engine.core.values import py, same
 from wit_tui.engine.data.inference import score_dicts
 from wit_tui.engine.data.loading import LoadedModel
 from wit_tui.engine.data.scoring import Scores, labels_from, score_frame
-from wit_tui.engine.data.tasks import TaskInfo, detect_task, merge_tasks
+from wit_tui.engine.data.tasks import LabelNotClasses, ModelTask, detect_tasks
 from wit_tui.engine.session.events import EventSource, OverlayChanged, ScoresReady
 from wit_tui.engine.session.inputs import (
     check_arguments,
@@ -51,7 +51,7 @@ def _point_frame(row: dict[str, Any], like: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _point_outputs(scores: list[Scores], task: TaskInfo, threshold: float | None) -> tuple[Any, np.ndarray]:
+def _point_outputs(scores: list[Scores], task: ModelTask, threshold: float | None) -> tuple[Any, np.ndarray]:
     """One model's predictions and scores on single-point scores, as saved next to the edited points."""
     score = np.array([s.score[0] for s in scores], dtype=np.float64)
     proba = np.vstack([s.class_scores for s in scores]) if scores and scores[0].proba is not None else None
@@ -83,10 +83,11 @@ class Session(EventSource):
         self.features = chosen_features(data, label, features)
         self.model_columns = [model_columns(m, self.features, data) for m in self.models]
         check_label_not_an_input(self.models, self.model_columns, label)
-        tasks = [detect_task(m.estimator, positive, model_name=m.name) for m in self.models]
-        self.task: TaskInfo = merge_tasks(tasks, [m.name for m in self.models])
+        self.tasks, self.task = detect_tasks([m.estimator for m in self.models], self.model_names, positive)
+        self.default_thresholds = tuple(t.default_threshold for t in self.tasks)  # 0.5 probabilities, 0 margins
+        self.probabilities = tuple(t.probabilities for t in self.tasks)
         self.warnings: list[str] = []
-        self.y: np.ndarray | None = self._ground_truth() if label is not None else None
+        self.y, self.label_problem = _label_truth(self) if label is not None else (None, None)
         self.overlay = Overlay()
         self._scores: dict[int, Scores] = {}
         #: derived results of the loaded data (sort orders, indexes, ground truths), keyed by the engine module
@@ -129,9 +130,8 @@ class Session(EventSource):
         cached = self._scores.get(i)
         if cached is None:
             m = self.models[i]
-            cached = score_frame(
-                m.estimator, self.model_input(i), self.task, n_jobs=self.n_jobs, progress=progress, model_name=m.name
-            )
+            X, task = self.model_input(i), self.tasks[i]
+            cached = score_frame(m.estimator, X, task, n_jobs=self.n_jobs, progress=progress, model_name=m.name)
             self._scores[i] = cached
             self.emit(ScoresReady(i))
         return cached
@@ -143,7 +143,7 @@ class Session(EventSource):
         """Score one datapoint (a dict of feature values) with every model, without touching the cache."""
         frame = _point_frame(row, self.data)
         return [
-            score_frame(m.estimator, frame[self.model_columns[i]], self.task, model_name=m.name)
+            score_frame(m.estimator, frame[self.model_columns[i]], self.tasks[i], model_name=m.name)
             for i, m in enumerate(self.models)
         ]
 
@@ -359,6 +359,15 @@ class Session(EventSource):
         return self.overlay.n_changed > 0 and not self.overlay.saved
 
 
+def _label_truth(session: Session) -> tuple[np.ndarray | None, LabelNotClasses | None]:
+    """The label as ground truth, or why it cannot be (none of its values is a class: ``report``/``validate``
+    refuse it, the performance screen says it, the rest of the app works without ground truth)."""
+    try:
+        return session._ground_truth(), None
+    except LabelNotClasses as exc:
+        return None, exc
+
+
 def _edits_frame(session: Session, thresholds: Sequence[float] | None) -> pd.DataFrame:
     ids = session.changed_ids()
     records = [session.record(i) for i in ids]
@@ -368,9 +377,9 @@ def _edits_frame(session: Session, thresholds: Sequence[float] | None) -> pd.Dat
     frame["wit_origin"] = [session.overlay.origin.get(i, "") for i in ids]
     for m, model in enumerate(session.models):
         t = None if thresholds is None else thresholds[m]
-        prediction, score = _point_outputs([session.point_scores(i)[m] for i in ids], session.task, t)
+        prediction, score = _point_outputs([session.point_scores(i)[m] for i in ids], session.tasks[m], t)
         frame[f"wit_{model.name}_prediction"] = prediction
-        frame[f"wit_{model.name}_{session.task.score_label}"] = score
+        frame[f"wit_{model.name}_{session.tasks[m].score_label}"] = score
     return frame
 
 

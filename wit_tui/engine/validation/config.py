@@ -1,6 +1,7 @@
 """Reading and checking what ``wit-tui validate`` is asked to check: the TOML config into ``specs``' dataclasses.
 
-The config is TOML (see the README): an optional decision ``threshold``, an
+The config is TOML (see the README): an optional decision ``threshold`` (one
+number for every model, or a table per model name: ``{ svc = 0.0, lr = 0.5 }``), an
 optional ``buckets`` count for numeric slices, ``[[metrics]]`` with a
 ``value_threshold``, a ``change_threshold`` and/or a ``cross_slice_threshold``,
 ``[[slicing_specs]]`` and ``[[cross_slicing_specs]]``.
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.paths import check_input_file
 from wit_tui.engine.metrics.fairness import METHODS, NAMED_GAPS, parse_gap
 from wit_tui.engine.metrics.slice_index import TASK_METRICS
 from wit_tui.engine.slicing import DEFAULT_BUCKETS
@@ -54,6 +56,26 @@ def _number(value: Any, where: str, source: str) -> float:
     return float(value)
 
 
+def _finite(value: Any, where: str, source: str) -> float:
+    """A finite number: ``1e400`` reads as inf, which no threshold, change or decision can use."""
+    x = _number(value, where, source)
+    if not math.isfinite(x):
+        raise _bad(where, f"must be a finite number, not {x:g}.", source)
+    return x
+
+
+def _decision_threshold(value: Any, source: str) -> tuple[float | None, tuple[tuple[str, float], ...]]:
+    """``threshold = 0.5`` (every model) or ``threshold = { svc = 0.0, lr = 0.5 }`` (per model name); the ranges
+    are checked per model's kind of score once the models are loaded."""
+    if isinstance(value, dict):
+        if not value:
+            raise _bad(
+                "threshold", "is an empty table, so it sets no model's threshold; give e.g. { lr = 0.5 }.", source
+            )
+        return None, tuple((str(k), _finite(v, f"threshold.{k}", source)) for k, v in value.items())
+    return _finite(value, "threshold", source), ()
+
+
 def _table(value: Any, where: str, source: str) -> dict:
     if not isinstance(value, dict):
         raise _bad(where, f"must be a table (e.g. {{ lower_bound = 0.7 }}), not {value!r}.", source)
@@ -71,12 +93,25 @@ def _strings(value: Any, where: str, source: str) -> tuple[str, ...]:
 
 
 def _value_threshold(value: Any, where: str, source: str) -> ValueThreshold:
+    """A bound on a value: -inf / +inf are accepted as the open ends (no bound on that side); a bound nothing can
+    pass (lower +inf, upper -inf, lower above upper) and one that gates nothing (no finite bound) are refused."""
     t = _table(value, where, source)
     _keys(t, ("lower_bound", "upper_bound"), where, source)
     lo = None if "lower_bound" not in t else _number(t["lower_bound"], f"{where}.lower_bound", source)
     hi = None if "upper_bound" not in t else _number(t["upper_bound"], f"{where}.upper_bound", source)
+    if lo == math.inf or hi == -math.inf:
+        side = "lower_bound +inf" if lo == math.inf else "upper_bound -inf"
+        raise _bad(where, f"{side} means nothing can pass.", source)
     if lo is not None and hi is not None and lo > hi:
         raise _bad(where, f"lower_bound {lo:g} is above upper_bound {hi:g}, so nothing can pass.", source)
+    if (lo is None or lo == -math.inf) and (hi is None or hi == math.inf):
+        what = "is empty" if not t else "has no finite bound"
+        raise _bad(
+            where,
+            f"{what}, so it gates nothing and would always pass; give a lower_bound and/or an upper_bound, "
+            "e.g. { lower_bound = 0.7 }.",
+            source,
+        )
     return ValueThreshold(lo, hi)
 
 
@@ -118,8 +153,8 @@ def _change_threshold(value: Any, where: str, source: str) -> ChangeThreshold:
     direction = t.get("direction")
     if direction not in DIRECTIONS:
         raise _bad(f"{where}.direction", f'must be "higher_is_better" or "lower_is_better", not {direction!r}.', source)
-    ab = None if "absolute" not in t else _number(t["absolute"], f"{where}.absolute", source)
-    rel = None if "relative" not in t else _number(t["relative"], f"{where}.relative", source)
+    ab = None if "absolute" not in t else _finite(t["absolute"], f"{where}.absolute", source)
+    rel = None if "relative" not in t else _finite(t["relative"], f"{where}.relative", source)
     return ChangeThreshold(direction, ab, rel)
 
 
@@ -193,7 +228,7 @@ def _check_cross_slice_needs_specs(metrics: Sequence[MetricSpec], source: str) -
 def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConfig:
     """Check a parsed TOML document and turn it into a :class:`ValidationConfig` (WitError on any problem)."""
     _keys(data, ("threshold", "buckets", "metrics", "slicing_specs", "cross_slicing_specs"), "top level", source)
-    threshold = None if "threshold" not in data else _number(data["threshold"], "threshold", source)
+    threshold, per_model = (None, ()) if "threshold" not in data else _decision_threshold(data["threshold"], source)
     buckets = data.get("buckets", DEFAULT_BUCKETS)
     if isinstance(buckets, bool) or not isinstance(buckets, int) or not 1 <= buckets <= 1000:
         raise _bad("buckets", f"must be a whole number from 1 to 1000, not {buckets!r}.", source)
@@ -207,7 +242,7 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConf
     ]
     if not cross_specs:
         _check_cross_slice_needs_specs(metrics, source)
-    return ValidationConfig(tuple(metrics), tuple(specs), threshold, buckets, source, tuple(cross_specs))
+    return ValidationConfig(tuple(metrics), tuple(specs), threshold, buckets, source, tuple(cross_specs), per_model)
 
 
 def load_config(path: str | Path) -> ValidationConfig:
@@ -217,11 +252,14 @@ def load_config(path: str | Path) -> ValidationConfig:
         raise WitError(f"The config file {path} does not exist.", "Check the path given to --config.")
     if path.is_dir():
         raise WitError(f"The config path {path} is a folder, not a file.", "Give the path of the .toml file.")
+    check_input_file(path, "config")  # a FIFO or a device would block the read below
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise WitError(f"The config file {path} is not valid TOML: {exc}.", CONFIG_HINT) from exc
+    except RecursionError as exc:  # arrays or tables nested thousands deep
+        raise WitError(f"The config file {path} is nested too deeply to read.", CONFIG_HINT) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise WitError(f"The config file {path} cannot be read: {exc}.", "Check the file and its permissions.") from exc
     return parse_config(data, source=str(path))

@@ -87,6 +87,8 @@ class Check:
     message: str
     cross_slice_key: CrossSliceKey | None = None
     slice_values: tuple[float | None, float | None] = (None, None)
+    #: what the verdict may hide (a relative change against a negative baseline)
+    warnings: tuple[str, ...] = ()
 
     def threshold_dict(self) -> dict[str, Any]:
         return {f"{self.kind}_threshold": self.threshold.to_dict()}
@@ -117,6 +119,7 @@ class Check:
             **self._slice_values(),
             "ok": self.ok,
             "message": self.message,
+            "warnings": list(self.warnings),
         }
 
     def failure_dict(self) -> dict[str, Any]:
@@ -127,6 +130,7 @@ class Check:
             "baseline_value": _json_num(self.baseline_value),
             **self._slice_values(),
             "message": self.message,
+            "warnings": list(self.warnings),
         }
 
 
@@ -194,6 +198,8 @@ class ValidationResult:
     candidate: str = ""
     baseline: str | None = None
     threshold: float | None = None
+    #: each model's decision threshold (binary), by name: models may score differently (probabilities, margins)
+    thresholds: tuple[tuple[str, float | None], ...] = ()
     skipped_change_thresholds: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
     missing_cross_slices: tuple[MissingCrossSlice, ...] = ()
@@ -216,6 +222,7 @@ class ValidationResult:
             "candidate_model_name": self.candidate,
             "baseline_model_name": self.baseline,
             "decision_threshold": self.threshold,
+            "decision_thresholds": dict(self.thresholds) or None,
             "skipped_change_thresholds": self.skipped_change_thresholds,
             "notes": list(self.notes),
             "checks": [c.to_dict() for c in self.checks],

@@ -114,4 +114,17 @@ def check_change(value: float, baseline: float, threshold: ChangeThreshold, metr
     return ok, "; ".join(parts)
 
 
-__all__ = ["check_change", "check_value"]
+def change_warnings(baseline: float, threshold: ChangeThreshold, metric: str = "value") -> tuple[str, ...]:
+    """What a change check's verdict may hide: a relative change against a negative baseline (an R² below 0)
+    flips the ratio's meaning — a worse candidate can pass — so the check says so (the arithmetic stays TFMA's)."""
+    v_b = float(baseline)
+    if threshold.relative is None or not v_b < 0:
+        return ()
+    return (
+        f"the baseline {metric} {shown_number(v_b)} is negative, so candidate / baseline reads backwards "
+        f"(a more negative candidate gives a larger ratio): the relative {threshold.direction} check may pass a "
+        "worse model; prefer an absolute change threshold here",
+    )
+
+
+__all__ = ["change_warnings", "check_change", "check_value"]

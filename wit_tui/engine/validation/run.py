@@ -12,6 +12,7 @@ from wit_tui.engine.analysis.performance import labelled_mask
 from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.metrics.slice_index import SliceMetrics
+from wit_tui.engine.metrics.threshold_values import GivenThresholds, resolve_thresholds
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import SliceKey, Slicing, check_slice_count, cross, feature_slices
 from wit_tui.engine.validation.config import check_config
@@ -121,7 +122,8 @@ def _cross_checks(
             slicing, why = run.slicing(spec)
             sm = None
             if slicing.n_slices:
-                sm = session_slice_metrics(run.session, run.candidate, slicing.codes, slicing.n_slices, run.threshold)
+                t = run.thresholds[run.candidate]
+                sm = session_slice_metrics(run.session, run.candidate, slicing.codes, slicing.n_slices, t)
             computed[spec] = _Sliced(slicing, why, sm)
         return computed[spec]
 
@@ -163,13 +165,26 @@ def _without_baseline(config: ValidationConfig, rubber_stamp: bool, notes: list[
     return config.without_change_thresholds(), skipped
 
 
-def _decision_threshold(session: Session, config: ValidationConfig, notes: list[str]) -> float | None:
-    """The binary decision threshold the metrics use (the config's, else the task's); None for other tasks."""
-    if session.task.kind == "binary":
-        return session.task.default_threshold if config.threshold is None else config.threshold
-    if config.threshold is not None:
-        notes.append(f"threshold = {config.threshold:g} ignored: the task is {session.task.kind}, not binary.")
-    return None
+def _decision_thresholds(
+    session: Session, config: ValidationConfig, given: GivenThresholds | None, notes: list[str]
+) -> tuple[float | None, ...]:
+    """Each model's binary decision threshold: ``--threshold`` (``given``) over the config's ``threshold``, else
+    the model's default (0.5 for probabilities, 0 for margins), each checked for its kind of score; None for
+    other tasks."""
+    from_config, from_cli = config.given_thresholds, dict(given or {})
+    if session.task.kind != "binary":
+        if from_cli:
+            raise WitError(
+                f"--threshold applies to binary classifiers, but the task is {session.task.kind}.",
+                "Leave --threshold out.",
+            )
+        if from_config:
+            notes.append(f"threshold ignored: the task is {session.task.kind}, not binary.")
+        return tuple(None for _ in session.models)
+    names, kinds, defaults = session.model_names, session.probabilities, session.default_thresholds
+    # the config's are checked as the config's (its key named), then the command line's override them
+    base = resolve_thresholds(from_config, names, kinds, defaults, f"{config.source}: threshold")
+    return resolve_thresholds(from_cli, names, kinds, base, "--threshold")
 
 
 def _unused_spec_notes(
@@ -239,30 +254,35 @@ def validate_session(
     candidate: int,
     baseline: int | None = None,
     rubber_stamp: bool = False,
+    thresholds: GivenThresholds | None = None,
 ) -> ValidationResult:
     """Validate model ``candidate`` of ``session`` (against model ``baseline``) with ``config``.
 
     Raises WitError for usage errors: no label, metrics the task lacks, change
-    thresholds without a baseline (unless ``rubber_stamp``).
+    thresholds without a baseline (unless ``rubber_stamp``), a decision threshold
+    out of its model's range. ``thresholds`` (``--threshold``) override the config's.
     """
     if session.label is None:
         raise WitError("Validation needs ground truth, but no label column was given.", "Pass --label COLUMN.")
+    if session.label_problem is not None:
+        raise session.label_problem  # a label of none of the model's classes: every check would be meaningless
     check_config(config, session.task.kind, list(session.data.columns))
     skipped = 0
     notes: list[str] = list(session.warnings)
     if config.has_change_thresholds and baseline is None:
         config, skipped = _without_baseline(config, rubber_stamp, notes)
-    threshold = _decision_threshold(session, config, notes)
+    per_model = _decision_thresholds(session, config, thresholds, notes)
     if not config.has_thresholds:
         result = ValidationResult(validation_ok=rubber_stamp, missing_thresholds=not rubber_stamp)
     else:
-        run = ValidationRun(session, config, candidate, baseline, threshold, labelled_mask(session))
+        run = ValidationRun(session, config, candidate, baseline, per_model, labelled_mask(session))
         result = _run_checks(run, notes)
     return replace(
         result,
         candidate=session.models[candidate].name,
         baseline=None if baseline is None else session.models[baseline].name,
-        threshold=threshold,
+        threshold=per_model[candidate],
+        thresholds=tuple(zip(session.model_names, per_model, strict=True)) if session.task.kind == "binary" else (),
         rubber_stamp=rubber_stamp,
         skipped_change_thresholds=skipped,
         notes=tuple(notes),

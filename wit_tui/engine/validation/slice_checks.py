@@ -13,7 +13,7 @@ from wit_tui.engine.metrics.slice_index import SliceMetrics
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import FeatureSlices, SliceKey, Slicing, check_slice_count, cross
 from wit_tui.engine.validation.result import Check, MetricKey, MissingSlice, SlicingDetails
-from wit_tui.engine.validation.rules import check_change, check_value
+from wit_tui.engine.validation.rules import change_warnings, check_change, check_value
 from wit_tui.engine.validation.slicing_specs import spec_slicing
 from wit_tui.engine.validation.specs import MetricSpec, SlicingSpec, ValidationConfig, ValueThreshold
 
@@ -26,7 +26,8 @@ class ValidationRun:
     config: ValidationConfig
     candidate: int
     baseline: int | None
-    threshold: float | None
+    #: per model (by index): its decision threshold, binary only (None otherwise)
+    thresholds: tuple[float | None, ...]
     lab: np.ndarray
     by_parts: dict[tuple[str, ...], list[FeatureSlices]] = field(default_factory=dict)
 
@@ -51,8 +52,9 @@ def _gap_value(run: ValidationRun, model: int, spec_codes: np.ndarray, k: int, m
     rows = (spec_codes == k) & run.lab
     groups = cross(run.by_parts[m.by], rows)
     whole_codes = np.where(rows, 0, -1)
-    sm_groups = session_slice_metrics(run.session, model, groups.codes, groups.n_slices, run.threshold)
-    sm_whole = session_slice_metrics(run.session, model, whole_codes, 1, run.threshold)
+    t = run.thresholds[model]
+    sm_groups = session_slice_metrics(run.session, model, groups.codes, groups.n_slices, t)
+    sm_whole = session_slice_metrics(run.session, model, whole_codes, 1, t)
     names = [groups.name(g) for g in range(groups.n_slices)]
     g = gap(m.name, sm_groups, sm_whole, names, m.method, by="×".join(m.by))
     return g.value, g.reason
@@ -80,6 +82,7 @@ def _change_check(
         ok, msg = False, f"{m.name} is not computable on this slice for the baseline {run.base_name}: {why_b}"
     else:
         ok, msg = check_change(v_c, v_b, m.change_threshold, m.name)
+    warnings = () if why_b else change_warnings(v_b, m.change_threshold, m.name)
     dkey = MetricKey(m.name, run.cand_name, True, m.by, m.method if m.by else "")
     return Check(
         name,
@@ -92,6 +95,7 @@ def _change_check(
         None if why_b else v_b,
         ok,
         msg,
+        warnings=warnings,
     )
 
 
@@ -136,7 +140,7 @@ def slice_checks(run: ValidationRun, specs: Sequence[SlicingSpec], metrics: Sequ
             out.missing.append(MissingSlice(spec, f"slicing spec {spec.describe()} matches no slice: {why}"))
             continue
         per_model = {
-            i: session_slice_metrics(run.session, i, slicing.codes, slicing.n_slices, run.threshold) for i in models
+            i: session_slice_metrics(run.session, i, slicing.codes, slicing.n_slices, run.thresholds[i]) for i in models
         }
         for k in range(slicing.n_slices):
             key = slicing.keys[k]

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from wit_tui.engine.metrics.fairness import Method
@@ -31,9 +31,13 @@ class ValueThreshold:
     lower_bound: float | None = None
     upper_bound: float | None = None
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, float | None]:
+        """The bounds given; an infinite one (an open end, "no bound on this side") as None, JSON's null, since
+        JSON has no infinity."""
         return {
-            k: v for k, v in (("lower_bound", self.lower_bound), ("upper_bound", self.upper_bound)) if v is not None
+            k: (v if math.isfinite(v) else None)
+            for k, v in (("lower_bound", self.lower_bound), ("upper_bound", self.upper_bound))
+            if v is not None
         }
 
     def describe(self) -> str:
@@ -144,6 +148,15 @@ class ValidationConfig:
     buckets: int = DEFAULT_BUCKETS
     source: str = "config"
     cross_slicing_specs: tuple[CrossSlicingSpec, ...] = ()
+    #: ``threshold = { svc = 0.0, lr = 0.5 }``: per model name (``threshold`` then is None)
+    model_thresholds: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def given_thresholds(self) -> dict[str | None, float]:
+        """The decision thresholds asked for: ``{None: t}`` for every model, or per model name."""
+        given: dict[str | None, float] = {} if self.threshold is None else {None: self.threshold}
+        given.update(self.model_thresholds)
+        return given
 
     @property
     def has_thresholds(self) -> bool:
@@ -157,9 +170,7 @@ class ValidationConfig:
         metrics = tuple(
             MetricSpec(m.name, m.value_threshold, None, m.by, m.method, m.cross_slice_threshold) for m in self.metrics
         )
-        return ValidationConfig(
-            metrics, self.slicing_specs, self.threshold, self.buckets, self.source, self.cross_slicing_specs
-        )
+        return replace(self, metrics=metrics)
 
 
 __all__ = [

@@ -39,7 +39,7 @@ from wit_tui.engine.core.columns import frame_like
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.data.inference import one_thread
 from wit_tui.engine.data.scoring import Scores, score_frame
-from wit_tui.engine.data.tasks import TaskInfo
+from wit_tui.engine.data.tasks import ModelTask
 from wit_tui.engine.session.session import Session
 
 N_SAMPLES = 256
@@ -115,7 +115,7 @@ def _perturbed_frame(session: Session, x: dict[str, Any], z: np.ndarray, donors:
     return frame_like(session.data, columns)
 
 
-def _explained(task: TaskInfo, scored: Scores, own: Scores) -> tuple[np.ndarray, str, float]:
+def _explained(task: ModelTask, scored: Scores, own: Scores) -> tuple[np.ndarray, str, float]:
     """(the perturbed rows' output to explain, what it is, the point's own value): the point's predicted
     class's probability for multi-class, otherwise the score (binary) or the prediction (regression)."""
     if task.kind == "multiclass":
@@ -150,14 +150,13 @@ def local_attributions(
     width = 0.75 * np.sqrt(p)
     w = np.exp(-(p - z.sum(axis=1)) / width**2)
     out: list[Attribution] = []
-    task = session.task
     own = session.point_scores(i)
     for m, model in enumerate(session.models):
         if cancelled is not None and cancelled():
             return None
         with one_thread():
-            sc = score_frame(model.estimator, frame[session.model_columns[m]], task, model_name=model.name)
-        raw, target, prediction = _explained(task, sc, own[m])
+            sc = score_frame(model.estimator, frame[session.model_columns[m]], session.tasks[m], model_name=model.name)
+        raw, target, prediction = _explained(session.tasks[m], sc, own[m])
         y = raw.reshape(len(z), len(donors)).mean(axis=1)
         coef, intercept, r2 = _weighted_ridge(z, y, w)
         out.append(

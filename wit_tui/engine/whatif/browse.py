@@ -110,7 +110,7 @@ def point_value(session: Session, key: str, i: int, thresholds: Sequence[float] 
         if kind == "score" or session.task.kind == "regression":
             return float(sc.score[0])
         t = None if thresholds is None else thresholds[m]
-        return labels_from(sc.score, sc.proba, session.task, t)[0]
+        return labels_from(sc.score, sc.proba, session.tasks[m], t)[0]
     return session.row(i)[rest]
 
 
@@ -202,7 +202,7 @@ def quick_filter_mask(
     mask = np.zeros(session.n_rows, dtype=bool)
     for m in models:
         sc = session.scores(m)
-        t = task.default_threshold if thresholds is None else thresholds[m]
+        t = session.tasks[m].default_threshold if thresholds is None else thresholds[m]
         if task.kind == "binary":
             pred_pos = sc.score >= t
             truth_pos = session.y_positive
@@ -263,8 +263,8 @@ def expression_mask(session: Session, text: str, thresholds: Sequence[float] | N
             sc = session.scores(m)
             if key.startswith("score") or session.task.kind == "regression":
                 return sc.score
-            t = session.task.default_threshold if thresholds is None else thresholds[m]
-            return pd.Series(labels_from(sc.score, sc.proba, session.task, t))
+            t = session.tasks[m].default_threshold if thresholds is None else thresholds[m]
+            return pd.Series(labels_from(sc.score, sc.proba, session.tasks[m], t))
         return session.data[name]
 
     mask = filter_mask(flt, source_for(base_values), session.n_rows)
@@ -339,7 +339,7 @@ def page(
                 p = None if full.proba is None else full.proba[i : i + 1]
             t = None if thresholds is None else thresholds[m]
             scores[m][k] = s[0]
-            labels[m].append(labels_from(s, p, task, t)[0] if task.kind != "regression" else float(s[0]))
+            labels[m].append(labels_from(s, p, session.tasks[m], t)[0] if task.kind != "regression" else float(s[0]))
     return Page(ids, truth, labels, scores, feats, changed)
 
 

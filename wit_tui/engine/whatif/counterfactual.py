@@ -1,7 +1,9 @@
 # size-exception: nearest_counterfactual — one search over loaded, then edited and added points
 """Which datapoint is most like this one but gets a different prediction? (the nearest counterfactual)
 
-Distance is the What-If Tool's (``getDist``), defined and computed in ``distance_space``.
+Distance is the What-If Tool's (``getDist``), defined and computed in ``distance_space``, over the
+features ``distance_features`` chooses (by default the models' inputs: a column no model reads never decides
+which neighbour is nearest).
 
 What counts as a counterfactual for model m: binary — the other class at m's
 current threshold (score ≥ threshold is positive); multi-class — another
@@ -14,6 +16,7 @@ distance wins; ties go to the lowest id, as in the What-If Tool.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +40,8 @@ class Counterfactual:
     differing: tuple[str, ...] = ()
     contributions: tuple[tuple[str, float], ...] = ()
     rule: str = ""
+    #: the features the distance counted (numeric ones first, as ``contributions``)
+    features: tuple[str, ...] = ()
 
 
 def prediction_key(
@@ -45,7 +50,7 @@ def prediction_key(
     """What "same prediction" compares: positive flag (binary), class index (multi-class), value (regression)."""
     task = session.task
     if task.kind == "binary":
-        t = task.default_threshold if threshold is None else threshold
+        t = session.tasks[m].default_threshold if threshold is None else threshold
         return score >= t
     if task.kind == "multiclass":
         if proba is None:
@@ -76,17 +81,19 @@ def nearest_counterfactual(
     threshold: float | None = None,
     gap: float | None = None,
     restrict: np.ndarray | None = None,
+    features: Sequence[str] | None = None,
     cancelled: Cancelled | None = None,
 ) -> Counterfactual:
     """The datapoint nearest to point ``i`` (current values) that model ``m`` predicts differently.
 
-    ``restrict``: optional boolean mask over every id (``session.n_total``) of allowed counterfactuals.
+    ``restrict``: optional boolean mask over every id (``session.n_total``) of allowed counterfactuals;
+    ``features``: what the distance counts (checked by ``distance_features``; default the models' inputs).
     """
     if metric not in ("L1", "L2"):
         raise WitError(f"Unknown distance {metric!r}.", "Use L1 or L2.")
     session._check_id(i)
     task = session.task
-    space = distance_space(session)
+    space = distance_space(session, features)
     x = encode(space, session.row(i))
     own = session.point_scores(i)[m]
     own_key = prediction_key(session, m, own.score, own.proba, threshold)[0]
@@ -96,7 +103,7 @@ def nearest_counterfactual(
         base_cand = np.abs(session.scores(m).score - own_key) >= gap
     else:
         base_cand = _base_key(session, m, threshold) != own_key
-        at = task.default_threshold if threshold is None else threshold
+        at = session.tasks[m].default_threshold if threshold is None else threshold
         rule = "other class" + (f" at threshold {at:g}" if task.kind == "binary" else " (argmax)")
     n = session.n_rows
     if restrict is not None:
@@ -129,14 +136,14 @@ def nearest_counterfactual(
             best = (d, c)
     name = session.models[m].name
     if best is None:
-        return Counterfactual(name, m, metric, None, float("nan"), 0, rule=rule)
+        return Counterfactual(name, m, metric, None, float("nan"), 0, rule=rule, features=space.features)
     dist, idx = best
     t = terms(space, x, encode(space, session.row(idx)))
     feats = space.features
     contributions = tuple((f, float(v)) for f, v in zip(feats, t, strict=True) if v > 0)
     a, b = session.row(i), session.row(idx)
     differing = tuple(f for f in session.features if not same(a[f], b[f]))
-    return Counterfactual(name, m, metric, idx, dist, n_cand, differing, contributions, rule)
+    return Counterfactual(name, m, metric, idx, dist, n_cand, differing, contributions, rule, space.features)
 
 
 __all__ = ["Counterfactual", "default_gap", "nearest_counterfactual", "prediction_key"]

@@ -170,7 +170,7 @@ def partial_dependence(
         if cancelled is not None and cancelled():
             return None
         with one_thread():
-            sc = score_frame(model.estimator, big[session.model_columns[m]], session.task, model_name=model.name)
+            sc = score_frame(model.estimator, big[session.model_columns[m]], session.tasks[m], model_name=model.name)
         out = sc.output(session.task.kind)
         if out.ndim == 1:
             values.append(out.reshape(g, k).mean(axis=1))

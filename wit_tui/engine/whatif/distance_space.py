@@ -1,8 +1,9 @@
 """How far apart are two datapoints: the What-If Tool's distance, and a fast scan of it over the loaded rows.
 
 Distance, as the What-If Tool defines it (``getDist``), summed over the
-features (the label and ID-like text columns — every value distinct — never
-count):
+features it counts — by default the models' inputs (``distance_features``:
+a column no model reads cannot make a neighbour a counterfactual); the label
+and ID-like text columns (every value distinct) never count:
 
 - numeric feature: ``|a - b| / std``, ``std`` the sample standard deviation
   (n-1) of the feature over the loaded data; a feature with std 0 (or fewer
@@ -23,12 +24,14 @@ search is then one pass per feature over a contiguous column — ``|x - c|``
 accumulated in place, categories by a lookup table ``lut[codes]`` — plus an
 argmin; near-ties of that float32 pass are re-ranked exactly in float64.
 Statistics come from the loaded data and are not recomputed after edits.
+Every feature is encoded once; the space of a choice of features is a cut of
+those columns (:meth:`DistanceSpace.subset`), so changing the choice is cheap.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -37,6 +40,7 @@ import pandas as pd
 from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.values import is_missing, py
 from wit_tui.engine.session.session import Session
+from wit_tui.engine.whatif.distance_features import model_inputs
 
 Metric = Literal["L1", "L2"]
 Cancelled = Callable[[], bool]
@@ -65,6 +69,27 @@ class DistanceSpace:
     @property
     def features(self) -> tuple[str, ...]:
         return self.numeric + self.categorical
+
+    def subset(self, features: Sequence[str]) -> DistanceSpace:
+        """The space over ``features`` only: the same encoding and statistics, a cut of the columns."""
+        keep = set(features)
+        ni = [j for j, f in enumerate(self.numeric) if f in keep]
+        ci = [j for j, f in enumerate(self.categorical) if f in keep]
+        excluded = tuple(f for f in self.excluded if f in keep)
+        if len(ni) == len(self.numeric) and len(ci) == len(self.categorical):
+            return replace(self, excluded=excluded)  # every encoded column: share the arrays
+        return DistanceSpace(
+            tuple(self.numeric[j] for j in ni),
+            tuple(self.categorical[j] for j in ci),
+            excluded,
+            np.asfortranarray(self.num[:, ni]),
+            np.asfortranarray(self.cat[:, ci]),
+            self.scale[ni],
+            self.std[ni],
+            tuple(self.categories[j] for j in ci),
+            self.cat_cost[ci],
+            tuple(self.missing_rows[j] for j in ni),
+        )
 
 
 def id_like(series: pd.Series) -> bool:
@@ -143,13 +168,18 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, Sequence[Any]]:
     return codes, list(uniques)
 
 
-def distance_space(session: Session) -> DistanceSpace:
-    """The session's loaded rows encoded once (cached): the slow part, run it in a worker."""
-    return session.memo.get(SPACE_KEY, lambda: build_space(session.data, session.features))
+def distance_space(session: Session, features: Sequence[str] | None = None) -> DistanceSpace:
+    """The session's loaded rows encoded for a distance over ``features`` (default: the models' inputs, see
+    ``distance_features``; given ones are checked there). Every feature is encoded once (cached): the slow part,
+    run it in a worker."""
+    full = session.memo.get(SPACE_KEY, lambda: build_space(session.data, session.features))
+    chosen = tuple(model_inputs(session) if features is None else features)
+    return session.memo.get((SPACE_KEY[0], chosen), lambda: full.subset(chosen))
 
 
 def space_ready(session: Session) -> bool:
-    """Whether :func:`distance_space` is already built (so a caller can say it is about to take a while)."""
+    """Whether the encoding behind :func:`distance_space` is already built (so a caller can say it is about to
+    take a while)."""
     return SPACE_KEY in session.memo
 
 

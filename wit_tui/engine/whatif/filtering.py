@@ -197,7 +197,14 @@ def filter_mask(flt: Filter, source: Mapping[str, Any], n: int | None = None) ->
     """The rows of ``source`` (a DataFrame or a mapping name -> Series/array) that match ``flt``."""
     if n is None:
         n = len(source) if isinstance(source, pd.DataFrame) else (len(next(iter(source.values()))) if source else 0)
-    mask = _Evaluator(source, n).run(flt.tree)
+    try:
+        mask = _Evaluator(source, n).run(flt.tree)
+    except WitError:
+        raise
+    except Exception as exc:  # a filter that cannot be evaluated is a message, never a crash of the screen
+        raise WitError(
+            f"Bad filter: {flt.text!r} could not be evaluated on the data ({type(exc).__name__}: {exc}).", SYNTAX_HINT
+        ) from exc
     return np.asarray(mask, dtype=bool)
 
 

@@ -115,7 +115,7 @@ def minimal_edits(
 
     Returns None if ``cancelled()`` turns true (checked between batches).
     """
-    task = session.task
+    task = session.tasks[m]
     base = session.model_row(i)
     own = session.point_scores(i)[m]
     own_key = prediction_key(session, m, own.score, own.proba, threshold)[0]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.progress import Cancelled, IsCancelled, Progress, check_cancelled
 from wit_tui.engine.session.editing import feature_spec
 from wit_tui.engine.session.session import Session
@@ -59,6 +60,27 @@ def warm_up(session: Session, progress: Progress | None = None, cancelled: IsCan
             progress(k + 1, len(features))
 
 
+def check_point_scored(session: Session, i: int, what: str, *, besides: str | None = None) -> None:
+    """Refuse, saying why, to compute ``what`` for a point a model could not score because of a ±inf or NaN in a
+    column it uses (other than ``besides``, the feature a question varies): with no prediction there is nothing
+    to flip or explain, and the numbers would be about nothing. The point itself stays shown, value and all."""
+    row = session.row(i)
+    for m, scores in enumerate(session.point_scores(i)):
+        if np.all(np.isfinite(np.asarray(scores.score, dtype=float))):
+            continue
+        odd = [
+            f"{c} = {row[c]}"
+            for c in session.model_columns[m]
+            if c != besides and isinstance(row.get(c), float | np.floating) and not np.isfinite(row[c])
+        ]
+        if odd:
+            raise WitError(
+                f"Datapoint {i} has {', '.join(odd)}, which {session.models[m].name} cannot score, so its {what} "
+                "cannot be computed.",
+                "Edit the value to a finite number (e), or pick another datapoint.",
+            )
+
+
 def counterfactuals(
     session: Session,
     i: int,
@@ -67,11 +89,14 @@ def counterfactuals(
     metric: Metric = "L1",
     gap_steps: int = 0,
     restrict: np.ndarray | None = None,
+    features: Sequence[str] | None = None,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
 ) -> list[Counterfactual]:
-    """The nearest counterfactual of point ``i`` for every model (see :func:`nearest_counterfactual`)."""
-    distance_space(session)
+    """The nearest counterfactual of point ``i`` for every model (see :func:`nearest_counterfactual`), the
+    distance over ``features`` (default the models' inputs)."""
+    check_point_scored(session, i, "nearest counterfactual")
+    distance_space(session, features)
     n = len(session.models)
     out = []
     for m in range(n):
@@ -84,6 +109,7 @@ def counterfactuals(
             threshold=_threshold(session, thresholds, m),
             gap=regression_gap(session, m, gap_steps),
             restrict=restrict,
+            features=features,
             cancelled=cancelled,
         )
         out.append(found)
@@ -149,6 +175,7 @@ def point_curves(
     cancelled: IsCancelled | None = None,
 ) -> PointCurves:
     """ICE of ``feature`` for point ``i``; PD over a sample (cached) and the features ranked by variation if asked."""
+    check_point_scored(session, i, f"ICE of {feature}", besides=feature)
     steps = 1 + int(with_pd) + int(ranked)
     done = 0
 
@@ -174,6 +201,7 @@ def attributions(
     session: Session, i: int, *, progress: Progress | None = None, cancelled: IsCancelled | None = None
 ) -> list[Attribution]:
     """A LIME-style local surrogate per model around point ``i`` (see :func:`local_attributions`)."""
+    check_point_scored(session, i, "attributions")
     found = local_attributions(session, i, progress=progress, cancelled=cancelled)
     if found is None:  # None only when cancelled (between models)
         raise Cancelled()
@@ -185,6 +213,7 @@ __all__ = [
     "PointCurves",
     "attributions",
     "cached_partial_dependence",
+    "check_point_scored",
     "counterfactuals",
     "every_minimal_edit",
     "origin",

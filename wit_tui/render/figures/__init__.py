@@ -5,7 +5,7 @@
 ``PlotextPlot.plt`` in the app: one drawing per plot, not one per screen.
 """
 
-from wit_tui.render.figures.base import MAX_POINTS, TITLE_MARGIN, Canvas, fit_title, thin
+from wit_tui.render.figures.base import MAX_POINTS, TITLE_MARGIN, Canvas, fit_title, printable_canvas, thin
 from wit_tui.render.figures.curves import PR_TITLE, ROC_TITLE, Curve, PrFigure, RocFigure
 from wit_tui.render.figures.dependence import DependenceFigure
 from wit_tui.render.figures.histograms import HistogramFigure, SplitHistogramFigure, split_values
@@ -31,6 +31,7 @@ __all__ = [
     "ScatterFigure",
     "SplitHistogramFigure",
     "fit_title",
+    "printable_canvas",
     "split_values",
     "thin",
 ]

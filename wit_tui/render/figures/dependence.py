@@ -48,8 +48,10 @@ class DependenceFigure:
         task: TaskInfo,
         cls_index: int | None,
         thresholds: Sequence[float],
+        probabilities: Sequence[bool],
     ) -> DependenceFigure:
-        """The figure of ``curves`` (ICE), for class ``cls_index`` of a multi-class model."""
+        """The figure of ``curves`` (ICE), for class ``cls_index`` of a multi-class model; the axis is [0, 1]
+        only when every model's scores are probabilities (``probabilities``, per model)."""
         n = len(names)
         numeric = curves.grid.kind == "numeric"
         if numeric:
@@ -58,6 +60,8 @@ class DependenceFigure:
             grid = tuple(("▶ " if v == curves.current else "") + short(str(v), 14) for v in curves.grid.values)
         cur = curves.current
         mark = float(cur) if numeric and cur is not None and not (isinstance(cur, float) and math.isnan(cur)) else None
+        off_axis = mark is not None and not math.isfinite(mark)  # ±inf from the data: no place on the axis
+        mark = None if off_axis else mark
         own = []
         for m in range(n) if mark is not None else ():
             v = curves.current_scores[m]
@@ -71,8 +75,11 @@ class DependenceFigure:
             mark=mark,
             own=tuple(own),
             thresholds=tuple(float(t) for t in thresholds[:n]) if task.kind == "binary" else (),
-            xlabel=f"{curves.grid.feature} (│ = this point: {fmt(curves.current)})",
-            unit=task.kind != "regression" and task.score_method == "predict_proba",
+            xlabel=f"{curves.grid.feature} ("
+            + ("this point: " if off_axis else "│ = this point: ")
+            + fmt(curves.current)
+            + (", off the axis)" if off_axis else ")"),
+            unit=task.kind != "regression" and all(probabilities),
         )
 
     def draw(self, plt: Canvas, width: int | None = None) -> None:

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from wit_tui.render.text import safe
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
@@ -22,7 +24,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question")
+            yield Static(safe(self.question, lines=True), id="confirm-question")
             yield Static("[b]y[/] yes   [b]n[/] no", id="confirm-keys")
 
     def action_answer(self, value: bool) -> None:

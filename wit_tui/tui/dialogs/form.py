@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from wit_tui.engine.core.errors import WitError
+from wit_tui.render.text import safe
 from wit_tui.tui.dialogs.style import DIALOG_CSS
 
 
@@ -43,12 +43,12 @@ class FormScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Static(safe(self.title_text, lines=True), classes="dialog-title")
             yield Static("", id="form-error", classes="dialog-error")
             if self.note:
-                yield Static(Text(self.note))
+                yield Static(safe(self.note, lines=True))
             for f in self.fields:
-                yield Label(Text(f.label), classes="form-label")
+                yield Label(safe(f.label), classes="form-label")
                 yield Input(f.value, id=f"form-{f.key}", compact=True)
             yield Static("enter run · tab next field · escape cancel", classes="dialog-keys")
 
@@ -61,7 +61,7 @@ class FormScreen(ModalScreen[Any]):
         try:
             result = self.check(values)
         except WitError as exc:
-            self.query_one("#form-error", Static).update(Text(f"{exc.message} {exc.hint}".strip()))
+            self.query_one("#form-error", Static).update(safe(f"{exc.message} {exc.hint}".strip(), lines=True))
             return
         self.dismiss(result)
 

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from wit_tui.render.text import quoted, safe
 from wit_tui.tui.dialogs.style import DIALOG_CSS
 
 KEYS_NOTE = "↑/↓ move · enter pick · esc cancel"
@@ -72,13 +73,13 @@ class PickScreen(ModalScreen[Any]):
     @property
     def _keys_note(self) -> Text:
         """A search list's note says how to use it, in place of the default keys line."""
-        return Text(self.note if self.note and self.typeahead else KEYS_NOTE)
+        return safe(self.note if self.note and self.typeahead else KEYS_NOTE, lines=True)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Static(safe(self.title_text, lines=True), classes="dialog-title")
             if self.note and not self.typeahead:  # a menu's note explains the choice, above it
-                yield Static(Text(self.note))
+                yield Static(safe(self.note, lines=True))
             if self.typeahead:
                 yield Input(placeholder="type to filter", id="pick-filter", compact=True)
             yield OptionList(id="pick-list")
@@ -97,7 +98,7 @@ class PickScreen(ModalScreen[Any]):
         needle = text.strip().lower()
         self._shown = [k for k, o in enumerate(self.texts) if needle in o.lower()]
         options = self.query_one(OptionList)
-        options.set_options([Option(Text(self.texts[k]), id=self._ids[k]) for k in self._shown])
+        options.set_options([Option(safe(self.texts[k]), id=self._ids[k]) for k in self._shown])
         if self._shown:
             options.highlighted = 0
         note = self.query_one("#pick-note", Static)
@@ -107,7 +108,7 @@ class PickScreen(ModalScreen[Any]):
             note.update(
                 Text.assemble(
                     ("Nothing matches ", "bold red"),
-                    (repr(text.strip()), "bold red"),
+                    (quoted(text.strip()), "bold red"),
                     ": only the listed values can be picked (backspace widens the list, esc cancels).",
                 )
             )

@@ -15,9 +15,12 @@ from textual.worker import Worker, WorkerState
 from wit_tui.engine.analysis.session_surrogates import SURROGATE_ROWS, session_surrogates
 from wit_tui.engine.analysis.surrogate import DEFAULT_DEPTH, MAX_DEPTH, MIN_DEPTH, Surrogate, export_rules
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.paths import check_output_file, paths_in
 from wit_tui.engine.session.session import Session
+from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.dialogs.form import FormField, FormScreen
 from wit_tui.tui.jobs import JobDone, JobFailed, JobLine, Jobs
+from wit_tui.tui.widgets.text_static import TextStatic
 
 
 class SurrogateScreen(ModalScreen[None]):
@@ -75,12 +78,12 @@ class SurrogateScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="sur-box"):
-            yield Static("", id="sur-title")
+            yield TextStatic("", id="sur-title")
             yield JobLine(id="sur-job")
             with Horizontal(id="sur-panes"):
                 for i, m in enumerate(self.session.models):
                     with VerticalScroll(classes="sur-pane", id=f"sur-pane-{i}", can_focus=True):
-                        yield Static(f"{m.name}: fitting…", classes="sur-rules", id=f"sur-rules-{i}")
+                        yield TextStatic(f"{m.name}: fitting…", classes="sur-rules", id=f"sur-rules-{i}")
             yield Static("+/- depth · x export · tab next model · ↑/↓ ←/→ scroll · escape close", id="sur-keys")
 
     def on_mount(self) -> None:
@@ -141,37 +144,65 @@ class SurrogateScreen(ModalScreen[None]):
         self.depth = depth
         self.fit()
 
-    def action_export(self) -> None:
+    def action_export(self, default: str = "") -> None:
         if not self.surrogates:
             self.notify("No rules yet: wait for the fit to finish.", severity="warning")
             return
-        default = f"surrogate-rules-depth{self.depth}.txt"
+        example = f"surrogate-rules-depth{self.depth}.txt"
+        inputs = paths_in(self.session.source)
 
         def check(values: dict[str, str]) -> Path:
-            path = values["path"].strip()
-            if not path:
-                raise WitError("Give a file name.", f"For example {default}.")
-            return export_rules(self.surrogates, path, dataset=self.session.name)
+            text = values["path"].strip()
+            if not text:
+                raise WitError("Give a file name.", f"For example {example}.")
+            path = Path(text).expanduser()
+            check_output_file(path, inputs, "rules file")  # never over the data or a model file, nor a device
+            if path.is_dir():
+                raise WitError(f"The rules file path {path} is a folder.", "Give a file name.")
+            if not path.resolve().parent.is_dir():
+                raise WitError(f"The folder of the rules file {path} does not exist.", "Create it first.")
+            return path
 
         def done(path: Path | None) -> None:
-            if path is not None:
-                self.notify(f"Wrote the rules of {len(self.surrogates)} model(s) to {path}.", title="Exported")
+            if path is None:
+                return
+            if not path.exists():
+                self._write_rules(path)
+                return
+
+            def answer(ok: bool | None) -> None:
+                if ok:
+                    self._write_rules(path)
+                else:
+                    self.action_export(str(path))  # back to the form, to pick another name
+
+            self.app.push_screen(ConfirmScreen(f"Overwrite {path}? It exists already."), answer)
 
         self.app.push_screen(
             FormScreen(
                 "Export the surrogate rules",
-                [FormField("path", "File (written atomically):", default)],
+                [FormField("path", "File (written atomically):", default or example)],
                 check,
                 note=f"Relative paths are under {Path.cwd()}.",
             ),
             done,
         )
 
+    def _write_rules(self, path: Path) -> None:
+        try:
+            written = export_rules(self.surrogates, path, dataset=self.session.name)
+        except WitError as exc:
+            self.notify(f"{exc.message} {exc.hint}", title="Not exported", severity="error")
+            return
+        self.notify(f"Wrote the rules of {len(self.surrogates)} model(s) to {written}.", title="Exported")
+
     def action_close(self) -> None:
         if self.fitting:
             self.jobs.cancel()
             self.fitting = False
-            self.query_one("#sur-title", Static).update("[b]Surrogate:[/] cancelled (+/- fits again, escape closes).")
+            self.query_one("#sur-title", Static).update(
+                Text.assemble(("Surrogate:", "bold"), " cancelled (+/- fits again, escape closes).")
+            )
             return
         self.dismiss(None)
 

@@ -32,6 +32,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from wit_tui.render.text import printable, safe_text
+
 __all__ = ["Cell", "DataGrid", "GetRows", "GridColumn"]
 
 Cell = str | Text
@@ -41,9 +43,9 @@ GetRows = Callable[[int, int], list[list[Cell]]]
 """``get_rows(start, stop)`` -> display cells of rows ``start .. stop-1``."""
 
 # Control characters would break a one-line-per-row layout (a "\n" in a cell
-# would start a new terminal line), so they are replaced by a space.  The
-# replacement is one character for one, which keeps ``Text`` spans valid.
-_CONTROL_TABLE = dict.fromkeys((*range(0, 32), 127), " ")
+# would start a new terminal line) or drive the terminal (an escape sequence in
+# a value), so they are shown as visible stand-ins (``render.text``), one
+# character for one, which keeps ``Text`` spans valid.
 
 _ELLIPSIS = "…"
 
@@ -74,8 +76,7 @@ def _fit_str(value: str, width: int, justify: str) -> str:
 
     Plain strings take this fast path instead of building a ``Text``.
     """
-    if not value.isprintable():
-        value = value.translate(_CONTROL_TABLE)
+    value = printable(value)
     length = cell_len(value)
     if length > width:
         # set_cell_size also handles double-width characters split at the edge.
@@ -88,9 +89,7 @@ def _fit_str(value: str, width: int, justify: str) -> str:
 
 def _fit_text(value: Text, width: int, justify: str) -> Text:
     """Truncate (with ellipsis) / pad a rich ``Text`` to exactly ``width`` cells."""
-    text = value.copy()
-    if not text.plain.isprintable():
-        text.plain = text.plain.translate(_CONTROL_TABLE)
+    text = safe_text(value).copy()
     text.truncate(width, overflow="ellipsis")
     text.align("right" if justify == "right" else "left", width)
     return text

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from wit_tui.render.figures import TITLE_MARGIN, Figure, fit_title
+from wit_tui.render.figures import TITLE_MARGIN, Figure, fit_title, printable_canvas
 
 
 def show_figure(plot: PlotextPlot, figure: Figure) -> None:
-    """Draw ``figure`` on ``plot`` at the plot's current width, and repaint it."""
-    figure.draw(plot.plt, plot.size.width)
+    """Draw ``figure`` on ``plot`` at the plot's current width (its labels printable), and repaint it."""
+    figure.draw(printable_canvas(plot.plt), plot.size.width)
     plot.refresh()
 
 

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
+from wit_tui.render.text import literal
+
 
 class PromptBar(Vertical):
     """``label [input]`` plus a message line; hidden until :meth:`ask`."""
@@ -60,12 +62,12 @@ class PromptBar(Vertical):
         if not self.is_open:
             self._return_to = self.app.focused
         self.mode = mode
-        self.query_one(".prompt-label", Label).update(label)
+        self.query_one(".prompt-label", Label).update(literal(label))
         self.input.placeholder = placeholder
         self.input.value = value
         self.input.cursor_position = len(value)
         msg = self.query_one(".prompt-message", Static)
-        msg.update(hint)
+        msg.update(literal(hint))
         msg.set_class(False, "error")
         self.display = True
         self.input.focus()
@@ -73,7 +75,7 @@ class PromptBar(Vertical):
     def error(self, text: str) -> None:
         """Keep the prompt open and say what is wrong, inline."""
         msg = self.query_one(".prompt-message", Static)
-        msg.update(text)
+        msg.update(literal(text))
         msg.set_class(True, "error")
         self.input.focus()
 

@@ -19,9 +19,10 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.render import measure
-from textual.widgets import DataTable
 from textual.widgets._data_table import default_cell_formatter
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
+
+from wit_tui.tui.widgets.text_table import TextTable, literal
 
 STEP = 12  # cells per ←/→ press: about one metric column
 
@@ -45,7 +46,7 @@ def _content_key(value: Any) -> tuple | None:
     return None
 
 
-class WideTable(DataTable):
+class WideTable(TextTable):
     """Row cursor; the fixed first column(s) stay while ←/→ move through the others."""
 
     BINDINGS = [
@@ -83,6 +84,7 @@ class WideTable(DataTable):
                 column = self.columns[column_key]
             except KeyError:
                 raise CellDoesNotExist(f"No cell exists for row_key={row_key!r}, column_key={column_key!r}.") from None
+            value = literal(value)
             row[column_key] = value
             changed += 1
             width = _measure(console, value)

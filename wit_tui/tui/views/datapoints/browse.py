@@ -165,7 +165,7 @@ class Browser:
             if s.task.kind == "regression":
                 out.append((f"pred:{m}", f"{model.name} prediction"))
             else:
-                out.append((f"score:{m}", f"{model.name} {s.task.score_label}"))
+                out.append((f"score:{m}", f"{model.name} {s.tasks[m].score_label}"))
                 out.append((f"pred:{m}", f"{model.name} predicted class"))
         out.extend((f"f:{f}", f) for f in s.features)
         return out

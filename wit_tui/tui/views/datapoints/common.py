@@ -36,24 +36,23 @@ class PointContext:
 def point_thresholds(widget: Widget, session: Session) -> tuple[float, ...]:
     """The thresholds the datapoint editor labels with: the app's (binary only; defaults while the truth is
     flipped), one per model."""
-    default = session.task.default_threshold
+    defaults = session.default_thresholds  # each model's own (0.5 for probabilities, 0 for margins)
     if session.task.kind != "binary":
-        return tuple([default] * len(session.models))
-    return tuple(decisions_of(widget).point_thresholds(default))
+        return defaults
+    return tuple(decisions_of(widget).point_thresholds(defaults))
 
 
 def labels_of(session: Session, scores: Sequence[Scores], thresholds: Sequence[float]) -> list[Any]:
     """Each model's predicted label (class, or the value for regression) of a one-row score."""
-    task = session.task
-    if task.kind == "regression":
+    if session.task.kind == "regression":
         return [float(sc.score[0]) for sc in scores]
-    return [labels_from(sc.score, sc.proba, task, thresholds[m])[0] for m, sc in enumerate(scores)]
+    return [labels_from(sc.score, sc.proba, session.tasks[m], thresholds[m])[0] for m, sc in enumerate(scores)]
 
 
-def label_of_run(session: Session, score: float, proba: Any, threshold: float) -> Any:
-    """The label a recorded run's score (and class probabilities) gave at ``threshold``."""
+def label_of_run(session: Session, m: int, score: float, proba: Any, threshold: float) -> Any:
+    """The label a recorded run's score (and class probabilities) of model ``m`` gave at ``threshold``."""
     p = None if proba is None else np.array([proba])
-    return labels_from(np.array([score]), p, session.task, threshold)[0]
+    return labels_from(np.array([score]), p, session.tasks[m], threshold)[0]
 
 
 def compact(value: float) -> str:

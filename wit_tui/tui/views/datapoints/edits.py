@@ -58,14 +58,22 @@ class PointEditor:
         self.session = session
 
     def can(self, action: str) -> bool:
+        return not self.why_not(action)
+
+    def why_not(self, action: str) -> str:
+        """Why the key ``action`` does nothing on the selected point ("" when it applies): said, never silent."""
         s, i = self.session, self.host.selected
-        if action == "delete":
-            return s.is_added(i)
+        if action == "delete" and not s.is_added(i):
+            return "Only added points can be deleted; R reverts an edited one."
+        if action in ("revert_feature", "revert_point") and s.is_added(i):
+            return f"Datapoint {i} was added: it has no loaded values to revert to; x deletes it."
         if action == "revert_feature":
-            return self.host.inspector.current_feature() in s.edited_values(i)
-        if action == "revert_point":
-            return s.is_edited(i)
-        return True
+            f = self.host.inspector.current_feature()
+            if f not in s.edited_values(i):
+                return f"{f} of datapoint {i} is not edited: nothing to revert (e edits it)."
+        if action == "revert_point" and not s.is_edited(i):
+            return f"Datapoint {i} is not edited: nothing to revert (e edits a feature)."
+        return ""
 
     def _note(self, text: str, error: bool = False) -> None:
         self.host.inspector.note(text, error)
@@ -136,11 +144,15 @@ class PointEditor:
         f = self.host.inspector.current_feature()
         if revert_feature(self.session, self.host.selected, f) is not None:
             self._note(f"{f} reverted.")
+        else:
+            self._note(self.why_not("revert_feature"), error=True)
 
     def revert_point(self) -> None:
         i = self.host.selected
         if revert_point(self.session, i) is not None:
             self._note(f"Datapoint {i} reverted.")
+        else:
+            self._note(self.why_not("revert_point"), error=True)
 
     # -- points ---------------------------------------------------------------------------------------
     def duplicate(self) -> None:

@@ -8,12 +8,18 @@ Edited points are marked * and added ones + in the table; a value outside the da
 marked ⚠. ctrl+s writes them to CSV (temp file, then rename); every change is also autosaved and offered back \
 at the next start on the same files (see the README).
 Filter (/): column names, numbers, "text", == != < <= > >=, in [...], not in [...], is missing, and/or/not, \
-parentheses; score_<model> and pred_<model> too. Nothing is evaluated as Python.
+parentheses; score_<model> and pred_<model> too. A column name with spaces or symbols goes in backticks \
+(`my col` > 1; a backtick inside doubled); "my col" in quotes is text. An unknown name is refused with the nearest \
+columns. Nothing is evaluated as Python.
 Nearest counterfactual (c): the closest other datapoint a model predicts differently (binary: the other class at \
 the current threshold; multi-class: another argmax; regression: a prediction at least the gap away, default the \
 std of the predictions). Distance, per feature as the What-If Tool: numeric |a−b|/std (sample std over the data), \
 categorical 0 if equal else Σp² (the chance two random points share a value), missing on either side 1. \
-L1 = Σ terms, L2 = √(Σ terms²). The label and ID-like columns never count; ties go to the lowest id.
+L1 = Σ terms, L2 = √(Σ terms²). By default the distance counts the models' inputs only (a column no model reads \
+cannot make a neighbour "nearest"); F ticks which features count (or start wit-tui with --cf-features), and the \
+panel says which it used. The label and ID-like columns never count; ties go to the lowest id.
+A key that does not apply to this point or panel (x on a loaded point, r on an unedited feature, L with the \
+counterfactual panel closed) says why under the features.
 Minimal edits (m): the smallest change to THIS point (one or two features along their grids) that flips the \
 prediction, sized with the same L1 distance — a search over the model, not a causal claim.
 ICE (p): the prediction as one feature sweeps 20 points between its 1st and 99th percentile (categories: the top \

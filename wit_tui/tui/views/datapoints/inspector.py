@@ -16,16 +16,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from wit_tui.engine.session.editing import feature_spec, range_note
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.whatif import point as point_questions
 from wit_tui.render.format import fmt
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, compact, label_of_run, labels_of, short
+from wit_tui.tui.widgets.text_static import TextStatic
+from wit_tui.tui.widgets.text_table import TextTable
 
 
-class FeatureTable(DataTable):
+class FeatureTable(TextTable):
     """The selected point's features; j/k move like everywhere else."""
 
     BINDINGS = [
@@ -58,12 +60,12 @@ def inference_text(s: Session, i: int, thresholds: Sequence[float]) -> Text:
             lines.append(" ✓" if ok else " ✗", style="green" if ok else "red")
         if task.kind == "binary":
             lines.append(f"  thr {thresholds[m]:.2f}", style="dim")
-        lines.append(f"\n  {task.score_label} {score:.4f}")
+        lines.append(f"\n  {s.tasks[m].score_label} {score:.4f}")
         if first is not None:
             delta = score - first.scores[m]
             lines.append(f" Δ{delta:+.4f}", style="green" if delta > 0 else ("red" if delta < 0 else "dim"))
             if task.kind != "regression":
-                was = label_of_run(s, first.scores[m], first.probas[m], thresholds[m])
+                was = label_of_run(s, m, first.scores[m], first.probas[m], thresholds[m])
                 if was != pred:  # the edits changed the predicted class: say what it was, on its own line
                     lines.append(f"\n  was {fmt(was)} ({first.scores[m]:.4f})", style="yellow")
         lines.append("\n")
@@ -83,9 +85,9 @@ class Inspector(Vertical):
         self._value_w: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="dp-inference")
+        yield TextStatic("", id="dp-inference")
         yield FeatureTable(id="dp-features", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="dp-note")
+        yield TextStatic("", id="dp-note")
 
     @property
     def table(self) -> FeatureTable:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 from textual.app import App
 
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.core.paths import check_output_file, paths_in
 from wit_tui.engine.session.session import Session
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.widgets.prompt_bar import PromptBar
@@ -28,7 +29,7 @@ class SaveHost(Protocol):
 
 
 class EditsSaver:
-    """Asks for a path (the last one by default), confirms an overwrite, writes, says how many points."""
+    """Asks for a path (the last one by default), refuses inputs, confirms an overwrite, writes, says how many."""
 
     def __init__(self, host: SaveHost, session: Session) -> None:
         self.host = host
@@ -50,6 +51,12 @@ class EditsSaver:
         if not path_text.strip():
             prompt.error("Give a file name.")
             return
+        try:  # never over the data or a model file (the data file is never modified), nor over a device
+            check_output_file(path, paths_in(self.session.source), "edits file")
+        except WitError as exc:
+            prompt.error(f"{exc.message} {exc.hint}")
+            return
+        # the file this session saved last is its own: saving again (ctrl+s, enter) updates it without asking
         if path.exists() and not confirmed and str(path) != self.last_path:
 
             def answer(ok: bool | None) -> None:
@@ -58,7 +65,7 @@ class EditsSaver:
                 else:
                     prompt.input.focus()
 
-            self.host.app.push_screen(ConfirmScreen(f"{path} exists. Overwrite it?"), answer)
+            self.host.app.push_screen(ConfirmScreen(f"Overwrite {path}? It exists already."), answer)
             return
         try:
             n = self.session.save_edits(path, self.host.thresholds)

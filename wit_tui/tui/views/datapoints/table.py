@@ -34,7 +34,7 @@ def make_columns(s: Session) -> list[GridColumn]:
             columns.append(GridColumn(f"pred:{m}", model.name, max(8, min(12, len(model.name))), "right"))
         else:
             columns.append(GridColumn(f"pred:{m}", model.name, min(14, max(len(model.name), cls_width + 2))))
-            columns.append(GridColumn(f"score:{m}", task.score_label[:5], 5, "right"))
+            columns.append(GridColumn(f"score:{m}", s.tasks[m].score_label[:5], 5, "right"))
     sample = s.data.iloc[: min(200, s.n_rows)]
     for f in s.features:
         longest = max((len(fmt(v)) for v in sample[f].tolist()), default=4)

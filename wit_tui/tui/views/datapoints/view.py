@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
@@ -32,7 +32,7 @@ from wit_tui.tui.views.datapoints.common import ApplyEdit, GoToPoint, PointNote,
 from wit_tui.tui.views.datapoints.edits import PointEditor
 from wit_tui.tui.views.datapoints.help_notes import HELP_NOTES
 from wit_tui.tui.views.datapoints.inspector import Inspector
-from wit_tui.tui.views.datapoints.keys import KEYS
+from wit_tui.tui.views.datapoints.keys import KEYS, why_silent
 from wit_tui.tui.views.datapoints.panels.attributions import AttributionsPanel
 from wit_tui.tui.views.datapoints.panels.base import PointPanel
 from wit_tui.tui.views.datapoints.panels.counterfactual import CounterfactualPanel
@@ -43,6 +43,7 @@ from wit_tui.tui.views.datapoints.panels.router import PanelName, PanelRouter
 from wit_tui.tui.views.datapoints.save import EditsSaver
 from wit_tui.tui.views.datapoints.table import PointTable
 from wit_tui.tui.widgets.prompt_bar import PromptBar
+from wit_tui.tui.widgets.text_static import TextStatic
 
 WARM_GROUP = "dp.warm"
 
@@ -67,7 +68,7 @@ class DatapointView(SessionView):
         self.inspector = Inspector(session, id="dp-side")
         self.prompt = PromptBar(id="dp-prompt")
         self.panels: dict[str, PointPanel] = {
-            "cf": CounterfactualPanel(session, self.jobs, self.browser, id="dp-cf"),
+            "cf": CounterfactualPanel(session, self.jobs, self.browser, self.options.cf_features, id="dp-cf"),
             "min": MinimalEditsPanel(session, self.jobs, id="dp-min"),
             "ice": CurvesPanel(session, self.jobs, id="dp-ice"),
             "attr": AttributionsPanel(session, self.jobs, id="dp-attr"),
@@ -79,7 +80,7 @@ class DatapointView(SessionView):
         self._key_state: tuple[Any, ...] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Scoring…", id="dp-status")
+        yield TextStatic("Scoring…", id="dp-status")
         yield JobLine(id="dp-job")
         with Horizontal(id="dp-body"):
             with self.router.left:
@@ -118,6 +119,13 @@ class DatapointView(SessionView):
         if action == "panel_key":
             return self.router.can_key(parameters)
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key of this view that did not run (``check_action`` refused it) reaches here: say why, never nothing."""
+        why = why_silent(self, event.key)
+        if why:
+            event.stop()
+            self.note(why, error=True)
 
     # -- the session -------------------------------------------------------------------------------------
     def session_ready(self) -> None:

@@ -26,6 +26,8 @@ from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.jobs import JobDone
 from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, cells, num, pvalue
 from wit_tui.tui.widgets.plot import show_figure
+from wit_tui.tui.widgets.text_static import TextStatic
+from wit_tui.tui.widgets.text_table import TextTable
 
 DRIFT_GROUP = "features.drift"
 DRIFT_PLOT_GROUP = "features.drift_plot"
@@ -46,8 +48,8 @@ class DriftPanel(FeaturePanel):
         self.plots: dict[tuple, SplitHistogram] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="drift-note")
-        yield DataTable(id="drift-table", cursor_type="row", zebra_stripes=True)
+        yield TextStatic("", id="drift-note")
+        yield TextTable(id="drift-table", cursor_type="row", zebra_stripes=True)
         yield PlotextPlot(id="drift-plot")
 
     def focus_target(self) -> Widget:

@@ -80,8 +80,8 @@ class FeatureHistogram(Vertical):
         if self.split == "none":
             return None
         if self.split == "pred":
-            default = self.ctx.session.task.default_threshold
-            threshold = decisions_of(self).point_thresholds(default)[self.split_model]
+            defaults = self.ctx.session.default_thresholds
+            threshold = decisions_of(self).point_thresholds(defaults)[self.split_model]
             return Split("pred", model=self.split_model, threshold=float(threshold))
         if self.split == "feature":
             return Split("feature", feature=self.split_feature)

@@ -30,6 +30,8 @@ from wit_tui.engine.core.errors import WitError
 from wit_tui.tui.dialogs.form import FormField, FormScreen
 from wit_tui.tui.jobs import JobDone
 from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, bar, cells, num
+from wit_tui.tui.widgets.text_static import TextStatic
+from wit_tui.tui.widgets.text_table import TextTable
 
 IMPORTANCE_GROUP = "features.importance"
 
@@ -73,10 +75,10 @@ class ImportancePanel(FeaturePanel):
         self.engineered = False
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="imp-note")
+        yield TextStatic("", id="imp-note")
         with Horizontal(id="imp-tables"):
-            yield DataTable(id="imp-table", cursor_type="row", zebra_stripes=True)
-            yield DataTable(id="imp-table-2", cursor_type="row", zebra_stripes=True)
+            yield TextTable(id="imp-table", cursor_type="row", zebra_stripes=True)
+            yield TextTable(id="imp-table-2", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.query_one("#imp-table-2").display = False

@@ -25,6 +25,7 @@ from wit_tui.render.format import fmt
 from wit_tui.tui.jobs import JobDone
 from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, cells, num
 from wit_tui.tui.views.features.histogram import FeatureHistogram
+from wit_tui.tui.widgets.text_table import TextTable
 
 # Numeric and categorical statistics share columns so the table stays narrow.
 STAT_COLUMNS = (
@@ -86,7 +87,7 @@ class StatsPanel(FeaturePanel):
         self.hist = FeatureHistogram(ctx, id="feat-hist")
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Any] = DataTable(id="feat-table", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Any] = TextTable(id="feat-table", cursor_type="row", zebra_stripes=True)
         table.add_columns(*STAT_COLUMNS)
         yield table
         yield self.hist

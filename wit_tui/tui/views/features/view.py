@@ -39,6 +39,7 @@ from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, Pane
 from wit_tui.tui.views.features.drift import DriftPanel
 from wit_tui.tui.views.features.importance import ImportancePanel
 from wit_tui.tui.views.features.stats import StatsPanel
+from wit_tui.tui.widgets.text_static import TextStatic
 
 NOT_SCORED = "Scoring is still running; drift of the predictions needs them. Try again in a moment."
 
@@ -87,7 +88,7 @@ class FeaturesView(SessionView):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feat-body"):
-            yield Static("Computing statistics…", id="feat-status")
+            yield TextStatic("Computing statistics…", id="feat-status")
             yield JobLine(id="feat-job")
             with ContentSwitcher(id="feat-panels", initial="panel-stats"):
                 yield self.stats_panel
@@ -189,7 +190,7 @@ class FeaturesView(SessionView):
             msg = "Scoring is still running: the surrogate mimics the predictions, so it waits for them."
             self.notify(msg, timeout=5)
             return
-        thresholds = self.decisions.point_thresholds(self.session.task.default_threshold)
+        thresholds = self.decisions.point_thresholds(self.session.default_thresholds)
         self.app.push_screen(SurrogateScreen(self.session, list(thresholds)))
 
     def action_drift(self) -> None:

@@ -16,6 +16,7 @@ from wit_tui.engine.analysis.performance import truth_index
 from wit_tui.engine.analysis.slice_table import SliceMetricsTable
 from wit_tui.engine.metrics.binary import BinaryMetrics
 from wit_tui.engine.metrics.thresholds import STRATEGIES, StrategyResult
+from wit_tui.engine.metrics.undefined import NOBODY_POSITIVE
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import DEFAULT_BUCKETS, Slicing
 from wit_tui.render.tables import layout_key, num, signed, thr
@@ -104,7 +105,8 @@ def strategy_block(names: list[str], decisions: Decisions, run: StrategyRun | No
         return []
     if run.key == decisions.key:
         out = [strategy_text(names, run.strategy, run.ratio, run.results)]
-        return out + [Text(r.note, style="yellow") for r in run.results if r.note]
+        notes = [(name, r.note) for name, r in zip(names, run.results, strict=True) if r.note]
+        return out + [Text(f"{name}: {note}", style="yellow") for name, note in notes]
     at = thresholds_text(names, run.thresholds, run.per_slice)
     return [
         Text(
@@ -149,6 +151,10 @@ def strategy_text(names: list[str], strategy: str, ratio: float, results: list[S
         out.append(f"{names[i]} cost {fmt_cost(r.cost)}")
         if r.rate:
             out.append(f", {RATE_LABELS[r.rate]} gap {num(r.gap)}")
+        nobody = r.nobody_positive
+        if nobody:  # the threshold is the top of the range there: no answer to read as a cut through the scores
+            where = "" if len(nobody) == len(r.thresholds) else f" on {len(nobody)} of {len(r.thresholds)} slices"
+            out.append(f", {NOBODY_POSITIVE}{where}", style="bold yellow")
     if len(results) == 2:
         out.append(f" · Δ cost {signed(results[1].cost - results[0].cost, kind='cost')}")
     return out

@@ -22,6 +22,7 @@ from wit_tui.engine.metrics.threshold_values import (
     threshold_range,
 )
 from wit_tui.engine.metrics.thresholds import CONSTRAINED, STRATEGIES, STRATEGY_HELP, StrategyResult
+from wit_tui.engine.session.session import Session
 from wit_tui.tui.dialogs.form import FormField, FormScreen
 from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.views.base import SessionView
@@ -31,6 +32,19 @@ PREPARE, STRATEGY = "perf.prepare", "perf.strategy"
 ACTIONS = frozenset(
     {"threshold", "reset_threshold", "type_threshold", "cost_ratio", "cost_optimal", "strategy", "tolerance"}
 )
+
+
+def threshold_ranges(session: Session) -> str:
+    """What a typed threshold may be, per model when their scores differ: "from 0 to 1", "lr from 0 to 1, svc
+    any finite number (margins)"."""
+
+    def one(p: bool) -> str:
+        return "from 0 to 1" if p else "any finite number (margins)"
+
+    kinds = session.probabilities
+    if len(set(kinds)) == 1:
+        return one(kinds[0])
+    return ", ".join(f"{name} {one(p)}" for name, p in zip(session.model_names, kinds, strict=True))
 
 
 class DecisionEditor:
@@ -49,8 +63,9 @@ class DecisionEditor:
         return self.host.decisions
 
     @property
-    def probabilities(self) -> bool:
-        return self.session.task.score_method == "predict_proba"
+    def probabilities(self) -> tuple[bool, ...]:
+        """Per model: are its scores probabilities (thresholds in [0, 1]) or margins (any finite number)?"""
+        return self.session.probabilities
 
     def write(self, decisions: Decisions) -> None:
         cast(Any, self.host.app).decisions = decisions
@@ -78,7 +93,7 @@ class DecisionEditor:
         d = self.decisions
         if d.truth is None or d.truth.key != truth.key:
             self.state.strategy_run = None
-            d = d.reset(self.session.task.default_threshold)
+            d = d.reset(self.session.default_thresholds)
         self.write(replace(d, truth=truth))
 
     def action_ground_truth(self) -> None:
@@ -123,7 +138,7 @@ class DecisionEditor:
 
     def action_reset_threshold(self) -> None:
         self.state.strategy_run = None
-        self.write(self.decisions.reset(self.session.task.default_threshold))
+        self.write(self.decisions.reset(self.session.default_thresholds))
 
     def _parse(self, text: str) -> list[float]:
         return parse_thresholds(text, len(self.session.models), self.probabilities)
@@ -131,7 +146,7 @@ class DecisionEditor:
     def action_type_threshold(self) -> None:
         ts = self.decisions.thresholds
         current = ", ".join(exact(t) for t in ts) if len(set(ts)) > 1 else exact(ts[0])
-        rng = "from 0 to 1" if self.probabilities else "any number (margins)"
+        rng = threshold_ranges(self.session)
 
         def done(values: list[float] | None) -> None:
             if values is not None:
@@ -153,7 +168,9 @@ class DecisionEditor:
             if values is not None:
                 self._set_slice(k, values)
 
-        field = FormField("t", "threshold; one, or one per model: 0.4, 0.6", current)
+        field = FormField(
+            "t", f"threshold ({threshold_ranges(self.session)}); one, or one per model: 0.4, 0.6", current
+        )
         note = "Only this slice's rows use it; the strategy becomes Custom."
         title = f"Threshold for {' × '.join(slicing.labels[k])}"
         self.host.app.push_screen(FormScreen(title, [field], lambda v: self._parse(v["t"]), note=note), done)
@@ -162,7 +179,7 @@ class DecisionEditor:
         if k is None or not self.can("threshold"):
             return
         now = [float(effective(self.decisions, self.state.slices, i)[k]) for i in range(len(self.session.models))]
-        self._set_slice(k, [nudge_threshold(v, steps, self.probabilities) for v in now])
+        self._set_slice(k, [nudge_threshold(v, steps, p) for v, p in zip(now, self.probabilities, strict=True)])
 
     def _set_slice(self, k: int, values: list[float]) -> None:
         slices = self.state.slices
@@ -232,7 +249,8 @@ class DecisionEditor:
             return
         truth, session, indexes, slicing_key = d.truth, self.session, slices.sidx, slices.key
         assert truth is not None  # strategies need a prepared ground truth
-        ratio, tolerance, upper = d.cost_ratio, d.tolerance, threshold_range(self.probabilities)[1]
+        ratio, tolerance = d.cost_ratio, d.tolerance
+        upper = [threshold_range(p)[1] for p in self.probabilities]
 
         def run(_progress, cancelled) -> tuple[str, tuple[Any, ...] | None, list[StrategyResult]]:
             found = model_strategies(session, truth, strategy, ratio, tolerance, indexes, upper, is_cancelled=cancelled)

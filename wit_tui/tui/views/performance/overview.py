@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from rich.columns import Columns
 from rich.console import Group
@@ -19,20 +17,41 @@ from wit_tui.engine.analysis.performance import class_index, truth_index, truth_
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.metrics.binary import MulticlassMetrics, RegressionMetrics
 from wit_tui.engine.metrics.operating_points import cost
+from wit_tui.engine.metrics.undefined import Undefined, as_float
 from wit_tui.engine.session.session import Session
 from wit_tui.render.figures import PrFigure, ResidualsFigure, RocFigure, ScatterFigure
-from wit_tui.render.tables import compare_table, confusion_table, multiclass_confusion, per_class_table
+from wit_tui.render.format import undefined_notes
+from wit_tui.render.tables import (
+    Row,
+    compare_notes,
+    compare_table,
+    confusion_table,
+    multiclass_confusion,
+    per_class_table,
+)
 from wit_tui.tui.jobs import Jobs
 from wit_tui.tui.options import RunOptions
 from wit_tui.tui.views.base import decisions_of
 from wit_tui.tui.views.performance.common import PerfState, ShownCache, binary_metrics, strategy_block
 from wit_tui.tui.views.performance.validation import ValidationBox
 from wit_tui.tui.widgets.plot import show_figure
+from wit_tui.tui.widgets.text_static import TextStatic
 
 NO_LABEL = (
     "[b]No ground truth.[/b] This data was opened without --label, so there is nothing to measure "
     "performance against.\nPress [b]g[/b] to pick the column that holds the true answer (or reopen "
     "with [b]--label COLUMN[/b]); the Datapoint editor and Features screens work without it."
+)
+
+
+#: the rates of the binary overview, in order: (BinaryMetrics name, row label)
+BINARY_ROWS = (
+    ("accuracy", "accuracy"),
+    ("precision", "precision"),
+    ("recall", "recall (TPR)"),
+    ("f1", "F1"),
+    ("fpr", "FPR"),
+    ("fnr", "FNR"),
 )
 
 
@@ -50,7 +69,7 @@ class OverviewPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield ValidationBox(id="perf-validation")
-        yield Static("", id="perf-summary")
+        yield TextStatic("", id="perf-summary")
         with Horizontal(id="perf-plots"):
             yield PlotextPlot(id="perf-plot")
             yield PlotextPlot(id="perf-plot2")
@@ -83,7 +102,9 @@ class OverviewPanel(VerticalScroll):
         decisions = decisions_of(self)
         truth = decisions.truth
         if truth is None:
-            if not self.session.has_label:
+            if self.session.label_problem is not None:  # the label holds none of the classes: say so, not "none"
+                self.show_error(str(self.session.label_problem))
+            elif not self.session.has_label:
                 summary.update(Text.from_markup(NO_LABEL))
             plots.display = False
             return
@@ -110,17 +131,12 @@ class OverviewPanel(VerticalScroll):
         per_slice = decisions.slice_thresholds(self.state.slices.key) is not None
         thr_row = [None if per_slice else t for t in decisions.thresholds]
         ratio = decisions.cost_ratio
-        rows: list[tuple[str, Sequence[float | None], str]] = [
+        rows: list[Row] = [
             ("threshold (per slice: l)" if per_slice else "threshold", thr_row, "thr"),
-            ("accuracy", [m.accuracy for m in ms], "num"),
-            ("precision", [m.precision for m in ms], "num"),
-            ("recall (TPR)", [m.recall for m in ms], "num"),
-            ("F1", [m.f1 for m in ms], "num"),
-            ("FPR", [m.fpr for m in ms], "num"),
-            ("FNR", [m.fnr for m in ms], "num"),
-            ("ROC AUC", [x.roc_auc for x in idx], "num"),
-            ("average precision", [x.average_precision for x in idx], "num"),
-            ("positive rate", [m.selection_rate for m in ms], "pct"),
+            *((label, [m.value(key) for m in ms], "num") for key, label in BINARY_ROWS),
+            ("ROC AUC", [x.value("auc") for x in idx], "num"),
+            ("average precision", [x.value("average_precision") for x in idx], "num"),
+            ("positive rate", [m.value("selection_rate") for m in ms], "pct"),
             (f"cost {ratio:g}·FP+FN", [float(cost(m.fp, m.fn, ratio)) for m in ms], "cost"),
         ]
         labels = (str(truth.negative), str(truth.positive))
@@ -132,7 +148,7 @@ class OverviewPanel(VerticalScroll):
             a, b = ms
             delta = (b.tn - a.tn, b.fp - a.fp, b.fn - a.fn, b.tp - a.tp)
             cms.append(confusion_table(f"Δ {names[1]} − {names[0]}", delta, labels, signed_cells=True))
-        parts: list = [compare_table(names, rows), Text(""), Columns(cms, padding=(1, 4))]
+        parts: list = [compare_table(names, rows), *compare_notes(names, rows), Text(""), Columns(cms, padding=(1, 4))]
         block = strategy_block(names, decisions, self.state.strategy_run)
         if block:
             parts += [Text(""), *block]
@@ -169,15 +185,29 @@ class OverviewPanel(VerticalScroll):
         labels = [str(c) for c in ms[0].labels]
         title = "per class (one-vs-rest AUC of the class's score)"
         parts: list = []
-        for name, m, auc in zip(names, ms, aucs, strict=True):
-            table = per_class_table(f"{name}: {title}", labels, m.precision, m.recall, m.f1, m.support, auc)
+        # undefined (a class never predicted has no precision) as NaN: the tables read –, the notes say why
+        rates = ("precision", "recall", "f1")
+        shown = [{k: np.array([as_float(v) for v in m.per_class(k)]) for k in rates} for m in ms]
+        for name, m, v, auc in zip(names, ms, shown, aucs, strict=True):
+            table = per_class_table(f"{name}: {title}", labels, v["precision"], v["recall"], v["f1"], m.support, auc)
             parts += [table, Text("")]
         if len(ms) == 2:
-            a, b = ms
-            delta = (b.precision - a.precision, b.recall - a.recall, b.f1 - a.f1, b.support - a.support)
-            table = per_class_table(f"Δ {names[1]} − {names[0]}", labels, *delta, aucs[1] - aucs[0], signed_values=True)
+            a, b = shown
+            delta = (b["precision"] - a["precision"], b["recall"] - a["recall"], b["f1"] - a["f1"])
+            support = ms[1].support - ms[0].support
+            table = per_class_table(
+                f"Δ {names[1]} − {names[0]}", labels, *delta, support, aucs[1] - aucs[0], signed_values=True
+            )
             parts += [table, Text("")]
-        return parts
+        entries = [
+            (k, f"{name}: {lab}", v.reason)
+            for name, m in zip(names, ms, strict=True)
+            for k in rates
+            for lab, v in zip(labels, m.per_class(k), strict=True)
+            if isinstance(v, Undefined)
+        ]
+        notes = undefined_notes(entries)
+        return parts + ([*(Text(line, style="dim") for line in notes), Text("")] if notes else [])
 
     def _confusions(self, ms: list[MulticlassMetrics]) -> list:
         names = self.names

@@ -8,7 +8,9 @@ from rich.text import Text
 from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.analysis.worst_slices import SMALL_SLICE
 from wit_tui.engine.metrics.operating_points import cost
-from wit_tui.engine.metrics.slice_index import binary_rates
+from wit_tui.engine.metrics.slice_index import SliceMetrics, binary_slice_rates
+from wit_tui.engine.metrics.undefined import curve_reasons
+from wit_tui.render.format import undefined_notes
 from wit_tui.render.tables import num, signed, thr
 from wit_tui.tui.views.performance.common import SliceState, effective, fmt_cost, short
 
@@ -53,15 +55,22 @@ def slice_counts(decisions: Decisions, slices: SliceState, i: int) -> np.ndarray
     return sidx[i].counts_at(effective(decisions, slices, i))
 
 
+def slice_rates(decisions: Decisions, slices: SliceState, i: int) -> SliceMetrics:
+    """Model ``i``'s rates on every slice at the decisions made, with why each is undefined."""
+    return binary_slice_rates(slice_counts(decisions, slices, i), effective(decisions, slices, i))
+
+
 def binary_values(decisions: Decisions, slices: SliceState, n_models: int) -> tuple[Values, np.ndarray, np.ndarray]:
-    """Per column key, one array per model (slices in slicing order); the row counts; the base rate."""
+    """Per column key, one array per model (slices in slicing order; NaN where a rate is undefined: the table
+    shows –, never the 0 that stands in for it); the row counts; the base rate."""
     table, sidx = slices.table, slices.sidx
     assert table is not None and table.auc is not None and sidx is not None  # read once the slices are indexed
     values: Values = {}
     base = np.zeros(0)
     for i in range(n_models):
-        counts = slice_counts(decisions, slices, i)
-        rates = binary_rates(counts)
+        rates = slice_rates(decisions, slices, i)
+        counts = rates.confusion
+        assert counts is not None  # binary rates keep their confusion counts
         for key, _h, _k in BINARY_COLUMNS:
             if key == "thr":
                 v = effective(decisions, slices, i)
@@ -70,10 +79,49 @@ def binary_values(decisions: Decisions, slices: SliceState, n_models: int) -> tu
             elif key == "cost":
                 v = np.asarray(cost(counts[:, 1], counts[:, 2], decisions.cost_ratio), dtype=np.float64)
             else:
-                v = rates[key]
+                v = rates.shown(key)
             values.setdefault(key, []).append(np.asarray(v, dtype=np.float64))
-        base = rates["base_rate"]
+        base = rates.shown("base_rate")
     return values, sidx[0].counts.astype(np.float64), base
+
+
+def _binary_reasons(decisions: Decisions, slices: SliceState, i: int) -> dict[str, tuple[str, ...]]:
+    sidx = slices.sidx
+    assert sidx is not None  # read once the slices are indexed
+    reasons = dict(slice_rates(decisions, slices, i).undefined)
+    auc = [curve_reasons(int(p), int(q))["auc"] for p, q in zip(sidx[i].n_pos, sidx[i].n_neg, strict=True)]
+    reasons["auc"] = tuple(auc)
+    return reasons
+
+
+def _static_reasons(kind: str, slices: SliceState, i: int) -> dict[str, tuple[str, ...]]:
+    table = slices.table
+    assert table is not None and table.static is not None  # read once the slice metrics are computed
+    reasons = dict(table.static[i].undefined)
+    if table.ovr is not None:
+        reasons |= {f"ovr_{name}": why for name, why in table.ovr[i].undefined.items()}
+    return reasons
+
+
+def slice_notes(kind: str, decisions: Decisions, slices: SliceState, names: list[str], limit: int = 4) -> list[str]:
+    """Why each – of the slice table is there: one line per column and reason naming the slices (and the model,
+    with two), at most ``limit`` lines."""
+    slicing = slices.slicing
+    assert slicing is not None  # the notes describe slices that exist
+    entries = []
+    for i, name in enumerate(names):
+        reasons = _binary_reasons(decisions, slices, i) if kind == "binary" else _static_reasons(kind, slices, i)
+        for key, header, _k in COLUMNS[kind]:
+            for k, why in enumerate(reasons.get(key, ())):
+                if why:
+                    label = " × ".join(slicing.labels[k])
+                    entries.append((header, f"{name}: {label}" if len(names) > 1 else label, why))
+    lines = undefined_notes(entries)
+    if len(lines) > limit:
+        lines = lines[: limit - 1] + [
+            f"… and {len(lines) - limit + 1} more lines of – (s sorts by a column: – goes last)"
+        ]
+    return lines
 
 
 def static_values(kind: str, slices: SliceState, n_models: int) -> tuple[Values, np.ndarray, np.ndarray | None]:
@@ -86,14 +134,14 @@ def static_values(kind: str, slices: SliceState, n_models: int) -> tuple[Values,
         for key, _h, _k in COLUMNS[kind]:
             if key.startswith("ovr_"):
                 assert ovr is not None  # one-vs-rest columns exist only with their metrics
-                v = ovr[i].values[key[4:]]
+                v = ovr[i].shown(key[4:])
             else:
-                v = static[i].values[key]
+                v = static[i].shown(key)
             values.setdefault(key, []).append(np.asarray(v, dtype=np.float64))
     n = static[0].values["example_count"]
     if kind == "regression":
-        return values, n, static[0].values["mean_label"]
-    return values, n, (ovr[0].values["base_rate"] if ovr else None)
+        return values, n, static[0].shown("mean_label")
+    return values, n, (ovr[0].shown("base_rate") if ovr else None)
 
 
 def sort_options(kind: str, names: list[str]) -> list[tuple[str, str]]:
@@ -181,6 +229,7 @@ __all__ = [
     "COLUMNS",
     "binary_values",
     "slice_counts",
+    "slice_notes",
     "sort_options",
     "sorted_slices",
     "static_values",

@@ -24,12 +24,14 @@ from wit_tui.tui.views.performance.decisions import DecisionEditor
 from wit_tui.tui.views.performance.slice_rows import (
     binary_values,
     slice_counts,
+    slice_notes,
     sort_options,
     sorted_slices,
     static_values,
     table_columns,
     table_rows,
 )
+from wit_tui.tui.widgets.text_static import TextStatic
 from wit_tui.tui.widgets.wide_table import WideTable
 
 ModelColumns = Literal[-1, 0, 1]  # -1: every model (and Δ), else that model only
@@ -58,10 +60,10 @@ class SlicesPanel(Vertical):
         self._cache = ShownCache()
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="slices-note")
+        yield TextStatic("", id="slices-note")
         yield WideTable(id="slices-table", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="fair-scroll", can_focus=True):
-            yield Static("", id="fair-summary")
+            yield TextStatic("", id="fair-summary")
 
     def on_mount(self) -> None:
         self.query_one("#slices-table", DataTable).fixed_columns = 1
@@ -161,7 +163,10 @@ class SlicesPanel(Vertical):
         columns = table_columns(self.kind, slices, names, shown, base is not None)
         self._fill(table, columns, table_rows(self.kind, slices, self._order, shown, values, n, base))
         self._cache.show(note, self._note(n))
-        self._cache.show(fair, self._fairness(decisions) if self.kind == "binary" else self._static_note(decisions))
+        below = self._fairness(decisions) if self.kind == "binary" else self._static_note(decisions)
+        # right under the table: why each – in it is there (the fairness summary's own – have their notes)
+        notes = [Text(line, style="dim") for line in slice_notes(self.kind, decisions, slices, names)]
+        self._cache.show(fair, Group(*notes, below) if notes else below)
 
     def _note(self, n: np.ndarray) -> Text:
         slices, names = self.state.slices, self.session.model_names

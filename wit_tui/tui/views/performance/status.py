@@ -5,18 +5,30 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual.widgets import Static
 
 from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.metrics.thresholds import CONSTRAINED, STRATEGIES
 from wit_tui.engine.session.session import Session
+from wit_tui.render.format import thr
 from wit_tui.tui.views.base import decisions_of
 from wit_tui.tui.views.performance.common import ShownCache, SliceState, thresholds_text
+from wit_tui.tui.widgets.text_static import TextStatic
 
 NOTE_SECONDS = 8.0
 
 
-class StatusLine(Static):
+def margins_note(session: Session, thresholds: tuple[float, ...] | None) -> str:
+    """Which models' scores are margins, not probabilities, and (binary) at which threshold: two models of one
+    session may score differently, so each is read on its own scale. "" when every model gives probabilities."""
+    parts = []
+    for m, (name, task) in enumerate(zip(session.model_names, session.tasks, strict=True)):
+        if task.margins:
+            at = "" if thresholds is None else f", threshold {thr(thresholds[m])}"
+            parts.append(f"{name}: margins (decision_function){at}")
+    return "".join(f" · {p}" for p in parts)
+
+
+class StatusLine(TextStatic):
     """Two lines on what the numbers below are measured against, and a note (errors, cancellations) for a while."""
 
     def __init__(self, session: Session, slices: SliceState, **kwargs) -> None:
@@ -62,8 +74,7 @@ class StatusLine(Static):
                 f" · {t.n_labelled:,} labelled · cost FP:FN ",
                 (f"{decisions.cost_ratio:g}", "bold"),
             )
-            if task.score_method == "decision_function":
-                head.append(" · decision_function margins")
+            head.append(margins_note(self.session, decisions.thresholds))
             per_slice = decisions.slice_thresholds(self.slices.key) is not None
             shown = thresholds_text(self.session.model_names, decisions.thresholds, per_slice)
             line2 = Text.assemble("Thr ", (shown, "bold"), f" · {STRATEGIES[decisions.strategy]}")
@@ -76,6 +87,7 @@ class StatusLine(Static):
                 f" · truth {t.label} · {t.n_labelled:,} labelled · prediction = argmax · one-vs-rest class ",
                 (str(task.classes[decisions.ovr_class]), "bold"),
             )
+            head.append(margins_note(self.session, None))
             return head, Text("")
         head = Text.assemble(
             ("Regression", "bold"), f" · truth {t.label} · {t.n_labelled:,} labelled · residual = prediction − label"

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.text import Text
-from textual.widgets import Static
 
 from wit_tui.engine.validation.run import validate_session
 from wit_tui.render.validation import validation_renderables, verdict
 from wit_tui.tui.jobs import JobDone, JobFailed, Jobs
 from wit_tui.tui.options import RunOptions
+from wit_tui.tui.widgets.text_static import TextStatic
 
 GROUP = "perf.validate"
 
 
-class ValidationBox(Static):
+class ValidationBox(TextStatic):
     """The verdict and every check, above the overview (hidden until ``v``)."""
 
     ACTIONS = frozenset({"validate"})

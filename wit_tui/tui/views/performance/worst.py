@@ -8,6 +8,7 @@ recompute``) instead of showing old numbers as current.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +22,15 @@ from textual.widgets import DataTable, Static
 from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.analysis.slice_outcomes import TASK_WORST_METRICS, WORST_METRICS
 from wit_tui.engine.analysis.worst_slices import WorstSlices, session_worst_slices
+from wit_tui.engine.metrics.undefined import UNDEFINED_WHEN
 from wit_tui.engine.session.session import Session
+from wit_tui.render.format import UNDEFINED
 from wit_tui.render.tables import num, signed, thr
 from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.jobs import JobDone, Jobs
 from wit_tui.tui.views.base import decisions_of
 from wit_tui.tui.views.performance.common import PerfState, short, thresholds_text
+from wit_tui.tui.widgets.text_static import TextStatic
 from wit_tui.tui.widgets.wide_table import WideTable
 
 GROUP = "perf.worst"
@@ -66,7 +70,7 @@ class WorstPanel(Vertical):
         self._started: tuple[tuple[Any, ...], tuple[Any, ...], str] | None = None  # the running job's inputs
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="worst-note")
+        yield TextStatic("", id="worst-note")
         yield WideTable(id="worst-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -157,7 +161,7 @@ class WorstPanel(Vertical):
         options = [
             (m, f"{'● ' if m == self.metric else '  '}{m} — {WORST_METRICS[m][1]}") for m in TASK_WORST_METRICS[kind]
         ]
-        if kind == "binary" and self.session.task.score_method != "predict_proba":
+        if kind == "binary" and not all(self.session.probabilities):  # a margins model has no log loss / Brier
             options = [o for o in options if o[0] not in ("log_loss", "brier_score")]
 
         def chose(key: str | None) -> None:
@@ -230,6 +234,9 @@ class WorstPanel(Vertical):
             f"\nRank = lower end of the interval of 'worse by' (slice − rest); {w.test}; q = Benjamini–Hochberg.",
             style="dim",
         )
+        why = UNDEFINED_WHEN.get(w.metric)
+        if why and any(math.isnan(v) for f in w.findings for v in (*f.values, f.rest)):
+            text.append(f" {UNDEFINED} {w.metric}: {why} there.", style="dim")  # on the same line: 4 lines at most
         if w.skipped:
             text.append("\nSkipped: " + "; ".join(w.skipped[:4]) + (" …" if len(w.skipped) > 4 else ""), style="dim")
         text.append(

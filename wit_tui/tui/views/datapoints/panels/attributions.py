@@ -21,6 +21,7 @@ from wit_tui.engine.whatif.attribution import Attribution
 from wit_tui.tui.jobs import JobFn
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, PointContext
 from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.widgets.text_static import TextStatic
 
 
 class AttributionsPanel(PointPanel):
@@ -29,7 +30,7 @@ class AttributionsPanel(PointPanel):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="panel-scroll", can_focus=True):
-            yield Static(id="dp-attr-text")
+            yield TextStatic(id="dp-attr-text")
 
     def head(self) -> Static:
         return self.query_one("#dp-attr-text", Static)

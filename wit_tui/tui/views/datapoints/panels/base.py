@@ -49,6 +49,10 @@ class PointPanel(Vertical):
         """Whether the panel's key ``action`` applies now (it is shown)."""
         return True
 
+    def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
+        """Why the key ``action`` does not apply now, in words ("": the router says it generically)."""
+        return ""
+
     def inputs(self, context: PointContext) -> tuple[Any, ...]:
         """What a result for ``context`` depends on (compared to know whether the kept one is current)."""
         return (context.point, context.version, context.thresholds)

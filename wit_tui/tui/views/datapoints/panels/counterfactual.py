@@ -1,7 +1,8 @@
 """The nearest-counterfactual panel: the closest other datapoint each model predicts differently.
 
 Its result depends on the point, the overlay (edited points are candidates too),
-the thresholds (binary), the regression gap, the distance (L1/L2) and the
+the thresholds (binary), the regression gap, the distance (L1/L2), the features
+the distance counts (F; default the models' inputs, or ``--cf-features``) and the
 restriction (a ground-truth value or the current filter); any change recomputes it.
 """
 
@@ -22,31 +23,38 @@ from wit_tui.engine.core.values import same
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.whatif import point as point_questions
 from wit_tui.engine.whatif.counterfactual import Counterfactual
+from wit_tui.engine.whatif.distance_features import checked_features, describe, model_inputs
 from wit_tui.engine.whatif.distance_space import Metric, space_ready
 from wit_tui.render.format import fmt
+from wit_tui.tui.dialogs.checklist import ChecklistScreen
 from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.jobs import JobFn, Jobs
 from wit_tui.tui.views.datapoints.browse import Browser
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, GoToPoint, PointContext, PointNote, labels_of
 from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.widgets.text_static import TextStatic
 
 Restrict = tuple[Literal["truth", "filter"], Any] | None
 
 
 class CounterfactualPanel(PointPanel):
-    ACTIONS = frozenset({"toggle_metric", "restrict", "gap", "open_cf"})
+    ACTIONS = frozenset({"toggle_metric", "restrict", "gap", "open_cf", "pick_features"})
     KEY = "c"
     GROUP = "dp.cf"
 
-    def __init__(self, session: Session, jobs: Jobs, browser: Browser, **kwargs: Any) -> None:
+    def __init__(
+        self, session: Session, jobs: Jobs, browser: Browser, features: tuple[str, ...] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(session, jobs, **kwargs)
         self.browser = browser
         self.metric: Metric = "L1"
         self.restrict: Restrict = None
+        #: the features the distance counts (checked); None: the models' inputs
+        self.features: tuple[str, ...] | None = features
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="panel-scroll", can_focus=True):
-            yield Static(id="dp-cf-text")
+            yield TextStatic(id="dp-cf-text")
 
     def head(self) -> Static:
         return self.query_one("#dp-cf-text", Static)
@@ -58,10 +66,20 @@ class CounterfactualPanel(PointPanel):
             return parameters[0] < len(self.session.models)
         return True
 
+    def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
+        if action == "gap":
+            return (
+                f"{{ and }} change the gap of a regression; for a {self.session.task.kind} task a counterfactual "
+                "is another predicted class."
+            )
+        if action == "open_cf":
+            return "O goes to the second model's counterfactual, and one model is loaded; o goes to its."
+        return ""
+
     # -- computing ---------------------------------------------------------------------------
     def inputs(self, context: PointContext) -> tuple[Any, ...]:
         in_filter = self.browser.filter_text if self.restrict is not None and self.restrict[0] == "filter" else None
-        return (*super().inputs(context), context.gap_steps, self.metric, self.restrict, in_filter)
+        return (*super().inputs(context), context.gap_steps, self.metric, self.restrict, in_filter, self.features)
 
     def computing_text(self, context: PointContext) -> str:
         if not space_ready(self.session):
@@ -76,10 +94,19 @@ class CounterfactualPanel(PointPanel):
             self.restrict, restrict = None, None
             self.post_message(PointNote(f"{exc.message} {exc.hint}", error=True))
         s, i, thr, metric, steps = self.session, context.point, context.thresholds, self.metric, context.gap_steps
+        features = self.features
 
         def fn(progress, cancelled):
             return point_questions.counterfactuals(
-                s, i, thr, metric=metric, gap_steps=steps, restrict=restrict, progress=progress, cancelled=cancelled
+                s,
+                i,
+                thr,
+                metric=metric,
+                gap_steps=steps,
+                restrict=restrict,
+                features=features,
+                progress=progress,
+                cancelled=cancelled,
             )
 
         return "Nearest counterfactual…", fn
@@ -121,6 +148,30 @@ class CounterfactualPanel(PointPanel):
 
         self.app.push_screen(PickScreen("Look for the counterfactual among", [o[0] for o in options]), picked)
 
+    def action_pick_features(self) -> None:
+        """Tick the features the distance counts (default: the models' inputs)."""
+        s = self.session
+        default = model_inputs(s)
+        counted = self.features if self.features is not None else default
+        options = [(f, f + ("" if f in default else "  (no model reads it)")) for f in s.features]
+
+        def picked(chosen: list[str] | None) -> None:
+            if chosen is None:
+                return
+            try:
+                features = checked_features(s, chosen, source="The pick")
+            except WitError as exc:
+                self.post_message(PointNote(f"{exc.message} {exc.hint}", error=True))
+                return
+            self.features = None if features == default else features
+            self.post_message(PointNote(f"Counterfactual distance over {describe(s, features)}."))
+            self.refresh_shown()
+
+        note = "Ticked features count in the distance. By default: the columns the models read."
+        self.app.push_screen(
+            ChecklistScreen("Features the counterfactual distance counts", options, counted, default, note), picked
+        )
+
     def action_open_cf(self, m: int) -> None:
         results: list[Counterfactual] = self.result if self.current else []
         index = results[m].index if m < len(results) else None
@@ -141,7 +192,7 @@ class CounterfactualPanel(PointPanel):
         s = self.session
         keys = "o / O go to it in the table" if len(s.models) > 1 else "o goes to it in the table"
         foot = Text(
-            f"\nHighlighted: values that differ. {keys} · L switches L1/L2 · w restricts the search"
+            f"\nHighlighted: values that differ. {keys} · L switches L1/L2 · w restricts the search · F features"
             + (" · { } change the gap" if s.task.kind == "regression" else ""),
             style="dim",
         )
@@ -151,6 +202,7 @@ class CounterfactualPanel(PointPanel):
         head = Text()
         head.append(f"Nearest counterfactual of #{i}", style="bold")
         head.append(f" · {self.metric} · {self._restrict_label()}\n", style="dim")
+        head.append(self._features_line(results), style="dim")
         rules = sorted({r.rule for r in results})
         if len(rules) > 1:  # e.g. regression: each model has its own prediction and gap
             rules = [f"{r.model}: {r.rule}" for r in results]
@@ -165,6 +217,17 @@ class CounterfactualPanel(PointPanel):
             head.append(f" distance {r.distance:.4f}", style="bold")
             head.append(f" (of {r.n_candidates:,})\n", style="dim")
         return head
+
+    def _features_line(self, results: list[Counterfactual]) -> str:
+        """Which features the distance counted, in words (and the ID-like ones it leaves out)."""
+        s = self.session
+        chosen = self.features if self.features is not None else model_inputs(s)
+        line = f"distance over {describe(s, chosen)}"
+        counted = set(results[0].features) if results else set(chosen)
+        id_like = [f for f in chosen if f not in counted]
+        if id_like:
+            line += f"; ID-like, not counted: {', '.join(id_like)}"
+        return line + " · F changes\n"
 
     def _table(self, context: PointContext, columns: list[tuple[int, list[Counterfactual]]]) -> Table:
         s, i, thr = self.session, context.point, context.thresholds

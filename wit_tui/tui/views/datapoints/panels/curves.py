@@ -25,6 +25,7 @@ from wit_tui.tui.jobs import JobFn, Jobs
 from wit_tui.tui.views.datapoints.common import PointContext, Ranked
 from wit_tui.tui.views.datapoints.panels.base import PointPanel
 from wit_tui.tui.widgets.plot import show_figure
+from wit_tui.tui.widgets.text_static import TextStatic
 
 
 class CurvesPanel(PointPanel):
@@ -40,7 +41,7 @@ class CurvesPanel(PointPanel):
         self._posted_rank: tuple[tuple[str, float], ...] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="dp-ice-head")
+        yield TextStatic(id="dp-ice-head")
         yield PlotextPlot(id="dp-ice-plot")
 
     def head(self) -> Static:
@@ -104,7 +105,8 @@ class CurvesPanel(PointPanel):
         s, task = self.session, self.session.task
         curves, pd_curves = got.ice, got.pd
         cls = self._plot_class(curves)
-        what = {"binary": f"{task.score_label} of {task.positive}", "regression": "prediction"}.get(
+        score_label = "/".join(dict.fromkeys(t.score_label for t in s.tasks))  # models may score differently
+        what = {"binary": f"{score_label} of {task.positive}", "regression": "prediction"}.get(
             task.kind, f"P({task.classes[cls]})" if cls is not None else ""
         )
         head = Text()
@@ -120,7 +122,9 @@ class CurvesPanel(PointPanel):
             style="dim",
         )
         self.head().update(head)
-        figure = DependenceFigure.of(curves, pd_curves, s.model_names, task, cls, list(context.thresholds))
+        figure = DependenceFigure.of(
+            curves, pd_curves, s.model_names, task, cls, list(context.thresholds), s.probabilities
+        )
         show_figure(self.plot, figure)
 
     def _plot_class(self, curves: Curves) -> int | None:

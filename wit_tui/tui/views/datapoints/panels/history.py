@@ -14,6 +14,7 @@ from textual.widgets import Static
 from wit_tui.render.format import fmt
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, PointContext, label_of_run
 from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.widgets.text_static import TextStatic
 
 
 class HistoryPanel(PointPanel):
@@ -22,7 +23,7 @@ class HistoryPanel(PointPanel):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="panel-scroll", can_focus=True):
-            yield Static(id="dp-hist-text")
+            yield TextStatic(id="dp-hist-text")
 
     def head(self) -> Static:
         return self.query_one("#dp-hist-text", Static)
@@ -56,7 +57,7 @@ class HistoryPanel(PointPanel):
                 if s.task.kind == "regression":
                     head.append(f"{fmt(score)}")
                 else:
-                    label = label_of_run(s, score, run.probas[m], context.thresholds[m])
+                    label = label_of_run(s, m, score, run.probas[m], context.thresholds[m])
                     head.append(f"{fmt(label)} {score:.3f}")
                 if prev is not None:
                     d = score - prev.scores[m]

@@ -19,9 +19,11 @@ from wit_tui.engine.session.session import Session
 from wit_tui.engine.whatif import point as point_questions
 from wit_tui.engine.whatif.minimal_edit import MinimalEdit, MinimalEdits
 from wit_tui.render.format import fmt
+from wit_tui.render.text import literal
 from wit_tui.tui.jobs import JobFn, Jobs
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, ApplyEdit, PointContext
 from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.widgets.text_static import TextStatic
 
 
 class MinimalEditsPanel(PointPanel):
@@ -34,7 +36,7 @@ class MinimalEditsPanel(PointPanel):
         self.choices: list[tuple[int, MinimalEdit]] = []  # the suggestions listed: (model index, edit)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="dp-min-head")
+        yield TextStatic(id="dp-min-head")
         yield OptionList(id="dp-min-list")
 
     def head(self) -> Static:
@@ -84,12 +86,12 @@ class MinimalEditsPanel(PointPanel):
             title = Text.assemble(
                 (f"{r.model}", f"bold {color}"), (f" predicts {fmt(r.prediction)} · {r.n_scored:,} edits scored", "dim")
             )
-            options.append(Option(title, disabled=True))
+            options.append(Option(literal(title), disabled=True))
             if not r.edits:
                 none = Text("  no one- or two-feature edit on the grids flips it", style="dim")
                 options.append(Option(none, disabled=True))
             for e in r.edits:
-                options.append(Option(self._line(e), id=f"min-{len(self.choices)}"))
+                options.append(Option(literal(self._line(e)), id=f"min-{len(self.choices)}"))
                 self.choices.append((r.model_index, e))
         self.options.set_options(options)
         first = next((k for k, o in enumerate(options) if not o.disabled), None)

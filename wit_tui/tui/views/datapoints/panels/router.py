@@ -24,6 +24,14 @@ from wit_tui.tui.views.datapoints.table import PointTable
 from wit_tui.tui.widgets.prompt_bar import PromptBar
 
 PanelName = Literal["table", "cf", "min", "ice", "attr", "hist"]
+#: each panel in words, for "press c to open the nearest counterfactual panel"
+PANEL_WORDS = {
+    "cf": "nearest counterfactual",
+    "min": "minimal edits",
+    "ice": "ICE / partial dependence",
+    "attr": "attributions",
+    "hist": "run history",
+}
 
 
 class RouterHost(Protocol):
@@ -70,6 +78,19 @@ class PanelRouter:
         """Whether the panel shown serves the key ``panel_key(*parameters)`` and it applies now."""
         panel = self.active
         return panel is not None and parameters[0] in panel.ACTIONS and panel.can(parameters[0], parameters[1:])
+
+    def why_not(self, parameters: tuple[Any, ...], key: str) -> str:
+        """Why the panel key ``panel_key(*parameters)``, pressed as ``key``, does nothing now ("" when it applies)."""
+        action = parameters[0]
+        panel = self.active
+        if panel is not None and action in panel.ACTIONS:
+            if panel.can(action, parameters[1:]):
+                return ""
+            return panel.why_not(action, parameters[1:]) or f"{key} does not apply to this task or these models."
+        owner = next((name for name, p in self.panels.items() if action in p.ACTIONS), None)
+        if owner is None:
+            return ""
+        return f"{key} works in the {PANEL_WORDS.get(owner, owner)} panel: press {self.panels[owner].KEY} to open it."
 
     def open(self, name: PanelName) -> None:
         """Show a panel; its key again closes it, or computes it again when it is not computed (cancelled)."""
