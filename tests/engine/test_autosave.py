@@ -437,11 +437,13 @@ def test_the_autosave_is_durable_at_most_once_a_second_and_on_detach(files, monk
 
 
 def test_atomic_write_durable_syncs_the_file_and_its_folder(tmp_path, monkeypatch):
+    import stat
+
     from wit_tui.engine.core.atomic import atomic_write
 
     synced = []
     real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.path.isdir(f"/proc/self/fd/{fd}")), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(stat.S_ISDIR(os.fstat(fd).st_mode)), real_fsync(fd))[1])
     atomic_write(tmp_path / "a.txt", "x", fsync=False, durable=True)
     assert sorted(synced) == [False, True]  # one file, one folder
     synced.clear()

@@ -14,9 +14,11 @@ from wit_tui.engine.session import autosave
 from wit_tui.engine.session.autosave_lock import (
     AutosaveLock,
     LockOwner,
+    free_second,
     lock_path,
     owner_state,
     process_started,
+    promote,
     read_owner,
     second_path,
 )
@@ -159,3 +161,26 @@ def test_the_second_instance_never_removes_the_first_instances_autosave(files):
     lock_b2.release()
     lock_b.release()
     assert path.read_text() == kept and lock_path(path).exists()
+
+
+def test_a_second_autosave_left_by_a_crash_is_never_reused(target):
+    first = AutosaveLock(target)
+    first.acquire()
+    left = second_path(target, 2)
+    left.write_text("{}")  # a crashed second instance's edits
+    chosen = free_second(target)
+    assert chosen is not None and chosen.autosave == second_path(target, 3) and chosen.held
+    assert left.read_text() == "{}"
+
+
+def test_a_second_autosave_moves_into_place_only_once_the_first_is_free(target):
+    first = AutosaveLock(target)
+    first.acquire()
+    second = second_path(target)
+    second.write_text("second's edits")
+    assert promote(second, target) is False and second.exists()  # the first instance still runs
+    first.release()
+    assert promote(second, target) is True
+    assert target.read_text() == "second's edits" and not second.exists() and not lock_path(target).exists()
+    second.write_text("more")
+    assert promote(second, target) is False and second.exists()  # never over an autosave with its own edits
