@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
@@ -42,6 +43,7 @@ def test_every_change_is_written_and_restores_in_a_new_session(files):
     apply_edits(s, new, {"age": 19})
     added = add_point(s)
     assert saver.path.is_file() and saver.error is None
+    saver.detach()  # compacts the journal into the snapshot
     on_disk = json.loads(saver.path.read_text())
     assert on_disk["edits"]["3"] == {"age": 77} and on_disk["edits"]["5"] == {"job": "welder", "hours": 12.5}
     assert len(on_disk["added"]) == 2
@@ -170,6 +172,7 @@ def test_written_atomically(files, monkeypatch):
     s = _open(files)
     saver = _attach(s)
     edit_text(s, 2, "age", "70")
+    edit_text(s, 3, "age", "71")  # journaled
     before = saver.path.read_text()
 
     def boom(*_a, **_k):
@@ -177,7 +180,7 @@ def test_written_atomically(files, monkeypatch):
 
     monkeypatch.setattr(autosave.json, "dumps", lambda *a, **k: "x" * 10)
     monkeypatch.setattr(os, "replace", boom)
-    edit_text(s, 3, "age", "71")
+    saver.save()  # a compaction: the whole snapshot is written
     assert saver.error is not None and "No space left" in saver.error.message
     monkeypatch.undo()
     assert saver.path.read_text() == before
@@ -188,10 +191,11 @@ def test_written_atomically(files, monkeypatch):
 def _autosaved(files, mutate):
     """An autosave of two edits and an added point, changed by ``mutate(data)`` as a hand edit would."""
     s = _open(files)
-    _attach(s)
+    saver = _attach(s)
     edit_text(s, 2, "age", "70")
     apply_edits(s, 5, {"job": "welder", "hours": 12.5})
     add_point(s)
+    saver.detach()  # the journal compacted: the snapshot holds it all
     path = autosave.autosave_path(s)
     data = json.loads(path.read_text())
     mutate(data)
@@ -428,11 +432,11 @@ def test_the_autosave_is_durable_at_most_once_a_second_and_on_detach(files, monk
     assert len(calls) == 2  # within the second: fast writes, no fsync
     now[0] += 0.6
     edit_text(s, 5, "age", "73")
-    assert len(calls) == 4
+    assert len(calls) == 3  # a journal line: the journal alone
     edit_text(s, 6, "age", "74")
-    assert len(calls) == 4
-    saver.detach()  # quit: the last write is made durable
-    assert len(calls) == 6
+    assert len(calls) == 3
+    saver.detach()  # quit: the journal compacted into a durable snapshot
+    assert len(calls) == 5
     assert json.loads(path.read_text())["edits"]["6"] == {"age": 74}
 
 
@@ -455,6 +459,7 @@ def test_each_write_keeps_the_previous_autosave(files):
     s = _open(files)
     saver = _attach(s)
     edit_text(s, 2, "age", "70")
+    saver.save()
     prev = saver.path.with_name(saver.path.name + ".prev")
     assert prev.is_file()
     edit_text(s, 3, "age", "71")
@@ -478,3 +483,146 @@ def test_an_empty_autosave_with_a_good_previous_copy_restores_from_it(files):
     aside = [p for p in saver.path.parent.iterdir() if ".rejected-" in p.name]
     assert len(aside) == 1 and aside[0].stat().st_size == 0  # the empty one is set aside, not deleted
     assert autosave.restore(t, snap) == 1 and t.edited_values(2) == {"age": 70}
+
+
+# -- each change appends one journal line; the snapshot is rewritten only when compacted ---------------------------
+def _journal(path):
+    return path.with_name(path.name + ".journal")
+
+
+def _written(monkeypatch):
+    """Bytes the autosave writes from now on: whole snapshots and journal lines."""
+    counted = [0]
+    real_atomic, real_write = autosave.atomic_write, os.write
+
+    def atomic(path, content, **kw):
+        counted[0] += len(content)
+        return real_atomic(path, content, **kw)
+
+    def write(fd, data):
+        counted[0] += len(data)
+        return real_write(fd, data)
+
+    monkeypatch.setattr(autosave, "atomic_write", atomic)
+    monkeypatch.setattr(os, "write", write)
+    return counted
+
+
+def test_one_edit_writes_the_same_few_bytes_however_many_points_are_edited(files, monkeypatch):
+    s = _open(files)
+    row = s.row(0)
+    s.overlay.added = [dict(row) for _ in range(2000)]  # 2,000 edited points, made without events
+    saver = _attach(s)
+    saver.save(durable=True)
+    inode = saver.path.stat().st_ino
+    counted = _written(monkeypatch)
+    edit_text(s, 3, "age", "77")
+    assert 0 < counted[0] < 1024  # a journal line, never the 2,000 points again
+    assert saver.path.stat().st_ino == inode  # the snapshot was not rewritten
+    counted[0] = 0
+    edit_text(s, 4, "age", "78")
+    assert 0 < counted[0] < 1024
+    assert saver.error is None
+
+
+def test_restore_replays_the_journal_edits_added_points_and_removals(files):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 3, "age", "77")
+    apply_edits(s, 5, {"job": "welder", "hours": 12.5})
+    edit_text(s, 7, "age", "30")
+    revert_point(s, 7)  # a removal
+    first = duplicate_point(s, 5)
+    apply_edits(s, first, {"age": 19})
+    add_point(s)
+    delete_point(s, first)  # renumbers: compacted, then the next change is journaled again
+    add_point(s)
+    edit_text(s, 3, "age", "78")
+    assert _journal(saver.path).is_file() and _journal(saver.path).read_text().count("\n") >= 2
+    t = _open(files)  # as after a kill: no detach, no compaction
+    snap = autosave.find(t)
+    assert snap is not None and snap.note == ""
+    autosave.restore(t, snap)
+    assert t.changed_ids() == s.changed_ids() and 7 not in t.overlay.edits
+    assert {i: t.edited_values(i) for i in t.changed_ids()} == {i: s.edited_values(i) for i in s.changed_ids()}
+    for i in t.changed_ids():
+        assert t.row(i) == s.row(i)
+        assert [r.change for r in t.history(i)] == [r.change for r in s.history(i)]
+    assert t.overlay.origin == s.overlay.origin and len(t.overlay.added) == 2
+
+
+@pytest.mark.bad_input
+def test_a_torn_last_journal_line_is_left_out_and_said(files):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 3, "age", "77")
+    edit_text(s, 4, "age", "78")
+    with _journal(saver.path).open("a") as f:
+        f.write('{"base": "x", "n_added": 0, "points": [{"id": 5, "po')  # a write killed midway
+    t = _open(files)
+    snap = autosave.find(t)
+    assert snap is not None and "cut off" in snap.note and "cut off" in snap.describe()
+    autosave.restore(t, snap)
+    assert {i: t.edited_values(i) for i in t.changed_ids()} == {3: {"age": 77}, 4: {"age": 78}}
+
+
+def test_the_journal_is_compacted_past_its_limit_and_on_detach(files, monkeypatch):
+    from wit_tui.engine.session import autosave_journal
+
+    monkeypatch.setattr(autosave_journal, "COMPACT_AT_LEAST", 3)
+    s = _open(files)
+    saver = _attach(s)
+    journal = _journal(saver.path)
+    edit_text(s, 3, "age", "70")  # the snapshot, then a journal line for its run
+    lines = []
+    for k in range(4, 9):
+        edit_text(s, k, "age", str(60 + k))
+        lines.append(journal.read_text().count("\n") if journal.exists() else 0)
+    assert max(lines) <= 3 and any(b < a for a, b in itertools.pairwise(lines))  # past the limit: compacted
+    assert json.loads(saver.path.read_text())["edits"]["4"] == {"age": 64}
+    saver.detach()
+    assert not journal.exists()  # quit: everything in the snapshot
+    assert {k: v["age"] for k, v in json.loads(saver.path.read_text())["edits"].items()} == {
+        str(k): 70 if k == 3 else 60 + k for k in range(3, 9)
+    }
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("value", ["old", float("inf"), "astronaut"], ids=["text", "Infinity", "unseen category"])
+def test_a_journal_value_that_does_not_fit_is_refused_like_the_snapshot(files, value):
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 3, "age", "77")
+    edit_text(s, 4, "age", "78")
+    journal = _journal(saver.path)
+    lines = journal.read_text().splitlines()
+    line = json.loads(lines[-1])
+    column = "job" if value == "astronaut" else "age"
+    line["points"][0]["point"] = {column: value}
+    journal.write_text("\n".join([*lines[:-1], json.dumps(line)]) + "\n")
+    t = _open(files)
+    with pytest.raises(WitError) as err:
+        autosave.find(t)
+    assert "does not fit" in err.value.message and str(saver.path) in err.value.message
+    aside = autosave.reject(saver.path)
+    assert aside is not None and _journal(aside).is_file() and not journal.exists()  # set aside with its journal
+    assert autosave.find(_open(files)) is None
+
+
+def test_discard_and_promote_move_the_journal_with_the_file(files, tmp_path):
+    from wit_tui.engine.session.autosave_lock import promote
+
+    s = _open(files)
+    saver = _attach(s)
+    edit_text(s, 3, "age", "77")
+    edit_text(s, 4, "age", "78")
+    t = _open(files)
+    aside = autosave.discard(autosave.find(t))
+    assert not _journal(saver.path).exists() and not _journal(aside).exists()
+    assert set(json.loads(aside.read_text())["edits"]) == {"3", "4"}  # declined, still whole by hand
+    second = tmp_path / "second.json"
+    second.write_text("{}")
+    _journal(second).write_text("line\n")
+    primary = tmp_path / "primary.json"
+    assert promote(second, primary)
+    assert _journal(primary).read_text() == "line\n" and not _journal(second).exists()

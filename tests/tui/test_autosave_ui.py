@@ -72,8 +72,9 @@ async def test_app_declined_restore_is_set_aside(files, settle):
 def _bad_autosave(files):
     """An autosave whose age was hand-edited to text: it cannot be restored."""
     s = _open(files)
-    _attach(s)
+    saver = _attach(s)
     edit_text(s, 4, "age", "70")
+    saver.detach()  # every change in the snapshot, none left in its journal
     path = autosave.autosave_path(s)
     data = json.loads(path.read_text())
     data["edits"]["4"]["age"] = "seventy"

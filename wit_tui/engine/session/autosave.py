@@ -1,8 +1,7 @@
 """Do the user's edits survive a dropped SSH link? Yes: every change is written to an autosave file.
 
-After each change to the overlay (an edit, a revert, an added, duplicated or
-deleted point) the whole overlay — edits, added points, where each came from,
-and the history of runs — is written as JSON, atomically, to
+The overlay — edits, added points, where each came from, and the history of
+runs — is written as JSON, atomically, to
 
     <user data dir>/wit-tui/autosave/<key>.json      (WIT_TUI_DATA_DIR overrides the folder)
 
@@ -17,7 +16,9 @@ an autosave left for the changed file is named once at start, never deleted.
 
 A process killed at any moment leaves the previous autosave or the new one,
 never half of one, so at most the change being made is lost; a power cut is
-covered by fsync (throttled) and the previous copy (see autosave_durability.py). When the overlay is
+covered by fsync (throttled) and the previous copy (see autosave_durability.py). After that snapshot
+each change (an edit, a revert, an added, duplicated or deleted point) appends one line to its journal,
+compacted into the snapshot now and then (autosave_journal.py). When the overlay is
 empty again (everything reverted) the file is removed. Declining a restore
 keeps the file as ``<key>.discarded.json`` (the last one declined), so even that
 is recoverable by hand.
@@ -27,15 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
+import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import numpy as np
-import pandas as pd
 
 from wit_tui.engine.core.atomic import atomic_write, remove_stale_temps
 from wit_tui.engine.core.errors import WitError
@@ -52,8 +51,17 @@ from wit_tui.engine.session.autosave_durability import (
 from wit_tui.engine.session.autosave_identity import file_hashes, migrate
 from wit_tui.engine.session.autosave_identity import session_key as session_key
 from wit_tui.engine.session.autosave_identity import stale_notice as stale_notice
+from wit_tui.engine.session.autosave_journal import (
+    Journal,
+    compact_due,
+    entry,
+    journal_path,
+    move_journal,
+    record,
+    replay,
+    run_json,
+)
 from wit_tui.engine.session.events import OverlayChanged, SessionEvent
-from wit_tui.engine.session.overlay import Run
 from wit_tui.engine.session.session import Session
 
 FORMAT_VERSION = 1
@@ -84,36 +92,8 @@ def autosave_path(session: Session) -> Path | None:
     return None if key is None else autosave_dir() / f"{key}.json"
 
 
-# -- JSON of values ------------------------------------------------------------
-def _encode(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return None if math.isnan(value) else value
-    if isinstance(value, pd.Timestamp):
-        return {"$timestamp": value.isoformat()}
-    if isinstance(value, dt.datetime):
-        return {"$timestamp": value.isoformat()}
-    return str(value)
-
-
-def _record(values: dict[str, Any]) -> dict[str, Any]:
-    return {str(k): _encode(v) for k, v in values.items()}
-
-
-def _run_json(run: Run) -> dict[str, Any]:
-    return {
-        "number": run.number,
-        "change": run.change,
-        "scores": list(run.scores),
-        "probas": [None if p is None else list(p) for p in run.probas],
-    }
-
-
-def payload(session: Session) -> dict[str, Any]:
-    """The overlay as JSON-ready data."""
+def payload(session: Session, journal: str = "") -> dict[str, Any]:
+    """The overlay as JSON-ready data; ``journal`` names it for the journal lines that follow it."""
     ov = session.overlay
     return {
         "format": "wit-tui-autosave",
@@ -124,23 +104,24 @@ def payload(session: Session) -> dict[str, Any]:
         "n_rows": session.n_rows,
         "columns": [str(c) for c in session.data.columns],
         "saved_to_csv": ov.saved,
-        "edits": {str(i): _record(v) for i, v in sorted(ov.edits.items())},
-        "added": [_record(r) for r in ov.added],
+        "edits": {str(i): record(v) for i, v in sorted(ov.edits.items())},
+        "added": [record(r) for r in ov.added],
         "origin": {str(i): o for i, o in ov.origin.items()},
-        "history": {str(i): [_run_json(r) for r in runs] for i, runs in ov.history.items()},
+        "history": {str(i): [run_json(r) for r in runs] for i, runs in ov.history.items()},
+        "journal": journal,
     }
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """An autosave found on disk, described for the restore question."""
+    """An autosave found on disk (its snapshot with its journal replayed), described for the restore question."""
 
     path: Path
     saved_at: str
     n_edited: int
     n_added: int
     data: dict[str, Any]
-    note: str = ""  # restored from the previous copy: said in the restore question
+    note: str = ""  # from the previous copy, or a last journal line cut off: said in the restore question
 
     def describe(self) -> str:
         when = self.saved_at
@@ -157,10 +138,11 @@ class Snapshot:
         return f"{text}, {self.note}" if self.note else text
 
 
-def write(session: Session, path: Path, *, durable: bool = True) -> None:
+def write(session: Session, path: Path, *, durable: bool = True, journal: str = "") -> None:
     """Write the overlay to ``path`` atomically, or remove the file when there is nothing to keep.
 
     ``durable`` fsyncs the file and its folder; the file replaced is kept as ``<name>.prev``.
+    Its journal is removed once the snapshot is written: every change it held is in the snapshot.
     """
     if not session.overlay.n_changed:
         try:
@@ -168,6 +150,7 @@ def write(session: Session, path: Path, *, durable: bool = True) -> None:
         except FileNotFoundError:
             pass
         drop_previous(path)
+        journal_path(path).unlink(missing_ok=True)
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -176,9 +159,10 @@ def write(session: Session, path: Path, *, durable: bool = True) -> None:
             f"Cannot create the autosave folder {path.parent}: {exc.strerror or exc}.",
             "Set WIT_TUI_DATA_DIR to a folder you can write to.",
         ) from exc
-    text = json.dumps(payload(session), ensure_ascii=False)
+    text = json.dumps(payload(session, journal), ensure_ascii=False)
     keep_previous(path)
     atomic_write(path, text, fsync=False, durable=durable, what="autosave")
+    journal_path(path).unlink(missing_ok=True)
 
 
 def find(session: Session) -> Snapshot | None:
@@ -206,6 +190,13 @@ def find(session: Session) -> Snapshot | None:
             raise
         data = _read(path)
         note = f"from its previous copy: the autosave was empty or unreadable and is set aside as {aside}"
+    try:
+        replayed = replay(data, path)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise WitError(f"The autosave {path} does not fit this data ({exc}).", "") from exc
+    data = replayed.data
+    if replayed.note:
+        note = f"{note}; {replayed.note}" if note else replayed.note
     n_edited, n_added = len(data["edits"]), len(data["added"])
     if not n_edited and not n_added:
         return None
@@ -280,6 +271,10 @@ def reject(path: Path) -> Path | None:
         os.replace(path, target)
     except OSError:
         return None
+    try:
+        move_journal(path, target)  # its later changes go with it: never replayed onto a fresh autosave
+    except OSError:
+        pass
     return target
 
 
@@ -288,6 +283,9 @@ def discard(snapshot: Snapshot) -> Path:
     target = snapshot.path.with_suffix(".discarded.json")
     try:
         os.replace(snapshot.path, target)
+        if journal_path(snapshot.path).exists():  # its later changes folded in: the file stays whole by hand
+            atomic_write(target, json.dumps(snapshot.data, ensure_ascii=False), fsync=False, what="autosave")
+            journal_path(snapshot.path).unlink()
         drop_previous(snapshot.path)  # an older state of what was declined: never offered later
     except OSError as exc:
         raise WitError(
@@ -297,7 +295,13 @@ def discard(snapshot: Snapshot) -> Path:
 
 
 class Autosaver:
-    """Keeps one session's autosave file in step with its overlay (attach once; every change writes)."""
+    """Keeps one session's autosave in step with its overlay: a snapshot, then one journal line per change.
+
+    The first change after attach writes the snapshot; each later one appends a
+    line (O(1) in the number of edited points). The snapshot is rewritten — the
+    journal compacted into it — when the journal holds more lines than the
+    snapshot points (at least 1000), when ids are renumbered, and on detach.
+    """
 
     def __init__(self, session: Session, path: Path, throttle: Throttle | None = None) -> None:
         self.session = session
@@ -306,6 +310,11 @@ class Autosaver:
         self._unsubscribe: Callable[[], None] | None = None
         self.throttle = throttle or Throttle()  # durable at most once a second while editing
         self._not_durable = False  # the last write was not fsynced: the next detach makes it durable
+        self._journal = Journal(path)
+        self._base: str | None = None  # the token of the snapshot on disk this saver wrote; None: write one first
+        self._n_lines = 0
+        self._n_points = 0
+        self._lock = threading.Lock()  # changes arrive from worker threads too
 
     def attach(self) -> Autosaver:
         """Write on every change of the overlay, until :meth:`detach`."""
@@ -314,30 +323,63 @@ class Autosaver:
         return self
 
     def detach(self) -> None:
-        """Stop writing; a last write not yet fsynced is made durable (on quit, nothing is left to chance)."""
+        """Stop writing; the journal is compacted and the autosave made durable (on quit, nothing is left)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
-        if self._not_durable:
+        if self._not_durable or self._n_lines:
             self.save(durable=True)
+        self._journal.close()
 
     def _on_event(self, event: SessionEvent) -> None:
-        if isinstance(event, OverlayChanged):
-            self.save()
+        if not isinstance(event, OverlayChanged):
+            return
+        with self._lock:
+            if event.renumbered or self._base is None or not self.session.overlay.n_changed:
+                self._save(None)
+            elif compact_due(self._n_lines + 1, self._n_points):  # replaying would cost more than a rewrite
+                self._save(None)
+            else:
+                self._append(event.ids)
 
     def save(self, durable: bool | None = None) -> None:
-        """Write now (durable when asked, else when the throttle says so); an error is kept, never raised."""
+        """Write the whole snapshot now, compacting the journal (durable when asked, else when the throttle says so)."""
+        with self._lock:
+            self._save(durable)
+
+    def _save(self, durable: bool | None) -> None:
         durable = self.throttle.due() if durable is None else durable
+        base = uuid.uuid4().hex
         try:
-            write(self.session, self.path, durable=durable)
-            self.error = None
-            self._not_durable = not durable
-            if durable:
-                self.throttle.done()
+            self._journal.close()
+            write(self.session, self.path, durable=durable, journal=base)
+            self._base = base if self.session.overlay.n_changed else None
+            self._n_lines = 0
+            self._n_points = self.session.overlay.n_changed
+            self._done(durable)
         except WitError as exc:
+            self._base = None  # what is on disk is not known: the next change writes the snapshot again
             self.error = exc
         except OSError as exc:  # a fault below the atomic write: still kept, never raised into an edit
+            self._base = None
             self.error = WitError(f"Cannot write the autosave {self.path}: {exc.strerror or exc}.", "")
+
+    def _append(self, ids: tuple[int, ...]) -> None:
+        durable, base = self.throttle.due(), str(self._base)
+        try:
+            self._journal.append(entry(self.session, base, ids), durable=durable)
+            self._n_lines += 1
+            self._done(durable)
+        except OSError as exc:
+            self._journal.close()
+            self._base = None  # a line may be half written: the next change rewrites the snapshot whole
+            self.error = WitError(f"Cannot write the autosave journal {self._journal.path}: {exc.strerror or exc}.", "")
+
+    def _done(self, durable: bool) -> None:
+        self.error = None
+        self._not_durable = not durable
+        if durable:
+            self.throttle.done()
 
 
 __all__ = [

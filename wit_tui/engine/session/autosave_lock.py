@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from wit_tui.engine.session.autosave_journal import move_journal
+
 LOCK_VERSION = 1
 OwnerState = Literal["ours", "alive", "dead", "other-host"]
 
@@ -268,6 +270,7 @@ def promote(second: Path, primary: Path) -> bool:
         if primary.exists():
             return False
         os.replace(second, primary)
+        move_journal(second, primary)  # its later changes go with it
         return True
     except OSError:
         return False
