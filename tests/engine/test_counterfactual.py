@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.sample_sessions import leaky_session
 from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.session.editing import edit_text
 from wit_tui.engine.whatif.counterfactual import default_gap, nearest_counterfactual
@@ -233,23 +234,7 @@ def test_a_column_of_equal_values_has_spread_zero_not_a_rounding_error():
 
 # -- which features the distance counts ---------------------------------------------------------------------------
 def _leaky_session():
-    """x decides the prediction; ``leak`` is read by no model, yet would decide which neighbour is nearest:
-    point 0 (x 0, leak 0) has a counterfactual at x 1.0 with leak 100 (#3) and one at x 1.5 with leak 0 (#4)."""
-    from sklearn.linear_model import LogisticRegression
-
-    from wit_tui.engine.data.loading import LoadedModel
-    from wit_tui.engine.session.session import Session
-
-    frame = pd.DataFrame(
-        {
-            "x": [0.0, 0.1, 0.2, 1.0, 1.5, 2.0, 2.1, 2.2],
-            "leak": [0.0, 0.0, 0.0, 100.0, 0.0, 100.0, 100.0, 100.0],
-            "colour": ["r", "g", "r", "g", "r", "g", "r", "g"],
-        }
-    )
-    frame["y"] = (frame["x"] > 0.7).astype(int)
-    model = LogisticRegression(C=100).fit(frame[["x"]], frame["y"])
-    s = Session(frame, [LoadedModel("lr", model)], label="y", name="leaky")
+    s = leaky_session()
     s.score_all()
     assert (s.scores(0).score >= 0.5).tolist() == [False, False, False, True, True, True, True, True]
     return s

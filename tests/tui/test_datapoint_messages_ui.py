@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.sample_sessions import leaky_session
 from wit_tui.tui.app import WitApp
 
 pytestmark = pytest.mark.usefixtures("one_openmp_thread")
@@ -47,27 +48,6 @@ async def test_a_filter_too_deep_too_large_or_naming_no_column_is_one_message(
         assert view(app).browser.filter_text == "age > 30"
 
 
-def _leaky_session():
-    """x decides the prediction; ``leak`` is read by no model but would make #4 (not #3) point 0's nearest
-    counterfactual (see tests/engine/test_counterfactual.py)."""
-    import pandas as pd
-    from sklearn.linear_model import LogisticRegression
-
-    from wit_tui.engine.data.loading import LoadedModel
-    from wit_tui.engine.session.session import Session
-
-    frame = pd.DataFrame(
-        {
-            "x": [0.0, 0.1, 0.2, 1.0, 1.5, 2.0, 2.1, 2.2],
-            "leak": [0.0, 0.0, 0.0, 100.0, 0.0, 100.0, 100.0, 100.0],
-            "colour": ["r", "g", "r", "g", "r", "g", "r", "g"],
-        }
-    )
-    frame["y"] = (frame["x"] > 0.7).astype(int)
-    model = LogisticRegression(C=100).fit(frame[["x"]], frame["y"])
-    return Session(frame, [LoadedModel("lr", model)], label="y", name="leaky")
-
-
 def _cf_of(app):
     panel = view(app).panels["cf"]
     return [r.index for r in panel.result] if panel.current else None
@@ -76,7 +56,7 @@ def _cf_of(app):
 async def test_f_picks_the_counterfactual_distance_features(screen_text, settle):
     from wit_tui.tui.options import RunOptions
 
-    s = _leaky_session()
+    s = leaky_session()
     app = WitApp(s, RunOptions(autosave=False))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
@@ -113,7 +93,7 @@ async def test_f_picks_the_counterfactual_distance_features(screen_text, settle)
 async def test_cf_features_option_is_the_panels_starting_choice(screen_text, settle):
     from wit_tui.tui.options import RunOptions
 
-    s = _leaky_session()
+    s = leaky_session()
     app = WitApp(s, RunOptions(autosave=False, cf_features=("x", "leak")))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)
@@ -127,7 +107,7 @@ async def test_cf_features_option_is_the_panels_starting_choice(screen_text, set
 async def test_keys_that_do_nothing_on_this_point_say_why(screen_text, settle):
     from wit_tui.tui.options import RunOptions
 
-    s = _leaky_session()
+    s = leaky_session()
     app = WitApp(s, RunOptions(autosave=False))
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(app, pilot)

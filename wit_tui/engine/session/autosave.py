@@ -48,7 +48,7 @@ from wit_tui.engine.session.autosave_durability import (
     keep_previous,
     take_previous,
 )
-from wit_tui.engine.session.autosave_identity import file_hashes, migrate
+from wit_tui.engine.session.autosave_identity import file_hashes, local_time, migrate
 from wit_tui.engine.session.autosave_identity import session_key as session_key
 from wit_tui.engine.session.autosave_identity import stale_notice as stale_notice
 from wit_tui.engine.session.autosave_journal import (
@@ -124,11 +124,7 @@ class Snapshot:
     note: str = ""  # from the previous copy, or a last journal line cut off: said in the restore question
 
     def describe(self) -> str:
-        when = self.saved_at
-        try:
-            when = dt.datetime.fromisoformat(self.saved_at).astimezone().strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            pass
+        when = local_time(self.saved_at)
         parts = []
         if self.n_edited:
             parts.append(f"{self.n_edited} edited")

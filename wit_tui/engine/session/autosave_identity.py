@@ -113,6 +113,14 @@ def migrate(session: Session, path: Path) -> Path | None:
     return legacy
 
 
+def local_time(iso: str) -> str:
+    """An ISO time stamp as the user's local ``YYYY-MM-DD HH:MM`` (kept as written when it does not parse)."""
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
 @dataclass(frozen=True)
 class Stale:
     """An autosave made on these paths whose files' contents have changed since: kept, not offered."""
@@ -122,11 +130,7 @@ class Stale:
     changed: str
 
     def message(self) -> str:
-        when = self.saved_at
-        try:
-            when = dt.datetime.fromisoformat(self.saved_at).astimezone().strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            pass
+        when = local_time(self.saved_at)
         return (
             f"An autosave for {self.changed} from {when} no longer matches the file's content; "
             f"it is kept at {self.path}."

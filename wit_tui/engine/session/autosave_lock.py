@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
+from wit_tui.engine.session.autosave_identity import local_time
 from wit_tui.engine.session.autosave_journal import move_journal
 
 LOCK_VERSION = 1
@@ -83,11 +84,7 @@ class LockOwner:
 
     def describe(self) -> str:
         """``pid P on host H, since T`` (local time)."""
-        when = self.since
-        try:
-            when = dt.datetime.fromisoformat(self.since).astimezone().strftime("%Y-%m-%d %H:%M")
-        except ValueError:
-            pass
+        when = local_time(self.since)
         return f"pid {self.pid} on host {self.host}, since {when}"
 
 
@@ -193,11 +190,7 @@ class AutosaveLock:
             os.replace(tmp, self.path)
         finally:
             tmp.unlink(missing_ok=True)
-        try:
-            owner = read_owner(self.path)
-        except ValueError:
-            return False
-        if owner is None or owner.token != self.me.token:
+        if not self._mine():
             return False
         _OPEN_HERE.add(self.me.token)
         return True
@@ -205,14 +198,18 @@ class AutosaveLock:
     def release(self) -> bool:
         """Remove the lock if this instance holds it (never another's); True when it was removed."""
         _OPEN_HERE.discard(self.me.token)
+        if not self._mine():
+            return False
+        self.path.unlink(missing_ok=True)
+        return True
+
+    def _mine(self) -> bool:
+        """Whether the lock file on disk names this instance (an unreadable one names nobody)."""
         try:
             owner = read_owner(self.path)
         except ValueError:
             return False
-        if owner is None or owner.token != self.me.token:
-            return False
-        self.path.unlink(missing_ok=True)
-        return True
+        return owner is not None and owner.token == self.me.token
 
     def _write_temp(self) -> Path:
         self.path.parent.mkdir(parents=True, exist_ok=True)
