@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol, cast
+from typing import ClassVar, Protocol, cast
 
 from textual.containers import Container
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
@@ -14,6 +15,7 @@ from wit_tui.engine.session.events import SessionEvent
 from wit_tui.engine.session.session import Session
 from wit_tui.tui.jobs import JobFailed, JobLine, Jobs
 from wit_tui.tui.options import RunOptions
+from wit_tui.tui.widgets.status_note import NOTE_SECONDS, StatusNote
 
 
 class SessionUpdated(Message, bubble=False):
@@ -47,6 +49,9 @@ class SessionView(Container):
     TITLE = ""
     #: One line on what the view is for (help screen, command palette).
     HELP = ""
+    #: The widget classes (panels, tables) whose BINDINGS belong to this view's keymap besides its own: the help
+    #: screen, the command palette, the README's key table and the one-key-one-meaning test read them.
+    KEY_HOSTS: ClassVar[tuple[type[DOMNode], ...]] = ()
 
     def __init__(self, session: Session, options: RunOptions | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -62,6 +67,14 @@ class SessionView(Container):
     @property
     def decisions(self) -> Decisions:
         return decisions_of(self)
+
+    def say(self, text: str, seconds: float | None = NOTE_SECONDS) -> None:
+        """A short note in the view's :class:`StatusNote` line (it fades); a toast when the view has none."""
+        notes = self.query(StatusNote)
+        if notes:
+            notes.first().show(text, seconds)
+        else:
+            self.notify(text, timeout=seconds or NOTE_SECONDS)
 
     def session_ready(self) -> None:
         """Called on the UI thread after scoring; render from engine results."""
