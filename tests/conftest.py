@@ -45,6 +45,12 @@ def private_autosave_dir(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("WIT_TUI_DATA_DIR", str(tmp_path_factory.mktemp("wit-data")))
 
 
+@pytest.fixture(autouse=True)
+def no_user_key_config(tmp_path_factory, monkeypatch):
+    """No test reads the user's own key overrides (~/.config/wit-tui/config.toml); a test sets its own."""
+    monkeypatch.setenv("WIT_TUI_CONFIG", str(tmp_path_factory.mktemp("wit-config") / "config.toml"))
+
+
 @pytest.fixture(scope="session")
 def adult_session():
     from wit_tui.engine import load_demo

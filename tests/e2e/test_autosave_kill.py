@@ -27,8 +27,9 @@ def test_killed_process_loses_nothing(files, tmp_path, tmux):
     args = f"{_console_script()} --model {files['model']} --data {files['data']} --label y"
     t = Tmux(100, 30, args, env)
     try:
-        t.wait_for("400 rows", "Datapoint 0")
-        t.keys("d")
+        t.wait_for("400 rows", "400 datapoints")
+        t.keys("d")  # the feature list: it shows the side panel a narrow terminal starts without
+        t.wait_for("Datapoint 0")
         t.keys("e")
         t.wait_for("age = ")
         t.keys("6", "1")
@@ -62,6 +63,8 @@ def test_killed_process_loses_nothing(files, tmp_path, tmux):
         t.keys("y")
         screen = t.wait_for("1 changed (unsaved)")
         assert "Traceback" not in screen
+        assert "0*" in screen and " 61 " in screen  # the restored edit, marked in the table
+        t.keys("d")  # and in the side panel
         assert "Datapoint 0 · edited" in t.wait_for("Datapoint 0 · edited")
     finally:
         t.close()

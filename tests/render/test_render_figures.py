@@ -125,7 +125,7 @@ def test_dependence_numeric_and_categorical(binary_session):
     numeric = ice(s, 0, "x")
     pd_curves = partial_dependence(s, "x")
     text = drawn(DependenceFigure.of(numeric, pd_curves, s.model_names, s.task, None, [0.5], s.probabilities))
-    assert "logit" in text and "logit PD" in text and "│ = this point" in text
+    assert "logit" in text and "PD (dotted, each model's colour)" in text and "│ = this point" in text
     categorical = ice(s, 0, "g")
     text = drawn(DependenceFigure.of(categorical, None, s.model_names, s.task, None, [0.5], s.probabilities))
     assert "▶ " + str(point["g"]) in text and "logit" in text

@@ -49,7 +49,7 @@ async def test_bucket_count_zero_and_negative_cost_ratio_change_nothing(adult_se
             await pilot.press("escape")
             await settle(app, pilot)
             assert app.decisions.cost_ratio == ratio
-        await pilot.press("l")
+        await pilot.press("d")
         await settle(app, pilot)
         await pilot.press("b")
         await settle(app, pilot)

@@ -63,13 +63,14 @@ class GridApp(App[None]):
         self.source = source if source is not None else RowSource(len(self.grid_columns))
         self.highlighted: list[int] = []
         self.selected: list[int] = []
+        self.pinned: int | None = None
 
     def compose(self) -> ComposeResult:
         yield DataGrid(id="grid")
 
     def on_mount(self) -> None:
         grid = self.query_one(DataGrid)
-        grid.set_source(self.grid_columns, self.n_rows, self.source)
+        grid.set_source(self.grid_columns, self.n_rows, self.source, pinned=self.pinned)
         grid.focus()
 
     def on_data_grid_row_highlighted(self, message: DataGrid.RowHighlighted) -> None:
@@ -220,13 +221,14 @@ async def test_right_scrolls_horizontally_header_included() -> None:
         await pilot.pause()
         grid = app.query_one(DataGrid)
         assert grid.virtual_size.width > 80
-        before = screen_lines(grid)
-        await pilot.press("right")
-        assert round(grid.scroll_x) == 4
+        assert "Col5" not in screen_lines(grid)[0]
+        await pilot.press("shift+right")  # the last column: scrolled into view, whole
+        assert grid.cursor_column_key == "c5"
+        assert round(grid.scroll_x) > 0
         after = screen_lines(grid)
-        assert after[0].startswith(before[0][4:20])
-        assert after[1].startswith(before[1][4:20])
-        await pilot.press("left", "left")  # the second one clamps at 0
+        assert "Col5" in after[0] and "r0c8" in after[1]
+        await pilot.press("shift+left", "left")  # the second one stays on the first column
+        assert grid.cursor_column_key == "id"
         assert round(grid.scroll_x) == 0
         assert grid.cursor_row == 0
         # A horizontal scrollbar is shown, but the last row still fits above it.
@@ -248,7 +250,7 @@ async def test_enter_selects_and_click_moves_cursor() -> None:
             # render_lines goes through Textual's per-widget line cache, so this
             # also checks that moving the cursor invalidates the right lines.
             strips = grid.render_lines(Region(0, 0, grid.size.width, 4))
-            return [next(iter(strip)).style.bgcolor for strip in strips]
+            return [list(strip)[-1].style.bgcolor for strip in strips]  # the row's style (not the current cell's)
 
         assert [bg == cursor_bg for bg in line_backgrounds()] == [False, True, False, False]
         await pilot.press("down", "enter")
@@ -280,7 +282,8 @@ async def test_empty_source_shows_header_and_no_rows() -> None:
         grid.action_cursor_page_down()
         grid.action_cursor_top()
         grid.action_cursor_up()
-        grid.action_scroll_cells_right()
+        grid.action_column_step(1)
+        grid.action_copy("table")
         grid.move_cursor(10)
         assert grid.cursor_row == 0
         await pilot.pause()
@@ -395,8 +398,200 @@ async def test_a_column_cut_by_the_right_edge_is_not_drawn(n_rows: int) -> None:
         grid.scroll_to(x=8, animate=False, force=True)
         await pilot.pause()
         assert "0.99312" in grid.render_line(1).text
-        # a column wider than the view is still drawn (cut), never blanked
-        wide = [GridColumn("id", "ID", 8, "right"), GridColumn("a", "A", 200)]
-        grid.set_source(wide, n_rows, lambda start, stop: [[str(i), "y" * 200] for i in range(start, stop)])
+        # a column wider than the view is blank, but drawn (cut with "…") when it is the current one
+        wide = [GridColumn("id", "ID", 8, "right"), GridColumn("a", "A", 200), GridColumn("n", "N", 100, "right")]
+        grid.set_source(wide, n_rows, lambda start, stop: [[str(i), "y" * 200, "9" * 100] for i in range(start, stop)])
         await pilot.pause()
-        assert "yyyy" in grid.render_line(1).text
+        assert "y" not in grid.render_line(1).text
+        await pilot.press("l")
+        assert grid.cursor_column_key == "a" and round(grid.scroll_x) == 9
+        line = grid.render_line(1).text[:shown]
+        assert line.startswith("yyyy") and line.rstrip().endswith("y…")
+        await pilot.press("l")  # a number that cannot fit is "…" alone, never some of its digits
+        assert grid.cursor_column_key == "n"
+        assert grid.render_line(1).text[:shown].strip() == "…" and grid.render_line(0).text.strip() == "N"
+
+
+# -- the table keys: column cursor, pinned columns, resize, hide, copy ----------------------------------------
+
+MANY = [GridColumn("id", "#", 6, "right"), GridColumn("label", "label", 8)] + [
+    GridColumn(f"f{i}", f"feat{i}", 10) for i in range(12)
+]
+
+
+def many_rows(start: int, stop: int) -> list[list[str | Text]]:
+    return [[str(i), f"lab{i}", *[f"v{i}_{c}" for c in range(12)]] for i in range(start, stop)]
+
+
+class ManyApp(GridApp):
+    def __init__(self, n_rows: int = 50) -> None:
+        super().__init__(n_rows=n_rows, columns=MANY, source=many_rows)  # type: ignore[arg-type]
+        self.pinned = 2
+        self.columns_seen: list[str | None] = []
+
+    def on_data_grid_column_highlighted(self, message: DataGrid.ColumnHighlighted) -> None:
+        self.columns_seen.append(message.key)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_l_crosses_14_columns_one_per_press_with_pinned_columns_shown(size: tuple[int, int]) -> None:
+    app = ManyApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        grid = app.query_one(DataGrid)
+        for i in range(1, len(MANY)):
+            await pilot.press("l")
+            assert grid.cursor_column == i and grid.cursor_column_key == MANY[i].key
+            await pilot.pause()
+            lines = screen_lines(grid)
+            assert lines[0].startswith("     # label")  # pinned
+            assert MANY[i].label in lines[0]  # current column whole
+            assert lines[1].startswith("     0 lab0")
+        assert "v0_11" in screen_lines(grid)[1]
+        await pilot.press("shift+left")
+        assert grid.cursor_column_key == "id"
+        await pilot.press("shift+right")
+        assert grid.cursor_column_key == "f11"
+        await pilot.pause()
+        assert app.columns_seen[-1] == "f11"
+        assert grid.move_to_column("f3") and grid.cursor_column_key == "f3"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+async def test_resize_and_hide_survive_set_source(size: tuple[int, int]) -> None:
+    app = ManyApp()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        grid = app.query_one(DataGrid)
+        await pilot.press("l", "l")
+        assert grid.cursor_column_key == "f0"
+        await pilot.press("greater_than_sign")
+        assert grid.shown_columns[2].width == 12
+        await pilot.press(*["less_than_sign"] * 8)
+        assert grid.shown_columns[2].width == 3
+        await pilot.press("z")
+        await pilot.pause()
+        assert grid.hidden_columns == ("f0",)
+        assert "feat0" not in screen_lines(grid)[0] and grid.cursor_column_key == "f1"
+        grid.set_source(MANY, 50, many_rows, keep_cursor=True)  # a re-sort
+        await pilot.pause()
+        assert grid.hidden_columns == ("f0",) and grid.cursor_column_key == "f1"
+        await pilot.press("Z")
+        await pilot.pause()
+        assert grid.hidden_columns == ()
+        assert grid.shown_columns[2].width == 3  # the width chosen stays
+
+
+@pytest.mark.asyncio
+async def test_y_copies_cell_row_and_table_as_tsv_and_refuses_a_huge_table() -> None:
+    app = ManyApp(n_rows=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "l", "y")
+        assert app.clipboard == "lab1"
+        await pilot.press("Y")
+        header = "\t".join(c.label for c in MANY)
+        assert app.clipboard == header + "\n" + "\t".join(["1", "lab1", *[f"v1_{c}" for c in range(12)]]) + "\n"
+        await pilot.press("ctrl+y")
+        assert app.clipboard.splitlines()[0] == header and len(app.clipboard.splitlines()) == 4
+    big = ManyApp(n_rows=20_000)
+    async with big.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert big.clipboard == ""
+        assert any("20,000 rows" in str(n.message) for n in big._notifications)
+
+
+@pytest.mark.asyncio
+async def test_copy_under_tmux_writes_the_wrapped_sequence(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = ManyApp(n_rows=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        written: list[str] = []
+        monkeypatch.setenv("TMUX", "/tmp/tmux-1/default,1,0")
+        monkeypatch.setattr(app._driver, "write", written.append)
+        await pilot.press("l", "y")
+        assert "\x1bPtmux;\x1b\x1b]52;c;bGFiMA==\a\x1b\\" in written  # "lab0"
+
+
+@pytest.mark.asyncio
+async def test_a_number_wider_than_its_column_is_shown_whole() -> None:
+    columns = [GridColumn("id", "ID", 3, "right"), GridColumn("name", "Name", 4), GridColumn("s", "S", 4, "right")]
+
+    def rows(start: int, stop: int) -> list[list[str | Text]]:
+        return [["123456", "abcdefgh", "0.993123"] for _ in range(start, stop)]
+
+    app = GridApp(n_rows=5, columns=columns)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        grid = app.query_one(DataGrid)
+        grid.set_source(columns, 5, rows)
+        await pilot.pause()
+        text = screen_lines(grid)[1]
+        assert "123456" in text and "0.993123" in text and "abc…" in text
+
+
+# -- numbers are never cut: a column only partly in view is blank ---------------------------------------------
+
+MIXED = [GridColumn("id", "#", 4, "right")] + [
+    GridColumn(f"n{i}", f"n{i}", 4 + (i * 5) % 9, "right" if i % 3 else "left") for i in range(16)
+]
+
+
+def mixed_value(row: int, column: int) -> str:
+    return ["0.9583", "25", "226,802", "-1.5e-07", "12.5%", "7"][(row + column) % 6]
+
+
+def mixed_rows(start: int, stop: int) -> list[list[str | Text]]:
+    return [[str(r), *[mixed_value(r, c) for c in range(16)]] for r in range(start, stop)]
+
+
+def assert_no_cut_column(grid: DataGrid, row_cells: list[list[str]]) -> None:
+    """Every non-pinned column's text on screen is its whole value (its header: its whole label) or blank."""
+    shown = grid.shown_columns
+    pinned = min(grid.pinned, len(shown) - 1)  # no column is hidden here
+    pinned_width = sum(c.width + 1 for c in shown[:pinned])
+    edge = grid.scrollable_content_region.width
+    scroll_x = round(grid.scroll_x)
+    lines = screen_lines(grid)
+    start = 0
+    for index, column in enumerate(shown[pinned:], pinned):
+        left, right = pinned_width + start - scroll_x, pinned_width + start - scroll_x + column.width
+        start += column.width + 1
+        lo, hi = max(left, pinned_width), min(right, edge)
+        if lo >= hi:
+            continue
+        source = next(k for k, c in enumerate(MIXED) if c.key == column.key)
+        expected = [column.label] + [cells[source] for cells in row_cells]
+        for y, want in enumerate(expected[: len(lines)]):
+            seen = lines[y][lo:hi].strip()
+            assert seen in ("", want), (column.key, y, seen, want, grid.cursor_column_key, scroll_x)
+            if seen:
+                assert left >= pinned_width and right <= edge, (column.key, "drawn but not whole")
+        if index == grid.cursor_column:
+            assert lines[0][lo:hi].strip(), "the current column is shown"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)])
+@pytest.mark.parametrize("pinned", [0, 1])
+async def test_l_through_every_column_never_shows_part_of_a_number(size: tuple[int, int], pinned: int) -> None:
+    """A number cut by an edge reads as another one ("583" or "0.9" for "0.9583"): such a column is blank."""
+    app = GridApp(n_rows=40, columns=MIXED, source=mixed_rows)  # type: ignore[arg-type]
+    app.pinned = pinned
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        grid = app.query_one(DataGrid)
+        rows = [[str(r), *[mixed_value(r, c) for c in range(16)]] for r in range(size[1])]
+        assert_no_cut_column(grid, rows)
+        for _ in range(len(MIXED) - 1):
+            await pilot.press("l")
+            await pilot.pause()
+            assert_no_cut_column(grid, rows)
+        for _ in range(len(MIXED) - 1):
+            await pilot.press("h")
+            await pilot.pause()
+            assert_no_cut_column(grid, rows)

@@ -86,7 +86,7 @@ async def test_edit_numeric_and_categorical_history_revert_duplicate_add_delete_
         d = runs[2].scores[1] - runs[1].scores[1]
         assert f"{d:+.6f}" in text
         # revert one feature, then the whole point
-        await pilot.press("j", "j", "j", "r")
+        await pilot.press("d", "j", "j", "j", "r")  # (the history panel has focus: d goes back to the features)
         await settle(app, pilot)
         assert s.row(1)["education"] == "HS-grad" and s.row(1)["age"] == 61
         await pilot.press("R")
@@ -188,16 +188,18 @@ async def test_filter_sort_jump_quick_filters(adult_session, fresh_session, scre
         await pilot.press("enter")
         await settle(app, pilot)
         assert "There is no column 'Female'" in screen_text(app)
-        await pilot.press("ctrl+u", "enter")  # empty clears the filter
+        await pilot.press("end", "ctrl+u", "enter")  # empty clears the filters
         await settle(app, pilot)
         assert "16,281 datapoints" in screen_text(app) and view(app).browser.ids is None
-        # sort by a column (picker, type to narrow)
-        await pilot.press("s", *"hours", "enter")
+        # sort by a column (the palette's picker, ctrl+o, type to narrow; s / S sort by the current column)
+        await pilot.press("ctrl+o", *"hours", "enter")
         await settle(app, pilot)
         order = browse.base_order(s, "f:hours_per_week")
         assert view(app).browser.ids[0] == order[0] and "16,281 datapoints · sort: hours_per_week ↑" in screen_text(app)
         assert str(order[0]) == str(view(app).grid.row_cells(0)[0])  # the selection stays on its datapoint
-        await pilot.press("S", *"hours", "enter")
+        view(app).grid.focus()
+        view(app).grid.move_to_column("f:hours_per_week")
+        await pilot.press("S")
         await settle(app, pilot)
         top = int(view(app).browser.ids[0])
         assert s.data["hours_per_week"][top] == s.data["hours_per_week"].max()
@@ -215,7 +217,7 @@ async def test_filter_sort_jump_quick_filters(adult_session, fresh_session, scre
         await settle(app, pilot)
         fn = int(((s.scores(1).score < 0.5) & (s.y == ">50K")).sum())
         assert f"{fn:,} of 16,281 shown" in screen_text(app)
-        await pilot.press("f", *"any", "enter")
+        await pilot.press("U", "f", *"any", "enter")  # filters stack: U clears them first
         await settle(app, pilot)
         mis = int(
             (((s.scores(0).score >= 0.5) != (s.y == ">50K")) | ((s.scores(1).score >= 0.5) != (s.y == ">50K"))).sum()
@@ -277,7 +279,7 @@ async def test_every_panel_at_80x24(adult_session, size, fresh_session, screen_t
         await settle(app, pilot)
         text = screen_text(app)
         assert "Filter" in text and "Help" in text and "Quit" in text  # the footer keeps the main keys
-        await pilot.press("question_mark")
+        await pilot.press("question_mark", *"counterf")  # the help is searchable
         await settle(app, pilot)
         assert "Counterfactual" in screen_text(app)
 
@@ -320,6 +322,8 @@ async def test_narrow_side_pane_shows_values_and_variation(wine_session, fresh_s
     app = WitApp(w)
     async with app.run_test(size=(80, 24)) as pilot:
         await start(w, pilot, app)
+        await pilot.press("backslash")  # below 100 columns the side panel starts hidden
+        await settle(app, pilot)
         side = app.query_one("#dp-side").region
         lines = screen_text(app).splitlines()
         pane = "\n".join(line[side.x : side.right] for line in lines[side.y : side.bottom])
@@ -359,7 +363,7 @@ async def test_no_match_note_goes_away_and_categorical_pd_is_drawn(
         await pilot.press("slash", *'sex == "female"', "enter")
         await settle(app, pilot)
         assert "No datapoint matches the filter" in screen_text(app)
-        await pilot.press("slash", "ctrl+u", *"age > 80", "enter")
+        await pilot.press("backspace", "slash", *"age > 80", "enter")  # filters stack: drop the first
         await settle(app, pilot)
         text = screen_text(app)
         assert f"{int((s.data['age'] > 80).sum()):,} of 16,281 shown" in text
@@ -367,10 +371,10 @@ async def test_no_match_note_goes_away_and_categorical_pd_is_drawn(
         # partial dependence of a categorical feature: one more bar per model
         await pilot.press("d", "j", "p")
         await settle(app, pilot)
-        assert "ICE of workclass" in screen_text(app) and "logreg PD" not in screen_text(app)
+        assert "ICE of workclass" in screen_text(app) and "PD (light" not in screen_text(app)
         await pilot.press("P")
         await settle(app, pilot)
-        assert "logreg PD" in screen_text(app) and "hgb PD" in screen_text(app)
+        assert "PD (light, each model's colour)" in screen_text(app)
     d = fresh_session(diabetes_session)
     app = WitApp(d)
     async with app.run_test(size=(120, 40)) as pilot:

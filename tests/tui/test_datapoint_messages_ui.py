@@ -1,6 +1,6 @@
 """The datapoint editor never goes silent or down on what is typed or pressed: a filter too deep or too large to
 read is one message in the prompt, a key that does not apply to this point says why, and the counterfactual's
-features are picked with a key (real keys through Pilot)."""
+features are picked with a key, W (real keys through Pilot)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from tests.sample_sessions import leaky_session
 from wit_tui.tui.app import WitApp
+from wit_tui.tui.widgets.status_note import StatusNote
 
 pytestmark = pytest.mark.usefixtures("one_openmp_thread")
 
@@ -53,7 +54,7 @@ def _cf_of(app):
     return [r.index for r in panel.result] if panel.current else None
 
 
-async def test_f_picks_the_counterfactual_distance_features(screen_text, settle):
+async def test_W_picks_the_counterfactual_distance_features(screen_text, settle):
     from wit_tui.tui.options import RunOptions
 
     s = leaky_session()
@@ -64,8 +65,8 @@ async def test_f_picks_the_counterfactual_distance_features(screen_text, settle)
         await settle(app, pilot)
         text = screen_text(app)
         assert "distance over 1 of 3 features (the models' inputs)" in text and _cf_of(app) == [3]
-        assert "CF features" in text  # the footer offers the key while the panel is shown
-        await pilot.press("F")
+        assert "W CF features" in text.splitlines()[-1]  # the footer offers the key while the panel has focus
+        await pilot.press("W")  # F is the frequency view
         await settle(app, pilot)
         text = screen_text(app)
         assert "Features the counterfactual distance counts" in text and "leak  (no model reads it)" in text
@@ -74,13 +75,13 @@ async def test_f_picks_the_counterfactual_distance_features(screen_text, settle)
         text = screen_text(app)
         assert "distance over 2 of 3 features (the models' inputs + leak)" in text and _cf_of(app) == [4]
         # d in the picker goes back to the models' inputs
-        await pilot.press("F")
+        await pilot.press("W")  # F is the frequency view
         await settle(app, pilot)
         await pilot.press("d", "enter")
         await settle(app, pilot)
         assert "(the models' inputs)" in screen_text(app) and _cf_of(app) == [3]
         # nothing ticked is refused in the dialog; esc leaves the choice as it was
-        await pilot.press("F")
+        await pilot.press("W")  # F is the frequency view
         await settle(app, pilot)
         await pilot.press("space", "enter")
         await settle(app, pilot)
@@ -115,20 +116,21 @@ async def test_keys_that_do_nothing_on_this_point_say_why(screen_text, settle):
         async def said(*keys):
             await pilot.press(*keys)
             await settle(app, pilot)
-            return view(app).inspector.note_text
+            return view(app).query_one(StatusNote).text
 
         # an original point: nothing to delete or revert
         assert await said("x") == "Only added points can be deleted; R reverts an edited one."
         assert await said("delete") == "Only added points can be deleted; R reverts an edited one."
         assert await said("R") == "Datapoint 0 is not edited: nothing to revert (e edits a feature)."
         assert await said("d", "r") == "x of datapoint 0 is not edited: nothing to revert (e edits it)."
-        assert "is not edited" in screen_text(app)  # shown under the features
+        assert "is not edited" in screen_text(app)  # shown in the note line
         # a panel's key with its panel closed, or one that does not fit the task or the models
         assert await said("t", "L") == "L works in the nearest counterfactual panel: press c to open it."
         assert await said("P") == "P works in the ICE / partial dependence panel: press p to open it."
         await said("c")
         assert "one model is loaded" in await said("O")
         assert "change the gap of a regression" in await said("right_curly_bracket")
+        assert await said("C") == "C picks the class of a multi-class task; for a binary task there is none."
         # an added point has nothing loaded to revert to
         await said("escape")
         assert "was added: it has no loaded values to revert to" in await said("D", "d", "r")

@@ -47,23 +47,24 @@ async def test_sort_the_statistics_table(adult_session, open_view, screen_text, 
         text = screen_text(app)
         assert "sorted by data order" in text and "⚑ 4 flagged" in text and "⚑ workclass" in text
         assert table_keys(app, "#feat-table") == s.features
-        await pilot.press("s")
+        await pilot.press("r")
         await settle(app, pilot)
         assert table_keys(app, "#feat-table") == sorted(s.features, key=str.lower)
-        await pilot.press("s")
+        await pilot.press("r")
         await settle(app, pilot)
         assert "sorted by missing share" in screen_text(app)
         stats = {st.name: st for st in dataset_stats(s.data, s.features)}
         keys = table_keys(app, "#feat-table")
         assert keys[:3] == ["occupation", "workclass", "native_country"]  # 966, 963 and 274 missing
         assert [stats[k].missing_pct for k in keys] == sorted((st.missing_pct for st in stats.values()), reverse=True)
-        await pilot.press("s")
+        await pilot.press("r")
         await settle(app, pilot)
         keys = table_keys(app, "#feat-table")
         assert keys[0] == max(stats, key=lambda k: stats[k].non_uniformity)
-        await pilot.press("S")
+        await pilot.press("shift+left", "S")  # S: the current column (the feature's name), descending
         await settle(app, pilot)
-        assert "(reversed)" in screen_text(app) and table_keys(app, "#feat-table") == keys[::-1]
+        assert "sorted by feature ↓" in screen_text(app)
+        assert table_keys(app, "#feat-table") == sorted(s.features, key=str.lower, reverse=True)
 
 
 async def test_split_log_scale_and_bins(adult_session, choose, open_view, screen_text, settle):
@@ -155,7 +156,7 @@ async def test_importance_progress_cancel_raw_and_engineered(
         await settle(app, pilot)
         assert "Raw input columns" in screen_text(app)
 
-        await pilot.press("t", "s", "s", "s", "s")  # the fifth sort: importance
+        await pilot.press("t", "r", "r", "r", "r")  # the fifth sort of the cycle: importance
         await settle(app, pilot)
         assert "sorted by importance" in screen_text(app)
         best = {}
@@ -173,9 +174,9 @@ async def test_sorting_on_past_importance_drops_the_waiting_sort(adult_session, 
         await open_view(app, pilot, "3")
         v = view(app)
         v.importance_panel.importance_settings = (200, 1, 0)  # a small run: the sort waits for it
-        await pilot.press("s", "s", "s", "s")  # name, missing share, non-uniformity, importance (starts the run)
+        await pilot.press("r", "r", "r", "r")  # name, missing share, non-uniformity, importance (starts the run)
         assert "sorted by importance (computing…)" in screen_text(app)
-        await pilot.press("s")  # on to data order before the run ends
+        await pilot.press("r")  # on to data order before the run ends
         assert "sorted by data order" in screen_text(app)
         gate.release()
         await settle(app, pilot)
@@ -207,7 +208,7 @@ async def test_bad_sample_size_is_explained_in_the_form(adult_session, fill, ope
         await pilot.press("escape")
         await settle(app, pilot)
         assert view(app).importance_panel.importance is None and "sorted by data order" in screen_text(app)
-        await pilot.press("s")  # the screen is still usable
+        await pilot.press("r")  # the screen is still usable
         await settle(app, pilot)
         assert "sorted by name" in screen_text(app)
 

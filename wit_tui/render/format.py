@@ -44,6 +44,38 @@ def fmt(value: Any, digits: int = 4) -> str:
     return str(value)
 
 
+def fitted(value: float, width: int, decimals: int = 3) -> str:
+    """A number (a score, a margin) in at most ``width`` characters, for a fixed-width column: as many of
+    ``decimals`` as fit, the sign always kept (``-0.01``, never ``-0.0…``). A value that would round to 0 or
+    has too many digits shows in e-notation (``-4e-4``, ``1.2e5``) when that fits (else a tiny one reads ``-0.00``);
+    a large one that cannot fit even so is returned whole, wider than asked (never cut)."""
+    v = float(value)
+    if not math.isfinite(v):
+        return fmt(v)
+    if v == 0:
+        return f"{0:.{decimals}f}"[:width] if width >= 1 else "0"
+    rounded = None  # the value to the most decimals that fit, when that reads 0 (e-notation may say more)
+    for d in range(decimals, -1, -1):
+        s = f"{v:.{d}f}"
+        if len(s) <= width:
+            if float(s) != 0:
+                return s
+            rounded = rounded or s
+    e = _e_notation(v, width)
+    return rounded if rounded is not None and len(e) > width else e
+
+
+def _e_notation(v: float, width: int) -> str:
+    """``v`` as ``1.2e5`` / ``-4e-4`` with the most mantissa digits that fit ``width`` (at least one)."""
+    shortest = ""
+    for d in range(max(width - 3, 0), -1, -1):
+        mantissa, exponent = f"{v:.{d}e}".split("e")
+        shortest = f"{mantissa}e{int(exponent)}"
+        if len(shortest) <= width:
+            break
+    return shortest
+
+
 def pct(value: Metric | None) -> str:
     """A share as a percentage with one decimal."""
     if value is None or isinstance(value, Undefined) or math.isnan(value):
@@ -127,4 +159,13 @@ def undefined_notes(entries: Iterable[tuple[str, str, str]]) -> list[str]:
     return lines
 
 
-__all__ = ["UNDEFINED", "difference", "fmt", "num", "pct", "show", "signed", "thr", "undefined_notes"]
+def fixed(value: float | None, digits: int = 4) -> str:
+    """A score with ``digits`` decimals, one format for a whole column: its sign kept (a negative margin reads
+    ``-1.2346``), never ``-0.0000`` for a value that rounds to zero; – when missing."""
+    if value is None or not math.isfinite(value):
+        return UNDEFINED if value is None or math.isnan(value) else ("∞" if value > 0 else "-∞")
+    text = f"{value:,.{digits}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+__all__ = ["UNDEFINED", "difference", "fixed", "fmt", "num", "pct", "show", "signed", "thr", "undefined_notes"]

@@ -23,6 +23,7 @@ from wit_tui.render.console import plain, print_all
 from wit_tui.render.figures import Figure, HistogramFigure, RocFigure, printable_canvas
 from wit_tui.render.format import fmt, show, undefined_notes
 from wit_tui.render.palette import NOTE, WARNING
+from wit_tui.render.stacked import stacked
 from wit_tui.render.text import literal
 
 SMALL_SLICE = 30
@@ -207,7 +208,9 @@ def report_renderables(
     if report.slices is not None:
         out += _slice_tables(report, report.slices)
     out += _feature_tables(report)
-    return [literal(r) for r in out]  # names and values from the data: literal and printable, wherever they are
+    # names and values from the data: literal and printable, wherever they are; a table too wide for the console
+    # is stacked in parts that fit it, since a number rich elides to fit (``0.5…``) says nothing
+    return stacked([literal(r) for r in out])
 
 
 def _slice_tables(report: Report, st: SliceTable) -> list[RenderableType]:

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult, SystemCommand
-from textual.binding import Binding
+from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
@@ -22,31 +21,23 @@ from wit_tui.engine.session import autosave, autosave_lock
 from wit_tui.engine.session.events import OverlayChanged, ScoresReady, SessionEvent
 from wit_tui.engine.session.session import Session
 from wit_tui.render.text import printable, safe
+from wit_tui.tui import autosave_flow
+from wit_tui.tui.commands import KeyCommands
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.dialogs.help import HelpScreen
-from wit_tui.tui.dialogs.other_instance import Choice, OtherInstanceScreen
+from wit_tui.tui.header_text import describe_session, header_parts
 from wit_tui.tui.jobs import JobDone, JobFailed, JobProgress, Jobs
+from wit_tui.tui.key_config import load_key_config
+from wit_tui.tui.keymap import APP_KEYS, screens
 from wit_tui.tui.options import RunOptions
 from wit_tui.tui.registry import VIEWS
+from wit_tui.tui.silent_keys import why_silent
 from wit_tui.tui.views.base import SessionUpdated, SessionView
+from wit_tui.tui.widgets import status_note
 from wit_tui.tui.widgets.text_static import TextStatic
 
-
-def describe_session(session: Session) -> str:
-    """Header line: dataset, rows, model(s), task."""
-    task = session.task
-    kind = {
-        "binary": f"binary (positive: {task.positive})",
-        "multiclass": f"multi-class ({len(task.classes)} classes)",
-        "regression": "regression",
-    }[task.kind]
-    margins = [name for name, t in zip(session.model_names, session.tasks, strict=True) if t.margins]
-    if margins and len(margins) == len(session.models):
-        kind += ", decision_function scores"
-    elif margins:
-        kind += f", {', '.join(margins)}: decision_function scores"
-    models = " vs ".join(session.model_names)
-    return f"{session.name} · {session.n_rows:,} rows · {models} · {kind}"
+#: an informational toast is read in a glance; warnings and errors keep the time their sender gave them
+INFO_SECONDS = 5.0
 
 
 class WitApp(App):
@@ -61,14 +52,9 @@ class WitApp(App):
     ]
     TITLE = "wit-tui"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding("1", "show_view('datapoints')", "Datapoints", show=False, id="view.datapoints"),
-        Binding("2", "show_view('performance')", "Performance", show=False, id="view.performance"),
-        Binding("3", "show_view('features')", "Features", show=False, id="view.features"),
-        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
-        Binding("q", "quit_app", "Quit", id="app.quit"),
-        Binding("ctrl+c", "quit_app", "", show=False, priority=True, id="app.ctrl_c"),
-    ]
+    COMMANDS = App.COMMANDS | {KeyCommands}
+    NOTIFICATION_TIMEOUT = INFO_SECONDS
+    BINDINGS = APP_KEYS
 
     #: how scores become decisions; the performance view replaces it, every other view watches it
     decisions: reactive[Decisions] = reactive(Decisions(()), init=False)
@@ -83,9 +69,12 @@ class WitApp(App):
         self.autosave_lock: autosave_lock.AutosaveLock | None = None
         self.read_only = False
         self.jobs = Jobs(self)
-        self._autosave_error_shown = False
-        #: toasts raised while the start-up question is open, shown once it is answered (a toast must not cover it)
-        self._held_toasts: list[tuple[str, str, SeverityLevel, float | None]] | None = None
+        self._autosave_failure = autosave_flow.FailureNotice()
+        #: toasts raised while a dialog is open, shown once it closes (a toast must never cover a dialog)
+        self._held_toasts: list[tuple[str, str, SeverityLevel, float | None]] = []
+        #: binding id -> keys from the config file (the help screen and the palette show these keys)
+        self.key_overrides: dict[str, str] = {}
+        self._show_title = True
         self._unsubscribe: Callable[[], None] = lambda: None
         #: the unhandled error that ended the app, if one did: the command line turns it into its exit code
         self.crash: BaseException | None = None
@@ -101,6 +90,7 @@ class WitApp(App):
                     yield view_cls(self.session, self.options, id=f"view-{key}")
         yield Footer()
 
+    # -- toasts: literal text, short when informational, never over a dialog ---------------------------
     def notify(
         self,
         message: str,
@@ -112,25 +102,73 @@ class WitApp(App):
     ) -> None:
         """Every toast as literal, printable text: messages quote the data (names, values), which is never markup
         (widgets pass ``markup=True`` by default; no message of the app uses markup)."""
-        if self._held_toasts is not None:
+        if self._dialog_open():
             self._held_toasts.append((message, title, severity, timeout))
             return
+        if severity == "information":
+            timeout = min(timeout or INFO_SECONDS, INFO_SECONDS)
         super().notify(
             printable(message, lines=True), title=printable(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def _dialog_open(self) -> bool:
+        stack = self.screen_stack
+        return bool(stack) and isinstance(stack[-1], ModalScreen)
+
+    def _screen_changed(self, _screen: Screen) -> None:
+        """A dialog closed: its answer runs first (it may open the next question), then the held toasts show."""
+        self.call_next(self._show_held_toasts)
+
+    def _show_held_toasts(self) -> None:
+        if self._dialog_open():
+            return
+        held, self._held_toasts = self._held_toasts, []
+        for message, title, severity, timeout in held:
+            self.notify(message, title=title, severity=severity, timeout=timeout)
+
     def on_mount(self) -> None:
         self._unsubscribe = self.session.subscribe(self._session_event)
-        self.sub_title = printable(describe_session(self.session))
+        self.screen_change_signal.subscribe(self, self._screen_changed)
+        self._fit_header(self.size.width)
         self.query_one("#loading", Static).update(
             safe(f"Scoring {self.session.n_rows:,} rows with {', '.join(self.session.model_names)}…")
         )
-        if self.options.autosave:
-            self._start_autosave()  # first: its question, if any, holds every start-up toast until it is answered
+        if self.options.autosave:  # first: its question, if any, holds every start-up toast until it is answered
+            autosave_flow.start_autosave(self)
+        config = load_key_config()
+        self.key_overrides = dict(config.keymap)
+        if self.key_overrides:
+            self.set_keymap(self.key_overrides)
+        for problem in config.problems:
+            self.notify(problem, title="Keys", severity="warning", timeout=15)
         notes = [*self.session.warnings, *(w for m in self.session.models for w in m.warnings)]
         for warning in notes:
             self.notify(warning, severity="warning", timeout=10)
         self.jobs.run("score", "Scoring", lambda progress, cancelled: score_session(self.session, progress, cancelled))
+
+    # -- the header: names shortened before the task or the positive class is cut -----------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_header(event.size.width)
+
+    def _fit_header(self, width: int) -> None:
+        suffix = " · read-only: no autosave" if self.read_only else ""
+        title, sub = header_parts(self.session, width, self.title, suffix)
+        self._show_title = bool(title)
+        self.sub_title = printable(sub)
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        if self._show_title or not sub_title:
+            return super().format_title(title, sub_title)
+        return Content(sub_title).stylize("dim")
+
+    # -- a key that does nothing says why, once, in the view's note line ----------------------------------
+    def on_key(self, event: events.Key) -> None:
+        """Runs before the bindings are tried: when a binding for the key exists but none applies now, say why."""
+        if self._dialog_open() or not self.scored or event.key == "escape":
+            return  # escape with nothing to cancel or close is a habit, not a question: no note for it
+        why = why_silent(self, event.key)
+        if why:
+            self.active_view.say(why, status_note.NOTE_SECONDS)
 
     # -- the one adapter from engine events to Textual messages ----------------
     def _session_event(self, event: SessionEvent) -> None:
@@ -142,101 +180,14 @@ class WitApp(App):
         if isinstance(message.event, ScoresReady):
             return  # the views hear once every model is scored, from session_ready
         if isinstance(message.event, OverlayChanged):
-            self._autosave_failed()
+            self._autosave_failure.check(self)
         if self.scored:
             for view in self.query(SessionView):
                 view.post_message(SessionUpdated(message.event))
 
-    # -- autosave and restore -------------------------------------------
-    def _start_autosave(self) -> None:
-        """Offer the autosave of an earlier run on the same files, then keep autosaving every change."""
-        path = autosave.autosave_path(self.session)
-        if path is None:
-            return
-        if self.autosave_lock is None and not _lock_autosave(self, path):
-            return  # another instance edits these files: its question decides, then carries on
-        stale = autosave.stale_notice(self.session, path)  # made on other bytes at these paths: kept, said once
-        try:
-            snapshot = autosave.find(self.session)
-        except WitError as exc:
-            self._set_aside(path, exc)
-            return
-        if snapshot is None:
-            if stale:
-                self.notify(stale, title="Autosave", severity="warning", timeout=15)
-            self._attach_autosave(path)
-            return
-
-        def answer(ok: bool | None) -> None:
-            if ok:
-                try:
-                    n = autosave.restore(self.session, snapshot)
-                except WitError as exc:
-                    self._set_aside(path, exc)  # and a fresh autosave from here on: the next edits are kept
-                else:
-                    self.notify(f"Restored {n} edited/added datapoint(s).", title="Autosave")
-                    self._attach_autosave(path)
-            else:
-                try:
-                    aside = autosave.discard(snapshot)
-                except WitError as exc:  # it could not be moved: autosave stays off so as not to overwrite it
-                    self.notify(f"{exc.message} {exc.hint}", title="Autosave", severity="error", timeout=15)
-                else:
-                    self.notify(f"Not restored; the autosave was kept as {aside}.", title="Autosave", timeout=10)
-                    self._attach_autosave(path)
-            self._show_held_toasts()
-
-        self._held_toasts = []
-        if stale:
-            self.notify(stale, title="Autosave", severity="warning", timeout=15)  # held until answered
-        self.push_screen(
-            ConfirmScreen(
-                f"wit-tui was closed with unsaved work on these files: {snapshot.describe()}.\n"
-                "Restore it?  (n sets it aside, it is not deleted)"
-            ),
-            answer,
-        )
-
-    def _set_aside(self, path: Path, exc: WitError) -> None:
-        """An autosave that cannot be restored: set aside with one message, never offered again; a fresh one starts."""
-        aside = autosave.reject(path)
-        if aside is None:
-            text = f"{exc.message} It cannot be moved aside; autosave is off for this run."
-            self.notify(text, title="Autosave", severity="warning", timeout=15)
-            return
-        self.notify(f"{exc.message} Not restored; it was moved to {aside}.", title="Autosave", severity="warning")
-        self._attach_autosave(path)
-
-    def _show_held_toasts(self) -> None:
-        held, self._held_toasts = self._held_toasts or [], None
-        for message, title, severity, timeout in held:
-            self.notify(message, title=title, severity=severity, timeout=timeout)
-
     def on_unmount(self) -> None:
         self._unsubscribe()
-        saver = self.autosaver
-        if saver is not None:
-            saver.detach()
-            primary = autosave.autosave_path(self.session)
-            if not self.session.has_unsaved_edits:
-                saver.path.unlink(missing_ok=True)  # a clean exit with everything saved to CSV leaves nothing to offer
-            elif primary is not None and saver.path != primary:  # a second autosave: offered next time if it can be
-                autosave_lock.promote(saver.path, primary)
-        if self.autosave_lock is not None:
-            self.autosave_lock.release()  # only ever our own
-
-    def _attach_autosave(self, path: Path) -> None:
-        self.autosaver = autosave.Autosaver(self.session, path).attach()
-
-    def _autosave_failed(self) -> None:
-        saver = self.autosaver
-        if saver is not None and saver.error is None and self._autosave_error_shown:
-            self._autosave_error_shown = False  # it works again: a new failure is told again
-            self.notify("Autosave works again; every edit is kept.", title="Autosave")
-        if saver is not None and saver.error is not None and not self._autosave_error_shown:
-            self._autosave_error_shown = True  # once: a full disk must not turn every keystroke into an alert
-            text = f"Autosave failed: {saver.error.message} Edits are kept in memory; ctrl+s saves them to CSV."
-            self.notify(text, title="Autosave", severity="warning", timeout=15)
+        autosave_flow.close_autosave(self)
 
     # -- scoring ------------------------------------------------------------------
     def on_job_progress(self, message: JobProgress) -> None:
@@ -283,6 +234,10 @@ class WitApp(App):
     # -- navigation ---------------------------------------------------
     def action_show_view(self, key: str) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
+        if tabs.active != key:
+            # nothing focused while the old tab hides: the framework would pass focus to the next focusable widget
+            # of the hidden tab (the histogram), whose focus switches the tabs straight back
+            self.screen.set_focus(None)
         tabs.active = key
         self.call_after_refresh(self._focus_view, key)
 
@@ -303,7 +258,8 @@ class WitApp(App):
         return self.query_one(f"#view-{key}", SessionView)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self, [view_cls for _key, view_cls in VIEWS]))
+        current = self.query_one("#tabs", TabbedContent).active
+        self.push_screen(HelpScreen(screens(VIEWS, self.key_overrides), current))
 
     def action_quit_app(self) -> None:
         if self.session.has_unsaved_edits:
@@ -343,46 +299,6 @@ class WitApp(App):
                 f"Go to {view_cls.TITLE.split(' ', 1)[1]}", view_cls.HELP, lambda key=key: self.action_show_view(key)
             )
         yield SystemCommand("Help: keys", "Every key of every view", self.action_help)
-
-
-def _lock_autosave(app: WitApp, path: Path) -> bool:
-    """Hold the lock of these files' autosave; False when another live instance holds it (then it asks)."""
-    lock = autosave_lock.AutosaveLock(path)
-    try:
-        owner = lock.acquire()
-        second = None if owner is None else autosave_lock.free_second(path)
-    except OSError:
-        return True  # a folder that cannot be written: the autosave's own warning says so at the first edit
-    if owner is None:
-        app.autosave_lock = lock
-        return True
-
-    def answer(choice: Choice | None) -> None:
-        held, app._held_toasts = app._held_toasts or [], None
-        if choice == "take-over" and lock.take_over():
-            app.autosave_lock = lock
-            app._start_autosave()  # as after a crash: its autosave, if any, is offered
-        elif choice == "second" and second is not None:
-            app.autosave_lock = second
-            app._attach_autosave(second.autosave)
-            app.notify(f"Autosaving to {second.autosave}; the other instance's autosave is left alone.")
-        else:
-            app.read_only = True
-            app.sub_title = f"{app.sub_title} · read-only: no autosave"
-            text = f"Read-only: another wit-tui ({owner.describe()}) edits these files; edits here are not"
-            app.notify(f"{text} autosaved (ctrl+s saves them to CSV).", severity="warning", timeout=15)
-        if second is not None and app.autosave_lock is not second:
-            second.release()
-        if app._held_toasts is None:
-            app._held_toasts = held
-            app._show_held_toasts()
-        else:  # the restore question of a taken-over autosave is open now: they wait for it too
-            app._held_toasts[:0] = held
-
-    app._held_toasts = []
-    name = "none free" if second is None else second.autosave.name
-    app.push_screen(OtherInstanceScreen(owner, name), answer)
-    return False
 
 
 __all__ = ["WitApp", "describe_session"]

@@ -15,8 +15,9 @@ Around the selected point x (with its edits), seeded so the numbers reproduce:
    and fit a weighted ridge regression (α = 0.01) of the averaged output on z.
 
 Output: binary — the positive class's score; multi-class — the probability
-of the class the model predicts for x; regression — the prediction. Every
-model scores all copies in one call.
+of the class asked for (``target_class``), by default the class the model
+predicts for x; regression — the prediction. Every model scores all copies in
+one call.
 
 The attribution of feature j is its ridge coefficient: how much the output
 changes, near x, when feature j has x's value instead of a typical one. For a
@@ -41,6 +42,7 @@ from wit_tui.engine.data.inference import one_thread
 from wit_tui.engine.data.scoring import Scores, score_frame
 from wit_tui.engine.data.tasks import ModelTask
 from wit_tui.engine.session.session import Session
+from wit_tui.engine.whatif.target_class import checked_class
 
 N_SAMPLES = 256
 N_BACKGROUND = 16
@@ -115,11 +117,14 @@ def _perturbed_frame(session: Session, x: dict[str, Any], z: np.ndarray, donors:
     return frame_like(session.data, columns)
 
 
-def _explained(task: ModelTask, scored: Scores, own: Scores) -> tuple[np.ndarray, str, float]:
-    """(the perturbed rows' output to explain, what it is, the point's own value): the point's predicted
-    class's probability for multi-class, otherwise the score (binary) or the prediction (regression)."""
+def _explained(
+    task: ModelTask, scored: Scores, own: Scores, target_class: int | None = None
+) -> tuple[np.ndarray, str, float]:
+    """(the perturbed rows' output to explain, what it is, the point's own value): for multi-class the
+    probability of ``target_class`` (default: the point's predicted class), otherwise the score (binary) or the
+    prediction (regression)."""
     if task.kind == "multiclass":
-        cls = int(np.argmax(own.class_scores[0]))
+        cls = int(np.argmax(own.class_scores[0])) if target_class is None else target_class
         return scored.class_scores[:, cls], f"P({task.classes[cls]})", float(own.class_scores[0][cls])
     target = f"{task.score_label} of {task.positive}" if task.kind == "binary" else "prediction"
     return scored.score, target, float(own.score[0])
@@ -132,10 +137,13 @@ def local_attributions(
     n_samples: int = N_SAMPLES,
     n_background: int = N_BACKGROUND,
     seed: int = SEED,
+    target_class: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[Attribution] | None:
-    """A LIME-style surrogate per model around point ``i`` (None if cancelled between models)."""
+    """A LIME-style surrogate per model around point ``i`` (None if cancelled between models); multi-class: of
+    the probability of class number ``target_class`` (None: each model's predicted class for the point)."""
+    target_class = checked_class(session.task, target_class)
     if n_samples < 10 or n_background < 1:
         raise WitError("Too few samples for a local surrogate.", "Use at least 10 samples and 1 background row.")
     features = list(session.features)
@@ -156,7 +164,7 @@ def local_attributions(
             return None
         with one_thread():
             sc = score_frame(model.estimator, frame[session.model_columns[m]], session.tasks[m], model_name=model.name)
-        raw, target, prediction = _explained(session.tasks[m], sc, own[m])
+        raw, target, prediction = _explained(session.tasks[m], sc, own[m], target_class)
         y = raw.reshape(len(z), len(donors)).mean(axis=1)
         coef, intercept, r2 = _weighted_ridge(z, y, w)
         out.append(

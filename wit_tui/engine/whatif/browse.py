@@ -81,7 +81,8 @@ class SortSpec:
 
 
 def column_values(session: Session, key: str) -> Any:
-    """The base values of a table column key: ``id``, ``truth``, ``pred:i``, ``score:i`` or ``f:name``."""
+    """The base values of a table column key: ``id``, ``truth``, ``pred:i``, ``score:i``, ``proba:i:k`` (model
+    ``i``'s probability of class ``k``) or ``f:name``."""
     if key == "id":
         return np.arange(session.n_rows, dtype=np.float64)
     if key == "truth":
@@ -92,6 +93,12 @@ def column_values(session: Session, key: str) -> Any:
     if kind in ("pred", "score"):
         sc = session.scores(int(rest))
         return sc.score if kind == "score" or session.task.kind == "regression" else sc.label
+    if kind == "proba":
+        m, _, k = rest.partition(":")
+        proba = session.scores(int(m)).proba
+        if proba is None:
+            raise WitError("This model gives no class probabilities.", "Sort by its score instead.")
+        return proba[:, int(k)]
     if kind == "f":
         return session.data[rest]
     raise WitError(f"Unknown column {key!r}.", "Pick a column from the list.")
@@ -104,6 +111,10 @@ def point_value(session: Session, key: str, i: int, thresholds: Sequence[float] 
     if key == "truth":
         return session.truth(i)
     kind, _, rest = key.partition(":")
+    if kind == "proba":
+        m_text, _, k = rest.partition(":")
+        proba = session.point_scores(i)[int(m_text)].proba
+        return float("nan") if proba is None else float(proba[0][int(k)])
     if kind in ("pred", "score"):
         m = int(rest)
         sc = session.point_scores(i)[m]

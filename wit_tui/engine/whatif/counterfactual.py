@@ -7,7 +7,8 @@ which neighbour is nearest).
 
 What counts as a counterfactual for model m: binary — the other class at m's
 current threshold (score ≥ threshold is positive); multi-class — another
-argmax class; regression — |prediction - this prediction| ≥ a gap (default
+argmax class, or the one class asked for (``target_class``: the nearest point m
+predicts as that class); regression — |prediction - this prediction| ≥ a gap (default
 the std of m's predictions). Candidates are every other datapoint, edited and
 added ones included (with their current values and scores), optionally
 restricted by a mask (a ground-truth value, a slice or a filter). The smallest
@@ -25,6 +26,7 @@ from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.values import same
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.whatif.distance_space import Cancelled, Metric, combine, distance_space, encode, nearest, terms
+from wit_tui.engine.whatif.target_class import checked_class
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,17 @@ def nearest_counterfactual(
     gap: float | None = None,
     restrict: np.ndarray | None = None,
     features: Sequence[str] | None = None,
+    target_class: int | None = None,
     cancelled: Cancelled | None = None,
 ) -> Counterfactual:
     """The datapoint nearest to point ``i`` (current values) that model ``m`` predicts differently.
 
     ``restrict``: optional boolean mask over every id (``session.n_total``) of allowed counterfactuals;
-    ``features``: what the distance counts (checked by ``distance_features``; default the models' inputs).
+    ``features``: what the distance counts (checked by ``distance_features``; default the models' inputs);
+    ``target_class`` (multi-class): the class number the counterfactual must be predicted as (None: any other
+    class). When model ``m`` already predicts the point as that class, no datapoint qualifies (index None).
     """
+    target_class = checked_class(session.task, target_class)
     if metric not in ("L1", "L2"):
         raise WitError(f"Unknown distance {metric!r}.", "Use L1 or L2.")
     session._check_id(i)
@@ -101,6 +107,12 @@ def nearest_counterfactual(
         gap = default_gap(session, m) if gap is None else float(gap)
         rule = f"|prediction − {own_key:.4g}| ≥ {gap:.4g}"
         base_cand = np.abs(session.scores(m).score - own_key) >= gap
+    elif target_class is not None:
+        wanted = target_class if own_key != target_class else -1  # its own class: no counterfactual
+        base_cand = _base_key(session, m, threshold) == wanted
+        rule = f"predicted {task.classes[target_class]} (argmax)"
+        if wanted < 0:
+            rule += f"; {session.models[m].name} already predicts it"
     else:
         base_cand = _base_key(session, m, threshold) != own_key
         at = session.tasks[m].default_threshold if threshold is None else threshold
@@ -127,7 +139,12 @@ def nearest_counterfactual(
             continue
         sc = session.point_scores(c)[m]
         key = prediction_key(session, m, sc.score, sc.proba, threshold)[0]
-        ok = abs(key - own_key) >= gap if task.kind == "regression" else key != own_key
+        if task.kind == "regression":
+            ok = abs(key - own_key) >= gap
+        elif target_class is not None:
+            ok = key == target_class != own_key
+        else:
+            ok = key != own_key
         if not ok:
             continue
         n_cand += 1

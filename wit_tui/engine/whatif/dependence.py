@@ -100,6 +100,15 @@ class Curves:
     current: Any = None
     current_scores: tuple[Any, ...] = ()
 
+    def of_class(self, k: int) -> tuple[np.ndarray, ...]:
+        """Each model's curve of class number ``k``'s probability (multi-class: ``values`` hold every class)."""
+        if any(v.ndim != 2 for v in self.values):
+            raise WitError("These curves have one output, not one per class.", "Choose a class only for multi-class.")
+        n = self.values[0].shape[1] if self.values else 0
+        if not 0 <= k < n:
+            raise WitError(f"There is no class number {k}.", f"Choose 0 to {n - 1} ({n} classes).")
+        return tuple(v[:, k] for v in self.values)
+
 
 def _outputs(session: Session, frame: pd.DataFrame) -> list[np.ndarray]:
     return [sc.output(session.task.kind) for sc in score_rows(session, frame)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from wit_tui.engine.core.errors import WitError
 
@@ -106,8 +107,41 @@ def spell(name: str) -> str:
     return name if bare(name) else "`" + name.replace("`", "``") + "`"
 
 
+def literal(value: Any) -> str:
+    """``value`` as a filter writes it: true/false, a number, or text in double quotes (escaped)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def value_filter(column: str, value: Any, below: float | None = None) -> str:
+    """The filter that keeps the rows where ``column`` is ``value`` (None: missing), or from ``value`` up to
+    ``below`` (excluded) when ``below`` is given."""
+    name = spell(column)
+    if value is None:
+        return f"{name} is missing"
+    if below is not None:
+        return f"{name} >= {literal(value)} and {name} < {literal(below)}"
+    return f"{name} == {literal(value)}"
+
+
 def some_names(columns: Sequence[str], limit: int = 8) -> str:
     return ", ".join(spell(c) for c in columns[:limit]) + (", …" if len(columns) > limit else "")
 
 
-__all__ = ["SYNTAX_HINT", "Token", "bad_character", "bare", "error", "some_names", "spell", "tokenize"]
+__all__ = [
+    "SYNTAX_HINT",
+    "Token",
+    "bad_character",
+    "bare",
+    "error",
+    "literal",
+    "some_names",
+    "spell",
+    "tokenize",
+    "value_filter",
+]

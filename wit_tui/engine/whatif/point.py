@@ -90,11 +90,13 @@ def counterfactuals(
     gap_steps: int = 0,
     restrict: np.ndarray | None = None,
     features: Sequence[str] | None = None,
+    target_class: int | None = None,
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
 ) -> list[Counterfactual]:
     """The nearest counterfactual of point ``i`` for every model (see :func:`nearest_counterfactual`), the
-    distance over ``features`` (default the models' inputs)."""
+    distance over ``features`` (default the models' inputs); multi-class: predicted as class number
+    ``target_class`` (None: any other class)."""
     check_point_scored(session, i, "nearest counterfactual")
     distance_space(session, features)
     n = len(session.models)
@@ -110,6 +112,7 @@ def counterfactuals(
             gap=regression_gap(session, m, gap_steps),
             restrict=restrict,
             features=features,
+            target_class=target_class,
             cancelled=cancelled,
         )
         out.append(found)
@@ -198,11 +201,17 @@ def point_curves(
 
 
 def attributions(
-    session: Session, i: int, *, progress: Progress | None = None, cancelled: IsCancelled | None = None
+    session: Session,
+    i: int,
+    *,
+    target_class: int | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
 ) -> list[Attribution]:
-    """A LIME-style local surrogate per model around point ``i`` (see :func:`local_attributions`)."""
+    """A LIME-style local surrogate per model around point ``i`` (see :func:`local_attributions`); multi-class:
+    of class number ``target_class``'s probability (None: each model's predicted class)."""
     check_point_scored(session, i, "attributions")
-    found = local_attributions(session, i, progress=progress, cancelled=cancelled)
+    found = local_attributions(session, i, target_class=target_class, progress=progress, cancelled=cancelled)
     if found is None:  # None only when cancelled (between models)
         raise Cancelled()
     return found

@@ -7,6 +7,8 @@ the text) or a Textual ``PlotextPlot.plt``; the two offer the same calls.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import Any, Protocol, cast
 
 import numpy as np
@@ -38,6 +40,17 @@ class Canvas(Protocol):
     def ylim(self, *args: Any, **kwargs: Any) -> Any: ...
     def hline(self, *args: Any, **kwargs: Any) -> Any: ...
     def vline(self, *args: Any, **kwargs: Any) -> Any: ...
+    def yticks(self, *args: Any, **kwargs: Any) -> Any: ...
+    def text(self, *args: Any, **kwargs: Any) -> Any: ...
+    def main(self, *args: Any, **kwargs: Any) -> Any: ...
+    def subplots(self, *args: Any, **kwargs: Any) -> Any: ...
+    def subplot(self, *args: Any, **kwargs: Any) -> Any: ...
+
+
+def start(plt: Canvas) -> None:
+    """A blank figure: back to the whole canvas (a previous drawing may have left a subplot active), cleared."""
+    plt.main()
+    plt.clear_figure()
 
 
 def fit_title(title: str, width: int | None) -> str:
@@ -120,10 +133,89 @@ def short(label: str, width: int) -> str:
     return label if len(label) <= width else label[: max(1, width - 1)] + "…"
 
 
-def bin_ticks(edges: np.ndarray, digits: int) -> tuple[list[float], list[str]]:
-    """Five x ticks spread over numeric bins, labelled to ``digits`` significant digits."""
-    ticks = np.linspace(edges[0], edges[-1], 5)
-    return ticks.tolist(), [f"{t:.{digits}g}" for t in ticks]
+def nice_step(span: float, count: int = 5) -> float:
+    """A round tick step (1, 2, 2.5 or 5 × 10ⁿ) giving about ``count`` ticks over ``span``."""
+    if not math.isfinite(span) or span <= 0:
+        return 1.0
+    raw = span / max(count, 1)
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * magnitude >= raw * (1 - 1e-9))
 
 
-__all__ = ["MAX_POINTS", "TITLE_MARGIN", "Canvas", "bin_ticks", "fit_title", "printable_canvas", "short", "thin"]
+def step_decimals(step: float) -> int:
+    """The decimals a tick step needs (0.25 → 2, 5 → 0): every label of the axis gets as many."""
+    for d in range(7):
+        if abs(round(step, d) - step) <= 1e-9 * max(1.0, abs(step)):
+            return d
+    return 6
+
+
+def number(value: float, decimals: int) -> str:
+    """One axis label: thousands separators, ``decimals`` decimals, a negative value with its sign (−), never −0."""
+    text = f"{value:,.{decimals}f}"
+    if text.lstrip("-").strip("0.,") == "":
+        return text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def value_ticks(lo: float, hi: float, count: int = 5, integer: bool = False) -> tuple[list[float], list[str]]:
+    """Round ticks inside [lo, hi], every label in one format (the same decimals); whole numbers for ``integer``
+    axes (counts), so a count axis never reads 1469.2."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [], []
+    if hi <= lo:
+        return [lo], [number(lo, 0 if integer or float(lo).is_integer() else 2)]
+    step = nice_step(hi - lo, count)
+    if integer:
+        step = max(1.0, math.ceil(step))
+    first = math.ceil(lo / step - 1e-9) * step
+    ticks = [first + k * step for k in range(int((hi - first) / step + 1e-9) + 1)]
+    decimals = 0 if integer else step_decimals(step)
+    return ticks, [number(t, decimals) for t in ticks]
+
+
+def count_ticks(top: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """Whole-number ticks from 0 to ``top`` for an axis of counts."""
+    return value_ticks(0.0, max(float(top), 1.0), count, integer=True)
+
+
+def bin_ticks(edges: np.ndarray, count: int = 5) -> tuple[list[float], list[str]]:
+    """Round x ticks over numeric bins, all labelled alike (17, 35.25, 53.5 would mix three formats)."""
+    return value_ticks(float(edges[0]), float(edges[-1]), count)
+
+
+def legend(entries: Sequence[tuple[str, str]], width: int | None = None) -> str:
+    """A legend as one line of text (name and colour), for the title or the axis label: plotext's own legend sits
+    on the data (over the first bar, over a ROC curve's corner). Entries that do not fit in ``width`` are left out
+    whole and counted ("+2 more"): an entry is never cut (it ends with a number, a group's size or an AUC)."""
+    parts = [f"{name} ({color})" for name, color in entries]
+    for keep in range(len(parts), 0, -1):
+        text = " · ".join(parts[:keep]) + (f" · +{len(parts) - keep} more" if keep < len(parts) else "")
+        if width is None or len(text) <= width:
+            return text
+    return fit_title(parts[0], width)
+
+
+def axis_label_room(width: int | None, ylabel: str = "") -> int | None:
+    """The longest x label plotext shows under a plot ``width`` wide with ``ylabel`` (it drops a longer one)."""
+    return None if width is None else max(width - 2 * len(ylabel) - 2, 8)
+
+
+__all__ = [
+    "MAX_POINTS",
+    "TITLE_MARGIN",
+    "Canvas",
+    "axis_label_room",
+    "bin_ticks",
+    "count_ticks",
+    "fit_title",
+    "legend",
+    "nice_step",
+    "number",
+    "printable_canvas",
+    "short",
+    "start",
+    "step_decimals",
+    "thin",
+    "value_ticks",
+]

@@ -9,7 +9,7 @@ from typing import ClassVar, Self
 import numpy as np
 
 from wit_tui.engine.metrics.binary import ThresholdIndex
-from wit_tui.render.figures.base import Canvas, fit_title, thin
+from wit_tui.render.figures.base import Canvas, axis_label_room, fit_title, legend, start, thin, value_ticks
 from wit_tui.render.palette import REFERENCE, model_color
 
 ROC_TITLE = "ROC curve (● = operating point)"
@@ -31,7 +31,7 @@ class Curve:
         ok = np.isfinite(self.x) & np.isfinite(self.y)
         xs, ys = thin(np.asarray(self.x)[ok], np.asarray(self.y)[ok])
         if xs:
-            plt.plot(xs, ys, label=self.name, marker="braille", color=color)
+            plt.plot(xs, ys, marker="braille", color=color)
         if self.point is not None and all(np.isfinite(self.point)):
             plt.scatter([self.point[0]], [self.point[1]], marker="●", color=color)
 
@@ -62,10 +62,15 @@ class _CurvesFigure:
         curves = tuple(cls.curve(name, idx, point) for name, idx, point in zip(names, indexes, points, strict=True))
         return cls(curves) if title is None else cls(curves, title)
 
-    def draw(self, plt: Canvas, width: int | None = None) -> None:
-        plt.clear_figure()
+    def draw(self, plt: Canvas, width: int | None = None, height: int | None = None) -> None:
+        """Draw; the legend (each curve's name and colour) is the x axis line, under the plot: plotext's own sits
+        in the top-left corner, where a good ROC curve runs."""
+        start(plt)
         plt.title(fit_title(self.title, width))
-        plt.xlabel(self.xlabel)
+        entries = [(curve.name, model_color(k)) for k, curve in enumerate(self.curves)]
+        room = axis_label_room(width, self.ylabel)
+        names = legend(entries, None if room is None else room - len(self.xlabel) - 3)
+        plt.xlabel(f"{self.xlabel} · {names}" if names else self.xlabel)
         plt.ylabel(self.ylabel)
         if self.diagonal:
             plt.plot([0, 1], [0, 1], marker="dot", color=REFERENCE)
@@ -73,6 +78,8 @@ class _CurvesFigure:
             curve.draw(plt, model_color(k))
         plt.xlim(0, 1)
         plt.ylim(0, 1)
+        plt.xticks(*value_ticks(0.0, 1.0))
+        plt.yticks(*value_ticks(0.0, 1.0))
 
 
 @dataclass(frozen=True)

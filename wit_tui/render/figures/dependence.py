@@ -6,11 +6,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from wit_tui.engine.data.tasks import TaskInfo
 from wit_tui.engine.whatif.dependence import Curves
-from wit_tui.render.figures.base import Canvas, short
+from wit_tui.render.figures.base import Canvas, legend, short, start, value_ticks
 from wit_tui.render.format import fmt
-from wit_tui.render.palette import MODEL_COLORS, REFERENCE, THRESHOLD, light, model_color
+from wit_tui.render.palette import REFERENCE, THRESHOLD, light, model_color
 
 Series = tuple[float, ...]
 
@@ -82,22 +84,48 @@ class DependenceFigure:
             unit=task.kind != "regression" and all(probabilities),
         )
 
-    def draw(self, plt: Canvas, width: int | None = None) -> None:
-        """Draw (no title: the screen's heading says what is shown)."""
-        plt.clear_figure()
+    def draw(self, plt: Canvas, width: int | None = None, height: int | None = None) -> None:
+        """Draw; the title line is the legend (the screen's heading says what is shown, and plotext's own legend
+        would cover the first bar or the curves' start)."""
+        start(plt)
+        plt.title(legend(self.legend_entries(), width))
         if self.numeric:
             self._draw_lines(plt)
         else:
             self._draw_bars(plt)
-        if self.unit:
-            (plt.ylim if self.numeric else plt.xlim)(0, 1)
+        lo, hi = (0.0, 1.0) if self.unit else self.value_range()
+        (plt.ylim if self.numeric else plt.xlim)(lo, hi)
+        (plt.yticks if self.numeric else plt.xticks)(*value_ticks(lo, hi))
+
+    def legend_entries(self) -> list[tuple[str, str]]:
+        """Each model's name and colour (and its partial dependence's, when drawn)."""
+        entries = [(name, model_color(m)) for m, name in enumerate(self.names)]
+        if self.pd is not None:
+            pd_look = "dotted" if self.numeric else "light"
+            # one entry for every model's PD: per-model entries would not fit at 80 columns and be left out
+            entries.append(("PD", f"{pd_look}, each model's colour"))
+        return entries
+
+    def value_range(self) -> tuple[float, float]:
+        """The output axis: every value drawn (and the thresholds), with 0 in view for bars."""
+        series = [*self.ice, *(self.pd or ()), self.own, self.thresholds]
+        values = np.asarray([v for s in series for v in s], dtype=np.float64)
+        values = values[np.isfinite(values)]
+        if values.size == 0:
+            return 0.0, 1.0
+        lo, hi = float(values.min()), float(values.max())
+        if not self.numeric:
+            lo, hi = min(lo, 0.0), max(hi, 0.0)
+        if hi - lo < 1e-12:
+            lo, hi = lo - 0.5, hi + 0.5
+        return lo, hi
 
     def _draw_lines(self, plt: Canvas) -> None:
         x = list(self.grid)
-        for m, name in enumerate(self.names):
-            plt.plot(x, list(self.ice[m]), label=name, marker="braille", color=model_color(m))
+        for m in range(len(self.names)):
+            plt.plot(x, list(self.ice[m]), marker="braille", color=model_color(m))
             if self.pd is not None:
-                plt.plot(x, list(self.pd[m]), label=f"{name} PD", marker="dot", color=model_color(m))
+                plt.plot(x, list(self.pd[m]), marker="dot", color=model_color(m))
         if self.mark is not None:
             plt.vline(self.mark, color=REFERENCE)
             for m in range(len(self.names)):
@@ -109,13 +137,11 @@ class DependenceFigure:
     def _draw_bars(self, plt: Canvas) -> None:
         labels = list(self.grid)[::-1]
         data = [list(s)[::-1] for s in self.ice]
-        legend = list(self.names)
-        colors = list(MODEL_COLORS[: len(self.names)])
+        colors = [model_color(m) for m in range(len(self.names))]
         if self.pd is not None:  # partial dependence: one more bar per model and category
             data += [list(s)[::-1] for s in self.pd]
-            legend += [f"{name} PD" for name in self.names]
             colors = colors + [light(c) for c in colors]  # the light shade of each model's colour
-        plt.multiple_bar(labels, data, labels=legend, color=colors, orientation="horizontal", width=0.3)
+        plt.multiple_bar(labels, data, color=colors, orientation="horizontal", width=0.3)
         if self.thresholds:
             plt.vline(self.thresholds[0], color=THRESHOLD)
 

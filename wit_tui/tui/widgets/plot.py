@@ -8,8 +8,8 @@ from wit_tui.render.figures import TITLE_MARGIN, Figure, fit_title, printable_ca
 
 
 def show_figure(plot: PlotextPlot, figure: Figure) -> None:
-    """Draw ``figure`` on ``plot`` at the plot's current width (its labels printable), and repaint it."""
-    figure.draw(printable_canvas(plot.plt), plot.size.width)
+    """Draw ``figure`` on ``plot`` at the plot's current size (its labels printable), and repaint it."""
+    figure.draw(printable_canvas(plot.plt), plot.size.width, plot.size.height)
     plot.refresh()
 
 

@@ -1,188 +1,184 @@
-"""A DataTable for wide tables read row by row: ←/→ scroll a column's width at a time, home/end to the edges.
+"""A DataTable for wide tables (statistics, slices, worst slices) with the table keys of every table.
 
-It also redraws cheaply when only some cell values change (a threshold move on the performance screen updates
-most numbers of a 20 × 30 table): DataTable drops every rendered cell on any update and renders every column of
-a visible row, scrolled into view or not. Here a cell's rendering is kept as long as its content, position and
-style are the same, and a column outside the horizontal view is drawn as blanks of its width (it is cropped away
-anyway; the row cache is dropped whenever the view or the column widths change).
+A row cursor (the views read rows) with a current column inside it: ←/→ move one column and scroll it into view
+whole, the first columns can be pinned, a column can be narrowed, widened or hidden by key (so a refill with the
+same columns keeps it), and cells, rows or the table copy out as TSV (:mod:`.table_keys`, :mod:`.clipboard`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
-from textual.binding import Binding
-from textual.cache import LRUCache
-from textual.render import measure
-from textual.widgets._data_table import default_cell_formatter
-from textual.widgets.data_table import CellDoesNotExist, ColumnKey, RowKey
+from textual.binding import BindingType
+from textual.coordinate import Coordinate
+from textual.geometry import Size, clamp
+from textual.message import Message
+from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
-from wit_tui.tui.widgets.text_table import TextTable, literal
+from wit_tui.tui.widgets.clipboard import plain
+from wit_tui.tui.widgets.grid_columns import MIN_WIDTH, ColumnChoices, is_number
+from wit_tui.tui.widgets.quick_table import QuickTable
+from wit_tui.tui.widgets.table_keys import TABLE_KEYS, TableKeys
 
-STEP = 12  # cells per ←/→ press: about one metric column
-
-
-def _content_key(value: Any) -> tuple | None:
-    """What a cell's rendering depends on, hashable; None: not cacheable by content (render as DataTable does)."""
-    if isinstance(value, Text):
-        return (
-            "T",
-            value.plain,
-            value.style,
-            value.justify,
-            value.overflow,
-            value.no_wrap,
-            value.end,
-            value.tab_size,
-            tuple(value.spans),
-        )
-    if isinstance(value, str):
-        return ("s", value)
-    return None
+__all__ = ["WideTable"]
 
 
-class WideTable(TextTable):
-    """Row cursor; the fixed first column(s) stay while ←/→ move through the others."""
+class WideTable(TableKeys, QuickTable):
+    """Row cursor and current column; the pinned first column(s) stay while ←/→ move through the others."""
 
-    BINDINGS = [
-        Binding("right", "scroll_columns(1)", "Scroll right", show=False),
-        Binding("left", "scroll_columns(-1)", "Scroll left", show=False),
-        Binding("shift+right", "scroll_columns(100)", "Scroll to the last column", show=False),
-        Binding("shift+left", "scroll_columns(-100)", "Scroll to the first column", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(TABLE_KEYS)
 
-    def __init__(self, *args, **kwargs) -> None:
-        # set first: DataTable's constructor already sets reactives whose watchers clear the caches
-        self._content_cache: LRUCache[tuple, Any] = LRUCache(20000)  # cell renderings by content and place
-        self._styles: dict = {}  # component styles and background colours until the next repaint
-        self._window: tuple | None = None
-        self._spans: list[tuple[int, int]] = []  # each column's [start, end) in the scrollable line
-        self._view: tuple[int, int] = (0, 0)  # the part of the scrollable line that can be seen
-        self._env: tuple | None = None  # None outside a row's rendering: no content cache, no culling
+    COMPONENT_CLASSES: ClassVar[set[str]] = DataTable.COMPONENT_CLASSES | {"widetable--cell", "widetable--header"}
+
+    DEFAULT_CSS = """
+    WideTable > .widetable--cell { text-style: bold reverse; }
+    WideTable > .widetable--header { text-style: bold underline; color: $text-accent; }
+    """
+
+    class ColumnHighlighted(Message):
+        """Posted when the current column changes (``key``: the column's key, None: no columns)."""
+
+        def __init__(self, table: WideTable, key: str | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> WideTable:
+            return self.table
+
+    class ColumnsHidden(Message):
+        """Posted when the set of hidden columns changes (``hidden``: their keys)."""
+
+        def __init__(self, table: WideTable, hidden: tuple[str, ...]) -> None:
+            super().__init__()
+            self.table = table
+            self.hidden = hidden
+
+        @property
+        def control(self) -> WideTable:
+            return self.table
+
+    def __init__(self, *args: Any, pinned: int | None = None, **kwargs: Any) -> None:
+        # set first: DataTable's constructor already sets reactives whose watchers read them
+        self._choices = ColumnChoices()
+        self._pinned = pinned
+        self._column_key: str | None = None
+        self._all_columns = False  # True while a row is added: its cells are for every column, hidden or not
+        kwargs.setdefault("cursor_type", "row")
         super().__init__(*args, **kwargs)
 
-    def action_scroll_columns(self, steps: int) -> None:
-        self.scroll_relative(x=steps * STEP, animate=False)
-
-    # -- updating values in place --------------------------------------------------------
-    def update_cells(self, changes: Iterable[tuple[RowKey | str, ColumnKey | str, Any]]) -> int:
-        """Set many cells at once (one cache invalidation, not one per cell); each column widens to fit its new
-        values as if the rows had been added again, and never narrows. Returns how many cells changed."""
-        console = self.app.console
-        changed = 0
-        widened = False
-        for row_key, column_key, value in changes:
-            row_key = RowKey(row_key) if isinstance(row_key, str) else row_key
-            column_key = ColumnKey(column_key) if isinstance(column_key, str) else column_key
-            try:
-                row = self._data[row_key]
-                column = self.columns[column_key]
-            except KeyError:
-                raise CellDoesNotExist(f"No cell exists for row_key={row_key!r}, column_key={column_key!r}.") from None
-            value = literal(value)
-            row[column_key] = value
-            changed += 1
-            width = _measure(console, value)
-            if width > column.content_width:
-                column.content_width = width
-                widened = True
-        if changed:
-            self._update_count += 1
-            if widened:
-                self._require_update_dimensions = True  # the virtual width, on idle
-                self.check_idle()
-            self.refresh()
-        return changed
-
-    # -- rendering ----------------------------------------------------------------------------
-    def notify_style_update(self) -> None:
-        self._content_cache.clear()
-        self._styles.clear()
-        super().notify_style_update()
-
-    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
-        if repaint:  # as Widget drops its cached component styles
-            self._styles.clear()
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
-    def _clear_caches(self) -> None:
-        self._styles.clear()
-        super()._clear_caches()
-
-    def get_component_styles(self, *names: str):
-        """DataTable reads ``.rich_style`` of these several times per row drawn, each a walk up the DOM: once per
-        repaint is enough (Widget caches its component rich styles the same way)."""
-        key = (names, self._pseudo_class_state)
-        styles = self._styles.get(key)
-        if styles is None:
-            styles = self._styles[key] = _ComponentStyles(super().get_component_styles(*names))
-        return styles
-
+    # -- API --------------------------------------------------------------------------------
     @property
-    def background_colors(self):
-        colors = self._styles.get("background_colors")
-        if colors is None:
-            colors = self._styles["background_colors"] = super().background_colors
-        return colors
-
-    @property
-    def ordered_columns(self):
-        """DataTable rebuilds this list (a reverse lookup per column) several times per row drawn."""
-        key = (self._update_count, id(self._column_locations), len(self._column_locations), len(self.columns))
-        cached = self._styles.get("ordered_columns")
-        if cached is None or cached[0] != key:
-            cached = self._styles["ordered_columns"] = (key, super().ordered_columns)
-        return list(cached[1])
-
-    def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
+    def cursor_column_key(self) -> str | None:
+        """The current column's key (None: no columns)."""
         columns = self.ordered_columns
-        widths = tuple(column.get_render_width(self) for column in columns)
-        fixed_columns = self.fixed_columns
-        fixed = sum(widths[:fixed_columns])
-        width = self.size.width
-        scroll_x = self.scroll_offset.x
-        window = (scroll_x, width, widths, fixed_columns, self._row_label_column_width)
-        if window != self._window:  # the cached rows hold blanks for the columns then out of view
-            self._row_render_cache.clear()
-            self._window = window
-            x = 0
-            self._spans = []
-            for w in widths:
-                self._spans.append((x, x + w))
-                x += w
-            # _render_line keeps [scroll_x + fixed, scroll_x + width) of the scrollable line (a cell of margin)
-            self._view = (scroll_x + fixed - 1, scroll_x + width + 1)
-        if row_key is self._header_row_key:
-            row, height, values = None, self.header_height, None
-        else:
-            row = self.rows.get(row_key)
-            if row is None or row.auto_height:  # as DataTable: measured rows are rendered there
-                return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
-            height, values = row.height, self._data.get(row_key, {})
-        # what a cell's rendering depends on besides its content and place, the same for the whole row (reactives
-        # are slow to read); the row's cells, so that _render_cell needs no lookups
-        env = (
-            self._show_hover_cursor,
-            self._pseudo_class_state,
-            self.show_cursor,
-            self.cursor_type,
-            self.fixed_rows,
-            fixed_columns,
-            self.cell_padding,
-            height,
-            self.cursor_foreground_priority,
-            self.cursor_background_priority,
-        )
-        self._env = (env, row, values, columns)
+        index = self.cursor_coordinate.column
+        return columns[index].key.value if 0 <= index < len(columns) else None
+
+    @property
+    def hidden_columns(self) -> tuple[str, ...]:
+        """Keys of the hidden columns, in the table's order."""
+        return tuple(key.value for key in self.columns if key.value in self._choices.hidden)
+
+    @property
+    def pinned(self) -> int:
+        """How many of the first columns never scroll away (the shown ones among them are DataTable's fixed)."""
+        return self._pinned if self._pinned is not None else self.fixed_columns
+
+    @pinned.setter
+    def pinned(self, count: int) -> None:
+        self._pinned = max(0, int(count))
+        self._apply_pinned()
+
+    def move_to_column(self, key: str) -> bool:
+        """Make the shown column ``key`` current and scroll it into view; False: no such shown column."""
+        for index, column in enumerate(self.ordered_columns):
+            if column.key.value == key:
+                self._goto_column(index)
+                return True
+        return False
+
+    def add_column(
+        self, label: Any, *, width: int | None = None, key: str | None = None, default: Any = None
+    ) -> ColumnKey:
+        """As DataTable's; a width the user chose for this key (before a refill) is kept."""
+        if key is not None and key in self._choices.widths:
+            width = self._choices.widths[key]
+        return super().add_column(label, width=width, key=key, default=default)
+
+    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None) -> RowKey:
+        """As DataTable's: one cell per column, hidden ones included."""
+        self._all_columns = True
         try:
-            return super()._render_line_in_row(row_key, line_no, base_style, cursor_location, hover_location)
+            return super().add_row(*cells, height=height, key=key, label=label)
         finally:
-            self._env = None
+            self._all_columns = False
+
+    @property
+    def ordered_columns(self) -> list:
+        """The shown columns (every column while a row is added)."""
+        if self._all_columns:
+            return DataTable.ordered_columns.fget(self)  # type: ignore[attr-defined]
+        return QuickTable.ordered_columns.fget(self)  # type: ignore[attr-defined]
+
+    # -- rows keys under the names every table uses -------------------------------------------
+    action_cursor_page_up = DataTable.action_page_up
+    action_cursor_page_down = DataTable.action_page_down
+    action_cursor_top = DataTable.action_scroll_top
+    action_cursor_bottom = DataTable.action_scroll_bottom
+
+    # -- the current column ---------------------------------------------------------------------
+    def _shown_columns(self) -> list:
+        hidden = self._choices.hidden
+        return [c for c in super()._shown_columns() if c.key.value not in hidden]
+
+    def _clamp_cursor_coordinate(self, coordinate: Coordinate) -> Coordinate:
+        row, column = coordinate
+        return Coordinate(clamp(row, 0, self.row_count - 1), clamp(column, 0, len(self.ordered_columns) - 1))
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        if old.row != new.row or self.cursor_type != "row":
+            super().watch_cursor_coordinate(old, new)
+        elif old != new:  # the column only: no RowHighlighted, the row did not change
+            self.refresh_row(new.row)
+        self._column_moved()
+
+    def _column_moved(self) -> None:
+        key = self.cursor_column_key
+        if key != self._column_key:
+            self._column_key = key
+            self.refresh()  # the header of the current column
+            self.post_message(self.ColumnHighlighted(self, key))
+        self._scroll_column_into_view()
+
+    def _scroll_column_into_view(self) -> None:
+        """Scroll horizontally so the current column shows whole, the left edge at a column's start."""
+        if not self.is_mounted:
+            return
+        if self._require_update_dimensions:  # the virtual width is settled on idle
+            self.call_after_refresh(self._scroll_column_into_view)
+            return
+        columns, index = self.ordered_columns, self.cursor_coordinate.column
+        if index < self.fixed_columns or index >= len(columns):
+            return
+        left = self._get_fixed_offset().left
+        widths = [c.get_render_width(self) for c in columns[: index + 1]]
+        starts = [sum(widths[:k]) + self._row_label_column_width for k in range(index + 1)]
+        start, width = starts[index], widths[index]
+        room = self.scrollable_content_region.width
+        x = round(self.scroll_x)
+        if start < x + left or width >= room - left:
+            x = start - left
+        elif start + width > x + room:  # the first column start that leaves room for it: no column cut at the left
+            x = next(s - left for s in starts[self.fixed_columns :] if s - left >= start + width - room)
+        if x != round(self.scroll_x):
+            self.scroll_to(x=x, animate=False, force=True)
 
     def _render_cell(
         self,
@@ -193,50 +189,74 @@ class WideTable(TextTable):
         cursor: bool = False,
         hover: bool = False,
     ):
-        if self._env is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        env, row, values, columns = self._env
-        height = env[7]
-        if column_index >= env[5] and column_index < len(self._spans):
-            start, end = self._spans[column_index]
-            lo, hi = self._view
-            if end <= lo or start >= hi:  # out of view: only its width matters
-                return [[Segment(" " * width, base_style)] for _ in range(max(height, 1))]
-        if column_index == -1:
-            value = row.label if row is not None else None
-        elif row is None:  # the header
-            value = columns[column_index].label
+        lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        if column_index < 0 or column_index != self.cursor_coordinate.column:
+            return lines
+        if row_index == -1:
+            name = "widetable--header"
+        elif cursor and row_index == self.cursor_coordinate.row and self.cursor_type == "row":
+            name = "widetable--cell"
         else:
-            value = values.get(columns[column_index].key)
-        content = _content_key(value)
-        if content is None:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        key = (content, row_index, column_index, base_style, width, cursor, hover, env)
-        lines = self._content_cache.get(key)
-        if lines is None:
-            lines = super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-            self._content_cache[key] = lines
-        return lines
+            return lines
+        style = self.get_component_styles(name).rich_style
+        return [list(Segment.apply_style(line, post_style=style)) for line in lines]
 
+    # -- widths: a number is never cut --------------------------------------------------------
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        new_rows = list(new_rows)
+        for column in self.columns.values():
+            if column.auto_width:
+                continue
+            for row_key in new_rows:
+                text = plain(self._data.get(row_key, {}).get(column.key))
+                if cell_len(text) > column.width and is_number(text):
+                    column.width = cell_len(text)
+        super()._update_dimensions(new_rows)
+        shown = sum(c.get_render_width(self) for c in self.ordered_columns) + self._row_label_column_width
+        if shown != self.virtual_size.width:  # DataTable counts hidden columns too
+            self.virtual_size = Size(shown, self.virtual_size.height)
 
-class _ComponentStyles:
-    """A component's styles with their Rich style worked out once."""
+    def _apply_pinned(self) -> None:
+        if self._pinned is None:
+            return
+        hidden = self._choices.hidden
+        first = [key for key in list(self.columns)[: self._pinned] if key.value not in hidden]
+        self.fixed_columns = max(0, min(len(first), len(self.ordered_columns) - 1))
 
-    __slots__ = ("_styles", "rich_style")
+    # -- the table keys' hooks (TableKeys) ----------------------------------------------------
+    def _shown_keys(self) -> list[str]:
+        return [c.key.value or "" for c in self.ordered_columns]
 
-    def __init__(self, styles) -> None:
-        self._styles = styles
-        self.rich_style = styles.rich_style
+    def _current_index(self) -> int:
+        return self.cursor_coordinate.column
 
-    def __getattr__(self, name: str):
-        return getattr(self._styles, name)
+    def _goto_column(self, index: int) -> None:
+        self.cursor_coordinate = Coordinate(self.cursor_coordinate.row, index)
 
+    def _widths(self, index: int) -> tuple[int, int]:
+        column = self.ordered_columns[index]
+        numbers = [cell_len(t) for row in self._data.values() if is_number(t := plain(row.get(column.key)))]
+        narrowest = max([min(MIN_WIDTH, max(1, column.label.cell_len)), *numbers])
+        return column.get_render_width(self) - 2 * self.cell_padding, narrowest
 
-def _measure(console, value: Any) -> int:
-    """A cell's content width as DataTable measures a new row's cells (height-1 rows)."""
-    if value is None:
-        return 0
-    if isinstance(value, Text):  # what Text.__rich_measure__ gives as the maximum, without building options
-        lines = value.plain.splitlines()
-        return max(cell_len(line) for line in lines) if lines else 0
-    return measure(console, default_cell_formatter(value, wrap=False, height=1), 1)
+    def _columns_changed(self, hidden: bool) -> None:
+        for key, width in self._choices.widths.items():
+            column = self.columns.get(ColumnKey(key))
+            if column is not None:
+                column.auto_width, column.width = False, width
+        self._update_count += 1
+        self._apply_pinned()
+        self._require_update_dimensions = True
+        self.check_idle()
+        self.cursor_coordinate = self._clamp_cursor_coordinate(self.cursor_coordinate)
+        self.refresh()
+        self._column_moved()
+        if hidden:
+            self.post_message(self.ColumnsHidden(self, self.hidden_columns))
+
+    def _row_total(self) -> int:
+        return self.row_count
+
+    def _copy_rows(self, start: int, stop: int) -> tuple[list[object], list[list[object]]]:
+        header: list[object] = [c.label for c in self.ordered_columns]
+        return header, [list(self.get_row_at(r)) for r in range(start, min(stop, self.row_count))]

@@ -10,8 +10,10 @@ import numpy as np
 from textual.message import Message
 from textual.widget import Widget
 
+from wit_tui.engine.core.values import py
 from wit_tui.engine.data.scoring import Scores, labels_from
 from wit_tui.engine.session.session import Session
+from wit_tui.render.format import fmt
 from wit_tui.render.palette import MODEL_STYLES as MODEL_COLORS
 from wit_tui.tui.views.base import decisions_of
 
@@ -23,7 +25,8 @@ class PointContext:
     ``thresholds`` are the ones the editor labels with (the app's decisions, see :func:`point_thresholds`);
     ``version`` counts the overlay changes (any edit may change a counterfactual or a curve);
     ``feature`` is the feature highlighted in the inspector; ``gap_steps`` sizes the regression gap (what
-    counts as another prediction, like a threshold: ``{ }``).
+    counts as another prediction, like a threshold: ``{ }``); ``target_class`` the class number a multi-class
+    question is about (``C``; None: the predicted class, for a counterfactual any other class).
     """
 
     point: int
@@ -31,6 +34,7 @@ class PointContext:
     version: int
     feature: str
     gap_steps: int = 0
+    target_class: int | None = None
 
 
 def point_thresholds(widget: Widget, session: Session) -> tuple[float, ...]:
@@ -64,6 +68,12 @@ def compact(value: float) -> str:
     if value < 100_000:
         return f"{value:.0f}"
     return f"{value:.1e}".replace("e+0", "e").replace("e+", "e")
+
+
+def cell_text(value: Any) -> str:
+    """A value as every part of the editor shows it (the table, the value picker, the features): bools as yes/no,
+    numbers with separators, missing as –. One formatter, so a value reads the same wherever it is picked."""
+    return fmt(py(value))
 
 
 def short(text: str, width: int) -> str:
@@ -105,6 +115,7 @@ class Ranked(Message):
 __all__ = [
     "MODEL_COLORS",
     "ApplyEdit",
+    "cell_text",
     "GoToPoint",
     "PointContext",
     "PointNote",

@@ -1,8 +1,8 @@
 """The edits of the selected point: type or pick a value, step it, revert, duplicate, add and delete points.
 
 A plain class of the inspector's keys. Each one makes one engine call
-(:mod:`wit_tui.engine.session.editing`) and puts the engine's note under the
-features; the redraw comes from the session's event (the view's
+(:mod:`wit_tui.engine.session.editing`) and says the engine's note in the view's
+note line (it fades); the redraw comes from the session's event (the view's
 ``on_session_updated``), the same way for an edit made here or anywhere else.
 """
 
@@ -28,6 +28,7 @@ from wit_tui.engine.session.editing import (
 from wit_tui.engine.session.session import Session
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.dialogs.pick import PickScreen
+from wit_tui.tui.views.datapoints.common import cell_text
 from wit_tui.tui.views.datapoints.inspector import Inspector
 from wit_tui.tui.widgets.prompt_bar import PromptBar
 
@@ -46,6 +47,7 @@ class EditHost(Protocol):
 
     def sync(self) -> None: ...
     def select_added(self, point: int) -> None: ...
+    def note(self, text: str, error: bool = False) -> None: ...
 
 
 class PointEditor:
@@ -76,7 +78,8 @@ class PointEditor:
         return ""
 
     def _note(self, text: str, error: bool = False) -> None:
-        self.host.inspector.note(text, error)
+        """A short note (applied, reverted, why not): the view's note line, which fades."""
+        self.host.note(text, error)
 
     def _failed(self, exc: WitError) -> None:
         self._note(f"{exc.message} {exc.hint}", error=True)
@@ -96,7 +99,7 @@ class PointEditor:
             )
             self.host.prompt.ask("edit", f"{f} = ", "" if current is None else show(current), hint)
             return
-        options = [str(c) for c in spec.categories] + ["(missing)"]
+        options = [cell_text(c) for c in spec.categories] + ["(missing)"]  # as the table shows them
         try:
             now: int | None = spec.categories.index(current)
         except ValueError:

@@ -1,7 +1,8 @@
 """The selected point, always on the right: its inference by every model, its editable features, one note line.
 
 The inference block labels the point at the editor's thresholds and shows how far
-each model's score moved since its first run; the feature table lists the
+each model's score moved since its first run (multi-class: every class's probability
+for every model, the predicted class marked ▸); the feature table lists the
 features (in data order, or ranked by ICE variation with a ``var`` column), marks
 edited values ``*`` and values outside the data's range ``⚠``. The edits are in
 :mod:`.edits`.
@@ -14,7 +15,6 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static
 
@@ -23,25 +23,68 @@ from wit_tui.engine.session.session import Session
 from wit_tui.engine.whatif import point as point_questions
 from wit_tui.render.format import fmt
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, compact, label_of_run, labels_of, short
+from wit_tui.tui.views.datapoints.panels.base import FIRST_LAST_KEYS
+from wit_tui.tui.widgets.table_keys import ROW_KEYS
 from wit_tui.tui.widgets.text_static import TextStatic
 from wit_tui.tui.widgets.text_table import TextTable
 
 
-class FeatureTable(TextTable):
-    """The selected point's features; j/k move like everywhere else."""
+class FeatureTable(TextTable, inherit_bindings=False):
+    """The selected point's features: the row keys of every table (the same keys and ids), g/G included."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="features_table.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="features_table.up"),
-    ]
+    BINDINGS = [*ROW_KEYS, *FIRST_LAST_KEYS]
+
+    def action_cursor_page_up(self) -> None:
+        self.action_page_up()
+
+    def action_cursor_page_down(self) -> None:
+        self.action_page_down()
+
+    def action_cursor_top(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_cursor_bottom(self) -> None:
+        self.move_cursor(row=max(0, self.row_count - 1))
 
 
-def inference_text(s: Session, i: int, thresholds: Sequence[float]) -> Text:
-    """Datapoint ``i``: its state, truth, and each model's prediction and score (Δ since the first run)."""
+def title_of(s: Session, i: int, width: int | None = None) -> tuple[str, str]:
+    """The point's title and state ("Datapoint 16281", " · copy of #14"): the words shorten to fit ``width``
+    ("#16281 · copy of #14"), the numbers never."""
+    state = f" · {point_questions.origin(s, i)}" if s.is_added(i) else (" · edited" if s.is_edited(i) else "")
+    title = f"Datapoint {i}"
+    if width is not None and len(title + state) > width:
+        title = f"#{i}"
+    return title, state
+
+
+def class_table(s: Session, scores: Sequence[Any], labels: Sequence[Any]) -> Text:
+    """Multi-class: every class's probability (rows) for every model (columns); ▸ marks each model's predicted
+    class. Class names shorten to fit; the probabilities never."""
+    classes = s.task.classes
+    probabilities = all(t.probabilities for t in s.tasks)
+    name_w = min(max(len(str(c)) for c in classes), 12)
+    cells = [[f"{p:.3f}" if probabilities else f"{p:.2f}" for p in sc.class_scores[0]] for sc in scores]
+    col_w = max([6] + [len(v) + 1 for col in cells for v in col])
+    out = Text()
+    out.append(f"{'P(class)' if probabilities else 'score':<{name_w}}", style="dim")
+    for m, model in enumerate(s.models):
+        out.append(f" {short(model.name, col_w):>{col_w}}", style=f"bold {MODEL_COLORS[m]}")
+    for k, c in enumerate(classes):
+        out.append(f"\n{short(str(c), name_w):<{name_w}}")
+        for m in range(len(s.models)):
+            mine = labels[m] == c
+            value = ("▸" if mine else "") + cells[m][k]
+            out.append(f" {value:>{col_w}}", style=f"bold {MODEL_COLORS[m]}" if mine else "")
+    return out
+
+
+def inference_text(s: Session, i: int, thresholds: Sequence[float], width: int | None = None) -> Text:
+    """Datapoint ``i``: its state, truth, and each model's prediction and score (Δ since the first run); every
+    class's probability for a multi-class task."""
     task = s.task
     lines = Text()
-    state = f" · {point_questions.origin(s, i)}" if s.is_added(i) else (" · edited" if s.is_edited(i) else "")
-    lines.append(f"Datapoint {i}", style="bold")
+    title, state = title_of(s, i, width)
+    lines.append(title, style="bold")
     lines.append(state + "\n", style="yellow")
     truth = s.truth(i)
     if s.has_label:
@@ -60,7 +103,8 @@ def inference_text(s: Session, i: int, thresholds: Sequence[float]) -> Text:
             lines.append(" ✓" if ok else " ✗", style="green" if ok else "red")
         if task.kind == "binary":
             lines.append(f"  thr {thresholds[m]:.2f}", style="dim")
-        lines.append(f"\n  {s.tasks[m].score_label} {score:.4f}")
+        if task.kind != "multiclass":  # multi-class: the class table below has every probability
+            lines.append(f"\n  {s.tasks[m].score_label} {score:.4f}")
         if first is not None:
             delta = score - first.scores[m]
             lines.append(f" Δ{delta:+.4f}", style="green" if delta > 0 else ("red" if delta < 0 else "dim"))
@@ -68,6 +112,9 @@ def inference_text(s: Session, i: int, thresholds: Sequence[float]) -> Text:
                 was = label_of_run(s, m, first.scores[m], first.probas[m], thresholds[m])
                 if was != pred:  # the edits changed the predicted class: say what it was, on its own line
                     lines.append(f"\n  was {fmt(was)} ({first.scores[m]:.4f})", style="yellow")
+        lines.append("\n")
+    if task.kind == "multiclass":
+        lines.append_text(class_table(s, scores, labels))
         lines.append("\n")
     return lines
 
@@ -95,9 +142,12 @@ class Inspector(Vertical):
 
     # -- drawing ----------------------------------------------------------------------------------------
     def show_point(self, i: int, thresholds: Sequence[float]) -> None:
-        lines = inference_text(self.session, i, thresholds)
-        n_lines = lines.plain.count("\n")
-        self.query_one("#dp-inference", Static).update(lines, layout=n_lines != self._inference_lines)
+        block = self.query_one("#dp-inference", Static)
+        width = block.content_size.width or None
+        lines = inference_text(self.session, i, thresholds, width)
+        # the lines on screen, wrapped: a longer title that wraps needs the height, or its end is cut off
+        n_lines = len(lines.wrap(self.app.console, width)) if width else lines.plain.count("\n")
+        block.update(lines, layout=n_lines != self._inference_lines)
         self._inference_lines = n_lines
         self._fill_values(i)
 
@@ -177,4 +227,4 @@ class Inspector(Vertical):
         return "" if self._note_key is None else self._note_key[0]
 
 
-__all__ = ["FeatureTable", "Inspector", "inference_text"]
+__all__ = ["FeatureTable", "Inspector", "class_table", "inference_text", "title_of"]

@@ -1,7 +1,8 @@
 """The datapoint editor's keys (ids unchanged: the tests and the help screen use them).
 
-A key of the point runs ``point(<editor method>)``, a key of the table ``browse(<browser method>)``, a key of the
-panel shown ``panel_key(<panel action>)``: the view routes each one to the part that serves it and asks that part
+A key of the point runs ``point(<editor method>)``, a key of the table ``browse(<browser method>)``; a panel's own
+keys are bound on the panel (:data:`PANELS`), and reach the view as ``panel_key(<panel action>)`` when pressed while
+another part has focus: the view routes each one to the part that serves it and asks that part
 whether it applies now (``check_action``). A key that does not apply is never silent: it reaches the view as a
 plain key press (:data:`BY_KEY` finds its binding) and the part says why (``why_not``).
 """
@@ -12,6 +13,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.actions import parse
 from textual.binding import Binding, BindingType
+
+from wit_tui.tui.views.datapoints.panels.attributions import AttributionsPanel
+from wit_tui.tui.views.datapoints.panels.counterfactual import CounterfactualPanel
+from wit_tui.tui.views.datapoints.panels.curves import CurvesPanel
+from wit_tui.tui.views.datapoints.panels.minimal_edits import MinimalEditsPanel
 
 if TYPE_CHECKING:  # typing only: the parts import this module's keys
     from wit_tui.tui.views.datapoints.edits import PointEditor
@@ -25,8 +31,12 @@ def _key(key: str, action: str, text: str, id_: str, show: bool = False, display
 KEYS: list[BindingType] = [
     _key("slash", "browse('ask_filter')", "Filter", "filter", True, "/"),
     _key("f", "browse('ask_quick_filter')", "Quick filters", "quick_filter"),
-    _key("s", "browse('ask_sort', False)", "Sort ascending", "sort"),
-    _key("S", "browse('ask_sort', True)", "Sort descending", "sort_desc"),
+    _key("backspace", "browse('remove_filter')", "Remove the last filter", "unfilter_last"),
+    _key("u", "browse('ask_remove_filter')", "Remove a filter…", "unfilter"),
+    _key("U", "browse('clear_filters')", "Clear all filters", "unfilter_all"),
+    _key("ctrl+o", "browse('ask_sort', False)", "Sort by a column…", "sort_pick"),
+    _key("backslash", "side_panel", "Side panel", "side_panel", True, "\\"),
+    _key("percent_sign", "class_columns", "Class probability columns", "class_columns", display="%"),
     _key("colon", "browse('ask_jump')", "Go to datapoint", "jump", display=":"),
     _key("e", "point('edit')", "Edit", "edit", True),
     _key("plus,equals_sign", "point('step', 1)", "Step value up", "step_up", display="+"),
@@ -36,20 +46,11 @@ KEYS: list[BindingType] = [
     _key("D", "point('duplicate')", "Duplicate point", "duplicate"),
     _key("A", "point('add')", "Add a point", "add"),
     _key("x,delete", "point('delete')", "Delete added point", "delete"),
-    _key("ctrl+s", "save", "Save", "save", True),
-    _key("c", "panel('cf')", "Counterfactual", "counterfactual", True),
-    _key("L", "panel_key('toggle_metric')", "L1/L2 distance", "metric"),
-    _key("w", "panel_key('restrict')", "Restrict CF search…", "restrict"),
-    _key("F", "panel_key('pick_features')", "CF features…", "cf_features", True),
-    _key("right_curly_bracket", "panel_key('gap', 1)", "Regression gap +", "gap_up", display="}"),
-    _key("left_curly_bracket", "panel_key('gap', -1)", "Regression gap −", "gap_down", display="{"),
-    _key("o", "panel_key('open_cf', 0)", "Go to its CF (model 1)", "open_cf"),
-    _key("O", "panel_key('open_cf', 1)", "Go to its CF (model 2)", "open_cf2"),
+    _key("ctrl+s", "save", "Save", "save"),
+    _key("c", "panel('cf')", "Counterfactual", "counterfactual"),
     _key("m", "panel('min')", "Minimal edits", "minimal"),
-    _key("p", "panel('ice')", "ICE", "ice", True),
-    _key("P", "panel_key('toggle_pd')", "Partial dependence", "pd"),
+    _key("p", "panel('ice')", "ICE", "ice"),
     _key("v", "rank", "Rank by variation", "rank"),
-    _key("C", "panel_key('cycle_class')", "Next class (multi-class)", "class"),
     _key("a", "panel('attr')", "Attributions", "attr"),
     _key("H", "panel('hist')", "Run history", "history"),
     _key("J", "next_point(1)", "Next datapoint", "next"),
@@ -60,6 +61,11 @@ KEYS: list[BindingType] = [
 ]
 
 
+#: the panels whose own keys (bound on the panel, in the footer while it has focus) the view still answers for
+#: when pressed elsewhere: run on the panel shown, or said why (the panel that serves it is closed)
+PANELS = (CounterfactualPanel, MinimalEditsPanel, CurvesPanel, AttributionsPanel)
+
+
 def _by_key() -> dict[str, tuple[str, tuple[Any, ...], str]]:
     out = {}
     for b in KEYS:
@@ -67,6 +73,13 @@ def _by_key() -> dict[str, tuple[str, tuple[Any, ...], str]]:
         _, action, parameters = parse(b.action)
         for key in b.key.split(","):
             out[key.strip()] = (action, parameters, b.key_display or key.strip())
+    for panel in PANELS:  # a panel's key is ``panel_key(<its action>, ...)`` for the router
+        for b in panel.BINDINGS:
+            assert isinstance(b, Binding)
+            _, action, parameters = parse(b.action)
+            if action in panel.ACTIONS:
+                for key in b.key.split(","):
+                    out.setdefault(key.strip(), ("panel_key", (action, *parameters), b.key_display or key.strip()))
     return out
 
 
@@ -99,4 +112,4 @@ def why_silent(view: KeyHost, key: str) -> str:
     return ""
 
 
-__all__ = ["BY_KEY", "KEYS", "KeyHost", "why_silent"]
+__all__ = ["BY_KEY", "KEYS", "PANELS", "KeyHost", "why_silent"]

@@ -75,8 +75,7 @@ class EditsSaver:
         self.last_path = str(path)
         prompt.close()
         self.host.action_focus_detail()
-        self.host.note(f"Saved {n} datapoint(s) to {path}.")
-        self.host.app.notify(f"Saved {n} datapoint(s) to {path}", timeout=5)
+        self.host.note(f"Saved {n} datapoint(s) to {path}.")  # the view's note line: it fades
 
 
 __all__ = ["EditsSaver", "SaveHost"]

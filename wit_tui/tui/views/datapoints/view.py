@@ -15,40 +15,41 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, DataTable, Static
+from textual.widgets import DataTable
 
 from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.session.events import OverlayChanged
 from wit_tui.engine.whatif import point as point_questions
 from wit_tui.tui.jobs import JobDone, JobLine
-from wit_tui.tui.views.base import SessionUpdated, SessionView
-from wit_tui.tui.views.datapoints.browse import NO_MATCH, SORT_GROUP, Browser
+from wit_tui.tui.views.base import SessionUpdated
+from wit_tui.tui.views.datapoints.browse import SORT_GROUP, Browser
 from wit_tui.tui.views.datapoints.common import ApplyEdit, GoToPoint, PointNote, Ranked, point_thresholds
 from wit_tui.tui.views.datapoints.edits import PointEditor
 from wit_tui.tui.views.datapoints.help_notes import HELP_NOTES
-from wit_tui.tui.views.datapoints.inspector import Inspector
-from wit_tui.tui.views.datapoints.keys import KEYS, why_silent
+from wit_tui.tui.views.datapoints.inspector import FeatureTable, Inspector
+from wit_tui.tui.views.datapoints.keys import BY_KEY, KEYS, why_silent
 from wit_tui.tui.views.datapoints.panels.attributions import AttributionsPanel
 from wit_tui.tui.views.datapoints.panels.base import PointPanel
 from wit_tui.tui.views.datapoints.panels.counterfactual import CounterfactualPanel
 from wit_tui.tui.views.datapoints.panels.curves import CurvesPanel
 from wit_tui.tui.views.datapoints.panels.history import HistoryPanel
-from wit_tui.tui.views.datapoints.panels.minimal_edits import MinimalEditsPanel
-from wit_tui.tui.views.datapoints.panels.router import PanelName, PanelRouter
+from wit_tui.tui.views.datapoints.panels.minimal_edits import EditList, MinimalEditsPanel
+from wit_tui.tui.views.datapoints.panels.router import PanelName, PanelRouter, PanelSwitcher
 from wit_tui.tui.views.datapoints.save import EditsSaver
 from wit_tui.tui.views.datapoints.table import PointTable
+from wit_tui.tui.views.datapoints.table_commands import TableCommands
 from wit_tui.tui.widgets.prompt_bar import PromptBar
+from wit_tui.tui.widgets.status_note import StatusNote
 from wit_tui.tui.widgets.text_static import TextStatic
 
 WARM_GROUP = "dp.warm"
 
 
-class DatapointView(SessionView):
+class DatapointView(TableCommands):
     TITLE = "1 Datapoint editor"
     HELP = (
         "Every datapoint with truth, predictions and scores; edit one live, find its nearest counterfactual (CF), "
@@ -56,6 +57,16 @@ class DatapointView(SessionView):
     )
     HELP_NOTES = HELP_NOTES
     BINDINGS = KEYS
+    KEY_HOSTS = (
+        PointTable,
+        FeatureTable,
+        CounterfactualPanel,
+        MinimalEditsPanel,
+        EditList,
+        CurvesPanel,
+        AttributionsPanel,
+        HistoryPanel,
+    )
 
     def __init__(self, session, options=None, **kwargs) -> None:
         super().__init__(session, options, **kwargs)
@@ -74,13 +85,15 @@ class DatapointView(SessionView):
             "attr": AttributionsPanel(session, self.jobs, id="dp-attr"),
             "hist": HistoryPanel(session, self.jobs, id="dp-hist"),
         }
-        self.router = PanelRouter(self, self.panels, ContentSwitcher(id="dp-left", initial="dp-grid"))
+        self.router = PanelRouter(self, self.panels, PanelSwitcher(id="dp-left", initial="dp-grid"))
         self._seen: tuple[Any, ...] = (session.n_total, ())  # the total and thresholds drawn
         self._changes: tuple[set[int], bool] | None = None  # overlay changes not drawn yet (ids, renumbered)
         self._key_state: tuple[Any, ...] | None = None
+        self.side_shown: bool | None = None  # None: as the terminal's width decides (see on_resize)
 
     def compose(self) -> ComposeResult:
         yield TextStatic("Scoring…", id="dp-status")
+        yield StatusNote(id="dp-say")
         yield JobLine(id="dp-job")
         with Horizontal(id="dp-body"):
             with self.router.left:
@@ -92,6 +105,7 @@ class DatapointView(SessionView):
     def on_mount(self) -> None:
         self.prompt.display = False
         self.watch(self.app, "decisions", self._decisions_changed, init=False)
+        self._fit_side_panel()
 
     @property
     def thresholds(self) -> tuple[float, ...]:
@@ -104,13 +118,13 @@ class DatapointView(SessionView):
         return self.router.name
 
     def focus_target(self) -> Widget:
-        if self.panel == "min":
-            return self.query_one("#dp-min-list")
-        return self.grid if self.panel == "table" else self.inspector.table
+        if self.panel != "table":  # the panel: its keys are in the footer while it has the focus
+            return self.router.focus_widget() or self.inspector.table
+        return self.grid
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """A key of the point is asked of the editor, a panel's key of the panel shown."""
-        if action in ("focus_detail", "focus_table", "escape"):
+        if action in ("focus_detail", "focus_table", "escape", "side_panel"):
             return True
         if not self.ready:
             return False
@@ -126,6 +140,8 @@ class DatapointView(SessionView):
         if why:
             event.stop()
             self.note(why, error=True)
+        elif self.router.run_elsewhere(BY_KEY.get(event.key)):  # a panel's key pressed in the features
+            event.stop()
 
     # -- the session -------------------------------------------------------------------------------------
     def session_ready(self) -> None:
@@ -190,30 +206,12 @@ class DatapointView(SessionView):
             self.browser.sorted(done.result)
 
     # -- the table and the selection ------------------------------------------------------------------
-    def show_ids(self, ids: np.ndarray | None, *, keep_position: bool = False) -> None:
-        """Show the browser's ids; the selection stays on its datapoint if shown (``keep_position``: its row)."""
-        grid = self.grid
-        grid.show(ids, keep_cursor=keep_position)
-        pos = None if keep_position else grid.pos_of(self.selected)
-        if pos is not None:
-            grid.move_cursor(pos)
-        elif grid.n_shown:
-            self._select(grid.id_at(grid.cursor_row), force=keep_position)
-        self._update_status()
-        if self.browser.filter_kind and grid.n_shown == 0:
-            self.inspector.note(NO_MATCH, error=True)
-        elif self.inspector.note_text == NO_MATCH:  # an earlier filter's message no longer holds
-            self.inspector.note("")
-        focused = self.app.focused
-        if focused is None or self in focused.ancestors_with_self:
-            self.focus_target().focus()
-
     def on_point_table_cursor_moved(self, _message: PointTable.CursorMoved) -> None:
         self.sync()
 
     @on(PointTable.RowSelected, "#dp-grid")
     def _row_selected(self, _event: PointTable.RowSelected) -> None:
-        self.inspector.table.focus()
+        self.action_focus_detail()
 
     def sync(self) -> None:
         """The grid's cursor is the truth: act on its row even if its RowHighlighted is still queued (fast typing)."""
@@ -260,15 +258,6 @@ class DatapointView(SessionView):
             self._key_state = state
             self.refresh_bindings()
 
-    def note(self, text: str, error: bool = False) -> None:
-        self.inspector.note(text, error)
-
-    def _update_status(self) -> None:
-        s = self.session
-        self.query_one("#dp-status", Static).update(
-            " · ".join(self.browser.status_parts(s.n_changed, s.has_unsaved_edits))
-        )
-
     # -- keys --------------------------------------------------------------------------------------------
     def action_browse(self, name: str, *args: Any) -> None:
         if self.ready:
@@ -276,6 +265,7 @@ class DatapointView(SessionView):
 
     def action_point(self, name: str, *args: Any) -> None:
         if self.ready:
+            self.need_side_panel()
             self.editor.run(name, *args)
 
     def action_panel_key(self, name: str, *args: Any) -> None:
@@ -289,6 +279,7 @@ class DatapointView(SessionView):
             self.grid.move_cursor(max(0, min(self.grid.n_shown - 1, self.grid.cursor_row + delta)))
 
     def action_focus_detail(self) -> None:
+        self.need_side_panel()
         self.inspector.table.focus()
 
     def action_focus_table(self) -> None:

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 
 import numpy as np
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -32,6 +33,7 @@ class FeatureContext:
     options: RunOptions
     jobs: Jobs
     status: Callable[[str | Text], None]
+    say: Callable[[str], None]  # a short note that fades (the view's StatusNote)
     selected_name: str | None = None
     bins: int = 20
     log_scale: bool = False
@@ -62,8 +64,21 @@ class FeaturePanel(Vertical):
         return getattr(self, action)
 
     def allows(self, action: str) -> bool:
-        """Whether ``action`` applies now (the view asks only for actions in ``ACTIONS``)."""
+        """Whether ``action`` applies now (asked only for actions in ``ACTIONS``)."""
+        return not self.why_not(action, ())
+
+    def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
+        """Why the panel's key ``action`` does not apply now, in words ("": it applies)."""
+        return ""
+
+    # -- the panel's own keys (bound on the panel: the footer shows them while it has focus) --------------------
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        if action == "panel_key":
+            return parameters[0] in self.ACTIONS and self.allows(parameters[0])
         return True
+
+    def action_panel_key(self, action: str, *args: Any) -> None:
+        self.handler(action)(*args)
 
     def render_panel(self) -> None:
         """Draw the panel (and its status line) from what it has."""
@@ -76,6 +91,13 @@ class FeaturePanel(Vertical):
 
     def session_changed(self, event: SessionEvent) -> None:
         """The session changed (edits, scores)."""
+
+
+def panel_key(key: str, call: str, description: str, id: str, show: bool = True) -> Binding:
+    """A key of one panel: ``call`` is the panel's method and its arguments (``"bins(1)"``)."""
+    name, _, args = call.partition("(")
+    action = f"panel_key('{name}'" + (f", {args}" if args else ")")
+    return Binding(key, action, description, show=show, id=id)
 
 
 def bar(value: float, top: float) -> str:
@@ -104,4 +126,4 @@ def pvalue(value: float | None) -> str:
     return "< 0.0001" if value < 1e-4 else f"{value:.4f}"
 
 
-__all__ = ["FeatureContext", "PanelName", "FeaturePanel", "bar", "cells", "num", "pvalue"]
+__all__ = ["FeatureContext", "PanelName", "FeaturePanel", "bar", "cells", "num", "panel_key", "pvalue"]

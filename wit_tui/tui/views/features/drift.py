@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
@@ -24,7 +25,7 @@ from wit_tui.engine.slicing import feature_slices
 from wit_tui.render.figures import SplitHistogramFigure
 from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.jobs import JobDone
-from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, cells, num, pvalue
+from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, cells, num, panel_key, pvalue
 from wit_tui.tui.widgets.plot import show_figure
 from wit_tui.tui.widgets.text_static import TextStatic
 from wit_tui.tui.widgets.text_table import TextTable
@@ -36,8 +37,12 @@ DRIFT_COLUMNS = ("feature", "type", "PSI", "band", "test", "statistic", "p-value
 
 
 class DriftPanel(FeaturePanel):
-    ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_log"})
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_log", "choose_split"})
     NAME = "drift"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        panel_key("D", "choose_split", "Drift by a column value…", "features.drift_split"),
+        panel_key("L", "toggle_log", "Log scale", "features.log", show=False),
+    ]
 
     def __init__(self, ctx: FeatureContext, **kwargs: Any) -> None:
         super().__init__(ctx, **kwargs)
@@ -54,6 +59,11 @@ class DriftPanel(FeaturePanel):
 
     def focus_target(self) -> Widget:
         return self.query_one("#drift-table")
+
+    def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
+        if action == "choose_split" and not self.ctx.ready:
+            return "Scoring is still running; drift of the predictions needs them. Try again in a moment."
+        return ""
 
     # -- choosing the reference -------------------------------------------------------
     def has_work(self) -> bool:

@@ -7,10 +7,12 @@ it is drawn again at the new one; the truth and feature splits do not depend on 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
 from wit_tui.engine.analysis.decisions import Decisions
@@ -28,8 +30,15 @@ SplitMode = Literal["none", "truth", "pred", "feature"]
 PLOT_GROUP = "features.plot"
 
 
-class FeatureHistogram(Vertical):
-    """Draws the selected feature of the rows the statistics show; computed plots are cached by request."""
+class FeatureHistogram(Vertical, can_focus=True):
+    """Draws the selected feature of the rows the statistics show; computed plots are cached by request.
+
+    It takes focus (p from the table) to get the panel's room; ↑/↓ then still move through the features."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "feature(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "feature(1)", "Down", show=False, id="table.down"),
+    ]
 
     def __init__(self, ctx: FeatureContext, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -44,6 +53,11 @@ class FeatureHistogram(Vertical):
 
     def compose(self) -> ComposeResult:
         yield PlotextPlot(id="feat-plot")
+
+    def action_feature(self, step: int) -> None:
+        """The previous or next feature of the statistics table (its row cursor moves; the plot follows)."""
+        table = self.screen.query_one("#feat-table", DataTable)
+        (table.action_cursor_down if step > 0 else table.action_cursor_up)()
 
     # -- what is shown -------------------------------------------------------------
     def show(self, rows: FeatureRows, profile: DatasetProfile) -> None:
@@ -99,8 +113,6 @@ class FeatureHistogram(Vertical):
 
     def toggle_overlay(self) -> None:
         self.overlay = not self.overlay
-        if self.split == "none":
-            self.app.notify("Overlaid / side by side applies to a split histogram: press c to split it.", timeout=4)
         self.draw()
 
     def cycle_split(self) -> None:
@@ -108,11 +120,10 @@ class FeatureHistogram(Vertical):
         now = (self.split, self.split_model)
         self.split, self.split_model = opts[(opts.index(now) + 1) % len(opts)] if now in opts else opts[0]
         if len(opts) == 1:
-            self.app.notify(
+            self.ctx.say(
                 "Nothing to split by yet: C picks a feature to split by"
                 + ("" if self.ctx.ready else "; predictions once scoring is done")
-                + ".",
-                timeout=5,
+                + "."
             )
         self.draw()
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widget import Widget
@@ -29,7 +30,7 @@ from wit_tui.engine.analysis.session_importance import importance_rows, session_
 from wit_tui.engine.core.errors import WitError
 from wit_tui.tui.dialogs.form import FormField, FormScreen
 from wit_tui.tui.jobs import JobDone
-from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, bar, cells, num
+from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, bar, cells, num, panel_key
 from wit_tui.tui.widgets.text_static import TextStatic
 from wit_tui.tui.widgets.text_table import TextTable
 
@@ -60,6 +61,9 @@ def check_seed(text: str) -> int:
 class ImportancePanel(FeaturePanel):
     ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_engineered"})
     NAME = "importance"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        panel_key("e", "toggle_engineered", "Raw/engineered", "features.engineered"),
+    ]
 
     class Ready(Message):
         """New importance numbers (the statistics table shows and sorts by them)."""
@@ -90,7 +94,7 @@ class ImportancePanel(FeaturePanel):
     def run(self, size: int, repeats: int, seed: int) -> None:
         session = self.ctx.session
         if not self.ctx.ready and not session.has_label:
-            self.app.notify("Scoring is still running; importance without a label needs the predictions.", timeout=5)
+            self.ctx.say("Scoring is still running; importance without a label needs the predictions.")
             return
         size = min(size, len(importance_rows(session)))  # the default 2,000 on a smaller dataset: all of it
         self.importance_settings = (size, repeats, seed)

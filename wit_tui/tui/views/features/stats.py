@@ -11,8 +11,9 @@ import math
 from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 
-from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable
@@ -21,55 +22,62 @@ from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.analysis.feature_splits import FeatureRows, feature_rows, features_profile
 from wit_tui.engine.analysis.stats import DatasetProfile, FeatureStats
 from wit_tui.engine.session.events import OverlayChanged, SessionEvent
-from wit_tui.render.format import fmt
+from wit_tui.tui.dialogs.frequency import FrequencyScreen
 from wit_tui.tui.jobs import JobDone
-from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, cells, num
+from wit_tui.tui.views.base import decisions_of
+from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, panel_key
 from wit_tui.tui.views.features.histogram import FeatureHistogram
-from wit_tui.tui.widgets.text_table import TextTable
+from wit_tui.tui.views.features.stat_table import STAT_COLUMNS, sort_rows, table_cells
+from wit_tui.tui.widgets.wide_table import WideTable
 
-# Numeric and categorical statistics share columns so the table stays narrow.
-STAT_COLUMNS = (
-    "feature",
-    "type",
-    "count",
-    "missing",
-    "zeros",
-    "unique",
-    "mean | top",
-    "std | freq",
-    "min",
-    "median",
-    "max",
-    "entropy",
-    "non-unif.",
-    "importance",
-    "flags",
-)
 SortKey = Literal["data order", "name", "missing share", "non-uniformity", "importance"]
 SORTS: tuple[SortKey, ...] = ("data order", "name", "missing share", "non-uniformity", "importance")
 STATS_GROUP = "features.stats"
+#: the histogram's rows while the table has focus (6 rows of bars), and while it has focus itself (up to)
+PLOT_MIN, PLOT_WANT = 10, 24
+#: the table's rows while the histogram has focus: its header and three rows around the current one
+TABLE_MIN = 4
 HISTOGRAM_ACTIONS = frozenset({"bins", "toggle_log", "cycle_split", "choose_split_feature", "toggle_overlay"})
 
 
-def stat_row(st: FeatureStats, importance: str) -> tuple[Any, ...]:
-    """The table's cells for one feature (numeric and categorical share the columns)."""
-    name = Text(("⚑ " if st.flags else "") + st.name, style="bold yellow" if st.flags else "")
-    common = (fmt(st.count), f"{st.missing:,} ({st.missing_pct:.1f}%)")
-    nu = "–" if math.isnan(st.non_uniformity) else f"{st.non_uniformity:.3f}"
-    flags = ", ".join(st.flags)
-    if st.kind == "numeric":
-        zeros = "–" if math.isnan(st.zeros_pct) else f"{st.zeros_pct:.1f}%"
-        middle = (zeros, fmt(st.unique), fmt(st.mean), fmt(st.std), fmt(st.min), fmt(st.median), fmt(st.max), "")
-        return (name, "num", *common, *middle, nu, importance, flags)
-    entropy = "–" if math.isnan(st.entropy) else f"{st.entropy:.3f} bits"
-    middle = ("", fmt(st.unique), st.top or "–", fmt(st.freq), "", "", "", entropy)
-    return (name, "cat", *common, *middle, nu, importance, flags)
+def share_rows(total: int, table_rows: int, plot_focus: bool) -> tuple[int, int]:
+    """The statistics table's and the histogram's heights in ``total`` rows (the table wants ``table_rows``, its
+    header included). The focused one gets the room: the table shows its rows with a histogram of at least
+    ``PLOT_MIN`` rows under it; a focused histogram gets up to ``PLOT_WANT`` rows, the table keeping ``TABLE_MIN``."""
+    if plot_focus:
+        plot = min(total - TABLE_MIN, max(PLOT_WANT, total - table_rows))
+    else:
+        plot = max(PLOT_MIN, total - table_rows)
+    plot = max(0, min(plot, total))
+    return total - plot, plot
 
 
 class StatsPanel(FeaturePanel):
     """Statistics of the loaded rows or of the edited ones; sorts, including by the importance panel's ranking."""
 
-    ACTIONS: ClassVar[frozenset[str]] = frozenset({"sort", "reverse_sort", "toggle_edited"} | HISTOGRAM_ACTIONS)
+    ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"sort", "sort_by_column", "frequency", "reverse_sort", "toggle_edited"} | HISTOGRAM_ACTIONS
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        panel_key("s", "sort_by_column(False)", "Sort", "features.sort"),
+        panel_key("S", "sort_by_column(True)", "Sort descending", "features.sort_reverse", show=False),
+        panel_key("r", "sort", "Cycle sorts (data order, name, missing…)", "features.sort_cycle", show=False),
+        panel_key("F", "frequency", "Freq", "features.frequency"),
+        panel_key("c", "cycle_split", "Split", "features.split"),
+        panel_key("C", "choose_split_feature", "Split by a feature…", "features.split_feature", show=False),
+        panel_key("o", "toggle_overlay", "Overlaid / side by side", "features.overlay", show=False),
+        panel_key("b", "bins(1)", "More bins", "features.bins_up", show=False),
+        panel_key("B", "bins(-1)", "Fewer bins", "features.bins_down", show=False),
+        panel_key("L", "toggle_log", "Log scale", "features.log", show=False),
+        panel_key("a", "toggle_edited", "Edited & added datapoints", "features.edited", show=False),
+        Binding(
+            "p",
+            "focus_other",
+            "Table / plot focus (the focused one gets the room)",
+            show=False,
+            id="features.focus_plot",
+        ),
+    ]
 
     class WantsImportance(Message):
         """A sort by importance waits for it: the view starts the importance panel's run."""
@@ -78,6 +86,8 @@ class StatsPanel(FeaturePanel):
         super().__init__(ctx, **kwargs)
         self.sort_index = 0
         self.sort_reverse = False
+        self.sort_column: str | None = None  # s / S: by the current column (None: the cycle of SORTS, r)
+        self.sort_descending = False
         self.show_edited = False
         self.pending_sort_by_importance = False
         self.edits_changed = False  # the overlay changed since the edited rows' statistics started
@@ -87,13 +97,44 @@ class StatsPanel(FeaturePanel):
         self.hist = FeatureHistogram(ctx, id="feat-hist")
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Any] = TextTable(id="feat-table", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*STAT_COLUMNS)
+        table = WideTable(id="feat-table", cursor_type="row", zebra_stripes=True)
+        for name in STAT_COLUMNS:
+            table.add_column(name, key=name)
+        table.pinned = 1  # the feature's name never scrolls away
         yield table
         yield self.hist
 
     def handler(self, action: str) -> Callable[..., None]:
         return getattr(self.hist if action in HISTOGRAM_ACTIONS else self, action)
+
+    def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
+        if action == "frequency" and self.ctx.selected_name is None:
+            return "F shows a feature's frequencies: there is no feature."
+        if action == "toggle_overlay" and self.hist.split == "none":
+            return "o applies to a split histogram: press c to split it."
+        return ""
+
+    # -- sharing the height -----------------------------------------------------------
+    def action_focus_other(self) -> None:
+        """p: the histogram (it gets the room, ↑/↓ still change the feature), or back to the table."""
+        table = self.query_one("#feat-table")
+        (self.hist if table.has_focus else table).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.share_height()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.share_height()
+
+    def share_height(self) -> None:
+        """Share the panel's height between the table and the histogram (the focused one gets the room)."""
+        table = self.query_one("#feat-table", WideTable)
+        total = self.size.height
+        if total <= 0:
+            return
+        rows, plot = share_rows(total, table.row_count + 1, self.hist.has_focus)
+        table.styles.height = rows
+        self.hist.styles.height = plot
 
     def focus_target(self) -> Widget:
         return self.query_one("#feat-table")
@@ -137,6 +178,8 @@ class StatsPanel(FeaturePanel):
     # -- the table ---------------------------------------------------------------------
     def sorted_stats(self, stats: tuple[FeatureStats, ...]) -> list[FeatureStats]:
         """Rows in the chosen order; features without a value (NaN) stay last either way round."""
+        if self.sort_column is not None:
+            return sort_rows(stats, self.sort_column, self.sort_descending, self.importance)
         key = SORTS[self.sort_index]
         if key == "data order":
             return list(stats)[::-1] if self.sort_reverse else list(stats)
@@ -157,11 +200,15 @@ class StatsPanel(FeaturePanel):
             if not self.ctx.jobs.running(STATS_GROUP):
                 self.ctx.status("No statistics: t computes them.")
             return
-        table = self.query_one("#feat-table", DataTable)
+        table = self.query_one("#feat-table", WideTable)
+        column = table.cursor_column_key
         table.clear()
-        for st in self.sorted_stats(profile.stats):
-            importance = num(self.importance[st.name]) if st.name in self.importance else "–"
-            table.add_row(*cells(stat_row(st, importance)), key=st.name)
+        rows = self.sorted_stats(profile.stats)
+        for st, row in zip(rows, table_cells(rows, self.importance), strict=True):
+            table.add_row(*row, key=st.name)
+        if column is not None:
+            table.move_to_column(column)
+        self.share_height()
         name = self.ctx.selected_name
         if name is not None and name in table.rows and table.cursor_row != table.get_row_index(name):
             table.move_cursor(row=table.get_row_index(name))
@@ -174,7 +221,10 @@ class StatsPanel(FeaturePanel):
             return
         flagged = sum(1 for st in profile.stats if st.flags)
         which = f"{profile.n_rows:,} edited/added datapoints" if self.show_edited else f"{profile.n_rows:,} rows"
-        sort = SORTS[self.sort_index] + (" (reversed)" if self.sort_reverse else "")
+        if self.sort_column is not None:
+            sort = f"{self.sort_column} {'↓' if self.sort_descending else '↑'}"
+        else:
+            sort = SORTS[self.sort_index] + (" (reversed)" if self.sort_reverse else "")
         if self.pending_sort_by_importance:
             sort += " (computing…)"
         st = profile.by_name().get(self.ctx.selected_name or "")
@@ -191,17 +241,37 @@ class StatsPanel(FeaturePanel):
         self.hist.draw()
 
     # -- actions -------------------------------------------------------------------------
+    def sort_by_column(self, descending: bool) -> None:
+        """s / S: by the current column, ascending or descending (importance waits for its run)."""
+        column = self.query_one("#feat-table", WideTable).cursor_column_key
+        if column is None:
+            return
+        self.sort_column, self.sort_descending = column, descending
+        self.pending_sort_by_importance = False
+        if column == "importance" and not self.importance:
+            self.ctx.say("Importance is being computed: the table sorts by it once it is there.")
+            self.post_message(self.WantsImportance())
+        self.render_panel()
+
+    def frequency(self) -> None:
+        """F: each value of the current row's feature, its count and share, and each model's metric on it."""
+        name = self.ctx.selected_name
+        if name is not None:
+            self.app.push_screen(FrequencyScreen(self.ctx.session, name, None, decisions_of(self)))
+
     def sort(self) -> None:
+        self.sort_column = None
         self.sort_index = (self.sort_index + 1) % len(SORTS)
         self.sort_reverse = False
         self.pending_sort_by_importance = False  # moving on from "importance" drops a sort still waiting for it
         if SORTS[self.sort_index] == "importance" and not self.importance:
             self.pending_sort_by_importance = True
-            self.app.notify("Sorting by importance once it is computed (permutation importance is running).", timeout=5)
+            self.ctx.say("Sorting by importance once it is computed (permutation importance is running).")
             self.post_message(self.WantsImportance())
         self.render_panel()
 
     def reverse_sort(self) -> None:
+        self.sort_column = None
         self.sort_reverse = not self.sort_reverse
         self.render_panel()
 
@@ -219,7 +289,7 @@ class StatsPanel(FeaturePanel):
 
     def toggle_edited(self) -> None:
         if not self.show_edited and not self.ctx.session.n_changed:
-            self.app.notify("No edited or added datapoints yet: edit them in the Datapoint editor (1).", timeout=5)
+            self.ctx.say("No edited or added datapoints yet: edit them in the Datapoint editor (1).")
             return
         self.show_edited = not self.show_edited
         if self.show_edited:
@@ -262,4 +332,4 @@ class StatsPanel(FeaturePanel):
             self.render_panel()
 
 
-__all__ = ["SORTS", "STAT_COLUMNS", "StatsPanel", "stat_row"]
+__all__ = ["SORTS", "STAT_COLUMNS", "StatsPanel", "share_rows"]

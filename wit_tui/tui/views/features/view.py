@@ -3,10 +3,10 @@
 Three panels over one selected feature: statistics with the feature's histogram
 (``t``, :mod:`.stats`), global importance (``i``, :mod:`.importance`) and drift
 against a reference (``d``, :mod:`.drift`); the surrogate rules open in their
-own dialog (``u``). The view holds the bindings and routes each action to the
-panel that serves it: a panel's own keys are ``panel('<action>')`` bindings,
-allowed only while that panel is active and declares the action in its
-``ACTIONS``. Every slow computation is a job of the view's
+own dialog (``u``). The view holds the keys of the whole screen; each panel
+holds its own (``panel_key('<action>')`` bindings on the panel class), so the
+footer shows them while that panel has focus, and says why one does not apply
+(``why_not``). Every slow computation is a job of the view's
 :class:`~wit_tui.tui.jobs.Jobs`, shown on one progress line, stopped by escape.
 
 What follows the app's decisions and the session (each panel's docstring says why):
@@ -18,13 +18,14 @@ the thresholds current when it opens.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 from textual.worker import Worker, WorkerState
@@ -37,9 +38,12 @@ from wit_tui.tui.options import RunOptions
 from wit_tui.tui.views.base import SessionUpdated, SessionView
 from wit_tui.tui.views.features.common import FeatureContext, FeaturePanel, PanelName
 from wit_tui.tui.views.features.drift import DriftPanel
+from wit_tui.tui.views.features.histogram import FeatureHistogram
 from wit_tui.tui.views.features.importance import ImportancePanel
 from wit_tui.tui.views.features.stats import StatsPanel
+from wit_tui.tui.widgets.status_note import StatusNote
 from wit_tui.tui.widgets.text_static import TextStatic
+from wit_tui.tui.widgets.wide_table import WideTable
 
 NOT_SCORED = "Scoring is still running; drift of the predictions needs them. Try again in a moment."
 
@@ -57,30 +61,27 @@ class FeaturesView(SessionView):
         "0 = even spread. ⚑ flags: all missing, > 2% missing, a single value, > 10% zeros, ±inf. "
         "Surrogate dialog: +/- depth, x export the rules, tab next model, escape close."
     )
-    BINDINGS = [
-        Binding("s", "panel('sort')", "Sort", id="features.sort"),
-        Binding("S", "panel('reverse_sort')", "Reverse sort", show=False, id="features.sort_reverse"),
-        Binding("b", "panel('bins', 1)", "More bins", show=False, id="features.bins_up"),
-        Binding("B", "panel('bins', -1)", "Fewer bins", show=False, id="features.bins_down"),
-        Binding("L", "panel('toggle_log')", "Log scale", show=False, id="features.log"),
-        Binding("c", "panel('cycle_split')", "Split", id="features.split"),
-        Binding("C", "panel('choose_split_feature')", "Split by a feature…", show=False, id="features.split_feature"),
-        Binding("o", "panel('toggle_overlay')", "Overlaid / side by side", show=False, id="features.overlay"),
-        Binding("a", "panel('toggle_edited')", "Edited & added datapoints", show=False, id="features.edited"),
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "show_panel('stats')", "Stats", id="features.stats"),
         Binding("i", "importance", "Importance", id="features.importance"),
         Binding("I", "importance_settings", "Importance settings…", show=False, id="features.importance_settings"),
-        Binding("e", "panel('toggle_engineered')", "Raw/engineered", id="features.engineered"),
-        Binding("u", "surrogate", "Surrogate", id="features.surrogate"),
+        Binding("u", "surrogate", "Surrogate", show=False, id="features.surrogate"),
         Binding("d", "drift", "Drift", id="features.drift"),
-        Binding("D", "drift_split", "Drift by a column value…", show=False, id="features.drift_split"),
         Binding("escape", "cancel", "Cancel the running job", show=False, id="features.cancel"),
     ]
+    #: the panels' own keys (the footer shows them while the panel has focus) and their tables'
+    KEY_HOSTS: ClassVar[tuple[type[DOMNode], ...]] = (
+        StatsPanel,
+        FeatureHistogram,
+        ImportancePanel,
+        DriftPanel,
+        WideTable,
+    )
 
     def __init__(self, session: Session, options: RunOptions | None = None, **kwargs: Any) -> None:
         super().__init__(session, options, **kwargs)
         first = session.features[0] if session.features else None
-        self.ctx = FeatureContext(session, self.options, self.jobs, self.status, selected_name=first)
+        self.ctx = FeatureContext(session, self.options, self.jobs, self.status, self.say, selected_name=first)
         self.panel: PanelName = "stats"
         self.stats_panel = StatsPanel(self.ctx, id="panel-stats")
         self.importance_panel = ImportancePanel(self.ctx, id="panel-importance")
@@ -89,6 +90,7 @@ class FeaturesView(SessionView):
     def compose(self) -> ComposeResult:
         with Vertical(id="feat-body"):
             yield TextStatic("Computing statistics…", id="feat-status")
+            yield StatusNote(id="feat-note")
             yield JobLine(id="feat-job")
             with ContentSwitcher(id="feat-panels", initial="panel-stats"):
                 yield self.stats_panel
@@ -121,10 +123,17 @@ class FeaturesView(SessionView):
             return self.panel != "stats" or self.stats_panel.needs_stats()
         if action in ("importance", "drift"):
             return self.panel != action
-        if action == "panel":  # a key of one panel: served by the active one, when it applies now
-            active = self.active()
-            return parameters[0] in active.ACTIONS and active.allows(parameters[0])
         return True
+
+    def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
+        """Why a key of the view (or of its active panel) does not apply now ("": it does)."""
+        if action == "cancel":
+            return "Nothing is running: escape cancels a running job."
+        if action in ("show_panel", "importance", "drift"):
+            return f"The {'statistics' if action == 'show_panel' else action} panel is already shown."
+        if action == "panel_key":
+            return self.active().why_not(parameters[0], parameters[1:])
+        return ""
 
     def action_show_panel(self, panel: PanelName) -> None:
         if panel == "stats" and self.stats_panel.needs_stats():
@@ -167,10 +176,6 @@ class FeaturesView(SessionView):
         self.refresh_bindings()
 
     # -- what the panels serve ------------------------------------------------------------------
-    def action_panel(self, action: str, *args: Any) -> None:
-        """A key the active panel serves (``check_action`` lets only those through)."""
-        self.active().handler(action)(*args)
-
     def on_stats_panel_wants_importance(self, message: StatsPanel.WantsImportance) -> None:
         self.importance_panel.ensure()
 
@@ -178,34 +183,29 @@ class FeaturesView(SessionView):
         self.stats_panel.importance_ready(message.best)
 
     # -- importance, surrogate, drift -----------------------------------------------------------
+    def action_importance_settings(self) -> None:
+        """I: from any panel (the sample size, repeats and seed are set before a run)."""
+        self.importance_panel.settings_form()
+
     def action_importance(self) -> None:
         self.importance_panel.ensure()
         self.action_show_panel("importance")
 
-    def action_importance_settings(self) -> None:
-        self.importance_panel.settings_form()
-
     def action_surrogate(self) -> None:
         if not self.ready:
             msg = "Scoring is still running: the surrogate mimics the predictions, so it waits for them."
-            self.notify(msg, timeout=5)
+            self.say(msg)
             return
         thresholds = self.decisions.point_thresholds(self.session.default_thresholds)
         self.app.push_screen(SurrogateScreen(self.session, list(thresholds)))
 
     def action_drift(self) -> None:
         if not self.ready:
-            self.notify(NOT_SCORED, timeout=5)
+            self.say(NOT_SCORED)
         elif self.drift_panel.has_work():
             self.action_show_panel("drift")
         else:
             self.drift_panel.start()
-
-    def action_drift_split(self) -> None:
-        if not self.ready:
-            self.notify(NOT_SCORED, timeout=5)
-            return
-        self.drift_panel.choose_split()
 
 
 __all__ = ["FeaturesView"]

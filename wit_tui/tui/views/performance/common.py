@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
+from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import Static
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
 
 from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.analysis.ground_truth import GroundTruth
@@ -19,9 +22,13 @@ from wit_tui.engine.metrics.thresholds import STRATEGIES, StrategyResult
 from wit_tui.engine.metrics.undefined import NOBODY_POSITIVE
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import DEFAULT_BUCKETS, Slicing
+from wit_tui.render.stacked import middle
 from wit_tui.render.tables import layout_key, num, signed, thr
+from wit_tui.tui.widgets.wide_table import WideTable
 
 Panel = Literal["overview", "slices", "worst"]
+#: a slice's name is never shortened below this many cells in a table (nor a feature's in ``feature=value``)
+NAME_MIN, FEATURE_MIN = 12, 6
 RATE_LABELS = {
     "selection_rate": "selection rate",
     "recall": "TPR (recall)",
@@ -184,6 +191,74 @@ class ShownCache:
         self._shown[widget.id] = (content, key)
 
 
+def current_column(table: WideTable) -> str | None:
+    """The key of the table's current column (the column cursor), None while it has none."""
+    return table.cursor_column_key
+
+
+def fit_columns(table: DataTable) -> None:
+    """Each column as wide as its widest cell at once, not on the table's next idle: a frame drawn in between (the
+    first one after a ranking arrives) showed a count of 10,860 cut to its header's width, ``1``."""
+    for key, column in table.columns.items():
+        if not column.auto_width:
+            continue
+        widest = max((_width(cell) for cell in table.get_column(key)), default=0)
+        column.content_width = max(column.content_width, widest, _width(column.label))
+    table.refresh()
+
+
+def _width(cell: Any) -> int:
+    plain = cell.plain if isinstance(cell, Text) else str(cell)
+    return max((cell_len(line) for line in plain.splitlines()), default=0)
+
+
+def name_room(widget: Widget) -> int:
+    """How many cells a slice's name may take in a table across ``widget``: two fifths of its width (the app's
+    while it is not laid out yet), never under :data:`NAME_MIN`; the rest is for the numbers."""
+    width = widget.size.width or widget.app.size.width
+    return max(NAME_MIN, width * 2 // 5)
+
+
+def fit_parts(parts: Sequence[str], width: int, sep: str = " × ") -> str:
+    """``parts`` joined by ``sep`` in at most ``width`` cells, each part cut in its middle (its start and end tell
+    slices apart)."""
+    return sep.join(middle(p, w) for p, w in zip(parts, shares(parts, width, sep), strict=True))
+
+
+def fit_pairs(pairs: Sequence[tuple[str, str]], width: int, sep: str = " × ") -> str:
+    """``feature=value`` parts (a worst slice's name) in at most ``width`` cells, each cut by :func:`fit_pair`."""
+    parts = [f"{f}={v}" for f, v in pairs]
+    return sep.join(fit_pair(f, v, w) for (f, v), w in zip(pairs, shares(parts, width, sep), strict=True))
+
+
+def shares(parts: Sequence[str], width: int, sep: str) -> list[int]:
+    """Each part's room when ``parts`` joined by ``sep`` must fit ``width``: a short part stays whole and gives what
+    it does not need to the others."""
+    if cell_len(sep.join(parts)) <= width:
+        return [cell_len(p) for p in parts]
+    room = max(width - cell_len(sep) * (len(parts) - 1), len(parts))
+    out = [0] * len(parts)
+    todo = sorted(range(len(parts)), key=lambda i: cell_len(parts[i]))
+    while todo:
+        i = todo.pop(0)
+        out[i] = min(cell_len(parts[i]), room // (len(todo) + 1))
+        room -= out[i]
+    return out
+
+
+def fit_pair(feature: str, value: str, width: int) -> str:
+    """``feature=value`` in at most ``width`` cells: the feature's end goes first (``marita…=Married-civ-spouse``),
+    then the value is cut in its middle."""
+    text = f"{feature}={value}"
+    if cell_len(text) <= width:
+        return text
+    keep = max(min(cell_len(feature), FEATURE_MIN), width - 1 - cell_len(value))
+    cut = Text(feature)
+    cut.truncate(keep, overflow="ellipsis")
+    head = cut.plain
+    return f"{head}={middle(value, max(width - 1 - cell_len(head), 1))}"
+
+
 def short(name: str, width: int = 8) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
 
@@ -210,9 +285,16 @@ __all__ = [
     "StrategyRun",
     "strategy_block",
     "binary_metrics",
+    "current_column",
     "effective",
     "exact",
+    "fit_columns",
+    "fit_pair",
+    "fit_pairs",
+    "fit_parts",
+    "shares",
     "fmt_cost",
+    "name_room",
     "short",
     "strategy_text",
     "thresholds_text",

@@ -243,9 +243,7 @@ class DecisionEditor:
             if slices.features:
                 self.pending_strategy = strategy  # the slices are being built: run when they are ready
             else:
-                self.host.notify(
-                    f"{STRATEGIES[strategy]} needs slices: press b to slice by a feature first.", severity="warning"
-                )
+                self.host.say(f"{STRATEGIES[strategy]} needs slices: press b to slice by a feature first.")
             return
         truth, session, indexes, slicing_key = d.truth, self.session, slices.sidx, slices.key
         assert truth is not None  # strategies need a prepared ground truth
@@ -270,7 +268,7 @@ class DecisionEditor:
             strategy, d.cost_ratio, results, new.thresholds, strategy != "single", new.key
         )
         for note in {r.note for r in results if r.note}:
-            self.host.notify(note, severity="warning", timeout=10)
+            self.host.say(note, seconds=10)
         self.write(new)
 
     # -- the slices changed ----------------------------------------------------------
@@ -279,7 +277,7 @@ class DecisionEditor:
         d = self.decisions
         self.host.jobs.invalidate(STRATEGY)
         if d.per_slice is not None and d.strategy == "custom":
-            self.host.notify("Per-slice thresholds cleared: the slices changed.", timeout=4)
+            self.host.say("Per-slice thresholds cleared: the slices changed.")
         strategy = d.strategy
         if strategy not in ("custom", "single"):
             if self.state.slices.features:

@@ -55,6 +55,15 @@ BINARY_ROWS = (
 )
 
 
+#: the confusion counts as rows of the overview's table (the matrices below add each cell's share)
+CONFUSION_ROWS = (
+    ("tn", "true negatives TN"),
+    ("fp", "false positives FP"),
+    ("fn", "false negatives FN"),
+    ("tp", "true positives TP"),
+)
+
+
 class OverviewPanel(VerticalScroll):
     """Everything of the task for each model, at the decisions made (always current: drawn from them)."""
 
@@ -132,12 +141,14 @@ class OverviewPanel(VerticalScroll):
         thr_row = [None if per_slice else t for t in decisions.thresholds]
         ratio = decisions.cost_ratio
         rows: list[Row] = [
-            ("threshold (per slice: l)" if per_slice else "threshold", thr_row, "thr"),
+            ("threshold (per slice: d)" if per_slice else "threshold", thr_row, "thr"),
             *((label, [m.value(key) for m in ms], "num") for key, label in BINARY_ROWS),
             ("ROC AUC", [x.value("auc") for x in idx], "num"),
             ("average precision", [x.value("average_precision") for x in idx], "num"),
             ("positive rate", [m.value("selection_rate") for m in ms], "pct"),
             (f"cost {ratio:g}·FP+FN", [float(cost(m.fp, m.fn, ratio)) for m in ms], "cost"),
+            # the confusion counts in the table itself: at 80×24 they show without scrolling past it
+            *((label, [float(getattr(m, key)) for m in ms], "int") for key, label in CONFUSION_ROWS),
         ]
         labels = (str(truth.negative), str(truth.positive))
         cms = [

@@ -10,9 +10,9 @@ from wit_tui.engine.analysis.worst_slices import SMALL_SLICE
 from wit_tui.engine.metrics.operating_points import cost
 from wit_tui.engine.metrics.slice_index import SliceMetrics, binary_slice_rates
 from wit_tui.engine.metrics.undefined import curve_reasons
-from wit_tui.render.format import undefined_notes
+from wit_tui.render.format import UNDEFINED, undefined_notes
 from wit_tui.render.tables import num, signed, thr
-from wit_tui.tui.views.performance.common import SliceState, effective, fmt_cost, short
+from wit_tui.tui.views.performance.common import SliceState, effective, fit_parts, short
 
 # slice table columns per task: (key, header, kind); "thr" and "cost" are binary-only derived columns
 BINARY_COLUMNS = (
@@ -200,15 +200,24 @@ def table_columns(
 
 
 def table_rows(
-    kind: str, slices: SliceState, order: list[int], shown: list[int], values: Values, n: np.ndarray, base
+    kind: str,
+    slices: SliceState,
+    order: list[int],
+    shown: list[int],
+    values: Values,
+    n: np.ndarray,
+    base,
+    name_width: int = 10_000,
 ) -> list[list[Text]]:
+    """The cells, slices in ``order``: names in at most ``name_width`` cells (shortened, never a number)."""
     slicing = slices.slicing
     assert slicing is not None  # the rows are built once there are slices
     rows: list[list[Text]] = []
+    decimals = cost_decimals(values.get("cost", []))
     for k in order:
         small = n[k] < SMALL_SLICE
         cells = [
-            Text(" × ".join(slicing.labels[k])),
+            Text(fit_parts(slicing.labels[k], name_width)),
             Text(f"{int(n[k]):,}" + ("*" if small else ""), justify="right", style="yellow" if small else ""),
         ]
         if base is not None:
@@ -216,17 +225,34 @@ def table_rows(
         for key, _header, cell_kind in COLUMNS[kind]:
             vals = [values[key][i][k] for i in shown]
             for v in vals:
-                text = thr(v) if cell_kind == "thr" else (fmt_cost(v) if cell_kind == "cost" else num(v))
+                text = thr(v) if cell_kind == "thr" else (cost_text(v, decimals) if cell_kind == "cost" else num(v))
                 cells.append(Text(text, justify="right"))
             if len(shown) == 2:
-                d = signed(vals[1] - vals[0], kind="cost" if cell_kind == "cost" else "num")
+                diff = vals[1] - vals[0]
+                d = cost_text(diff, decimals, sign=True) if cell_kind == "cost" else signed(diff)
                 cells.append(Text(d, justify="right", style="dim"))
         rows.append(cells)
     return rows
 
 
+def cost_decimals(columns: list[np.ndarray]) -> int:
+    """One format for every cost cell of the table: whole numbers while every cost is one (a whole cost ratio),
+    else two decimals for all (never ``15`` beside ``17.50``)."""
+    finite = [a[np.isfinite(a)] for a in columns]
+    return 0 if all(np.all(a == np.round(a)) for a in finite) else 2
+
+
+def cost_text(value: float, decimals: int, sign: bool = False) -> str:
+    if not np.isfinite(value):
+        return UNDEFINED
+    text = f"{value:{'+' if sign else ''},.{decimals}f}"
+    return text.replace("-", "−") if sign else text
+
+
 __all__ = [
     "COLUMNS",
+    "cost_decimals",
+    "cost_text",
     "binary_values",
     "slice_counts",
     "slice_notes",

@@ -90,7 +90,7 @@ class Slicer:
     def action_equal_width(self) -> None:
         slices = self.state.slices
         slices.equal_width = not slices.equal_width
-        self.view.notify(f"Numeric slices: {'equal-width' if slices.equal_width else 'quantile'} buckets.", timeout=3)
+        self.view.say(f"Numeric slices: {'equal-width' if slices.equal_width else 'quantile'} buckets.")
         self.changed()
 
     def changed(self, focus: tuple | None = None) -> None:

@@ -19,8 +19,18 @@ from wit_tui.engine.session.session import Session
 from wit_tui.render.tables import fairness_tables
 from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.views.base import decisions_of
-from wit_tui.tui.views.performance.common import GAP_LABELS, RATE_LABELS, PerfState, ShownCache, strategy_block
+from wit_tui.tui.views.performance.common import (
+    GAP_LABELS,
+    RATE_LABELS,
+    PerfState,
+    ShownCache,
+    current_column,
+    fit_columns,
+    name_room,
+    strategy_block,
+)
 from wit_tui.tui.views.performance.decisions import DecisionEditor
+from wit_tui.tui.views.performance.keys import NO_TRUTH, SLICE_KEYS, key_of
 from wit_tui.tui.views.performance.slice_rows import (
     binary_values,
     slice_counts,
@@ -31,9 +41,11 @@ from wit_tui.tui.views.performance.slice_rows import (
     table_columns,
     table_rows,
 )
+from wit_tui.tui.views.performance.slicer import Slicer
 from wit_tui.tui.widgets.text_static import TextStatic
 from wit_tui.tui.widgets.wide_table import WideTable
 
+PINNED = 2  # the slice's name and its count never scroll away
 ModelColumns = Literal[-1, 0, 1]  # -1: every model (and Δ), else that model only
 NO_SLICES = (
     "No slices yet: press [b]b[/b] to slice by a feature ([b]x[/b] crosses it with a second; numeric features in "
@@ -44,13 +56,15 @@ NO_SLICES = (
 class SlicesPanel(Vertical):
     """The slice table (drawn from the decisions each time: never stale) and the fairness summary under it."""
 
-    ACTIONS = frozenset({"sort", "reverse_sort", "model_columns", "edit_slice_threshold", "slice_step"})
+    BINDINGS = SLICE_KEYS
+    SLICER_ACTIONS = Slicer.ACTIONS
 
-    def __init__(self, session: Session, state: PerfState, editor: DecisionEditor, **kwargs) -> None:
+    def __init__(self, session: Session, state: PerfState, editor: DecisionEditor, slicer: Slicer, **kwargs) -> None:
         super().__init__(**kwargs)
         self.session = session
         self.state = state
         self.editor = editor
+        self.slicer = slicer
         self.sort_key = "slice"
         self.sort_reverse = False
         self.model_view: ModelColumns = -1
@@ -61,12 +75,9 @@ class SlicesPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield TextStatic("", id="slices-note")
-        yield WideTable(id="slices-table", cursor_type="row", zebra_stripes=True)
+        yield WideTable(id="slices-table", cursor_type="row", zebra_stripes=True, pinned=PINNED)
         with VerticalScroll(id="fair-scroll", can_focus=True):
             yield TextStatic("", id="fair-summary")
-
-    def on_mount(self) -> None:
-        self.query_one("#slices-table", DataTable).fixed_columns = 1
 
     @property
     def kind(self) -> str:
@@ -77,16 +88,47 @@ class SlicesPanel(Vertical):
         """The slice codes in the order the table lists them."""
         return tuple(self._order)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return self.can(action, parameters)
+
     def can(self, action: str, parameters: tuple = ()) -> bool:
         """The panel's keys work while it shows slices (a slice's threshold: a binary task)."""
+        if action in self.SLICER_ACTIONS:
+            return self.slicer.can(action, parameters)
         slices = self.state.slices
-        if not self.display or slices.table is None:
+        if slices.table is None or not self._order:
             return False
         if action in ("edit_slice_threshold", "slice_step"):
             return self.kind == "binary" and slices.sidx is not None and decisions_of(self).truth is not None
         if action == "model_columns":
             return len(self.session.models) == 2
+        if action == "sort_column":
+            return self._sort_key_of(current_column(self.table)) is not None
         return True
+
+    def why_not(self, action: str, parameters: tuple) -> str:
+        """Why the slice table's key ``action`` does nothing now, in words ("" when it applies)."""
+        if self.can(action, parameters):
+            return ""
+        key = key_of(SLICE_KEYS, action, parameters)
+        slices = self.state.slices
+        if decisions_of(self).truth is None:
+            return f"{key}: {NO_TRUTH}"
+        if not slices.features:
+            return f"{key}: no slices yet: press b to slice by a feature."
+        if slices.table is None:
+            return f"{key}: the slices are still being built."
+        if action in ("edit_slice_threshold", "slice_step"):
+            return f"{key}: per-slice thresholds are for binary tasks; this one is {self.kind}."
+        if action == "model_columns":
+            return f"{key}: one model is loaded; the table shows it."
+        if action == "sort_column":
+            return f"{key}: move the column cursor (←/→) onto a column to sort by."
+        return ""
+
+    @property
+    def table(self) -> WideTable:
+        return self.query_one("#slices-table", WideTable)
 
     def highlighted_slice(self) -> int | None:
         table = self.query_one("#slices-table", DataTable)
@@ -112,7 +154,31 @@ class SlicesPanel(Vertical):
     def _selected(self, _event: DataTable.RowSelected) -> None:
         self.action_edit_slice_threshold()
 
+    # -- the slicing keys (the slicer serves them) -----------------------------------
+    def action_slice_feature(self, which: int) -> None:
+        self.slicer.action_slice_feature(which)
+
+    def action_buckets(self) -> None:
+        self.slicer.action_buckets()
+
+    def action_equal_width(self) -> None:
+        self.slicer.action_equal_width()
+
     # -- sorting -----------------------------------------------------------------
+    @staticmethod
+    def _sort_key_of(column: str | None) -> str | None:
+        """The sort of a column of the table: its values (the slice column: by name)."""
+        if column is None:
+            return None
+        return {"slice": "name", "base": "base_rate"}.get(column, column)
+
+    def action_sort_column(self, descending: bool) -> None:
+        """``s`` / ``S``: by the current column, ascending / descending (missing values last)."""
+        key = self._sort_key_of(current_column(self.table))
+        if key is not None:
+            self.sort_key, self.sort_reverse = key, descending
+            self.render_panel()
+
     def action_sort(self) -> None:
         options = sort_options(self.kind, self.session.model_names)
 
@@ -122,12 +188,8 @@ class SlicesPanel(Vertical):
                 self.render_panel()
 
         marked = [(k, ("● " if k == self.sort_key else "  ") + t) for k, t in options]
-        note = "S reverses the order; missing values sort last."
+        note = "s / S sort by the table's current column; missing values sort last."
         self.app.push_screen(PickScreen("Sort the slices by", marked, note=note), chose)
-
-    def action_reverse_sort(self) -> None:
-        self.sort_reverse = not self.sort_reverse
-        self.render_panel()
 
     def action_model_columns(self) -> None:
         """Cycle the columns: both models with Δ, the first model only, the second only."""
@@ -161,7 +223,8 @@ class SlicesPanel(Vertical):
         self._order = sorted_slices(slices, self.sort_key, self.sort_reverse, values, n, base)
         shown: list[int] = list(range(len(names))) if self.model_view < 0 else [int(self.model_view)]
         columns = table_columns(self.kind, slices, names, shown, base is not None)
-        self._fill(table, columns, table_rows(self.kind, slices, self._order, shown, values, n, base))
+        rows = table_rows(self.kind, slices, self._order, shown, values, n, base, name_room(self))
+        self._fill(table, columns, rows)
         self._cache.show(note, self._note(n))
         below = self._fairness(decisions) if self.kind == "binary" else self._static_note(decisions)
         # right under the table: why each – in it is there (the fairness summary's own – have their notes)
@@ -177,18 +240,13 @@ class SlicesPanel(Vertical):
         kind = "equal-width" if slices.equal_width else "quantile"
         for f, e in (slicing.edges or {}).items():
             text.append(f" · {f}: {len(e) - 1} {kind} buckets, edges " + ", ".join(f"{v:.4g}" for v in e))
-        text.append(f" · sorted by {sort_label}{' (reversed)' if self.sort_reverse else ''}")
+        order = ("Z→A" if self.sort_key == "name" else "descending") if self.sort_reverse else ""
+        text.append(f" · sorted by {sort_label}{f' ({order})' if order else ''}")
         small = int(np.count_nonzero(n < SMALL_SLICE))
         if small:
             text.append(f" · * {small} slice(s) under {SMALL_SLICE} rows: unreliable", style="yellow")
-        hint = " · ←/→ columns"
-        if len(names) == 2:
-            mv = self.model_view
-            shows = "both models" if mv == 1 else f"{names[(mv + 1) % 2]} only" if mv >= 0 else f"{names[0]} only"
-            hint += " · i: " + shows
-        if self.kind == "binary":
-            hint += " · enter/e: slice threshold, +/-: nudge, f: strategy"
-        text.append(hint, style="dim")
+        if len(names) == 2 and self.model_view >= 0:  # the keys are in the footer, a model left out is said here
+            text.append(f" · {names[int(self.model_view)]} only (i switches)", style="dim")
         return text
 
     def _static_note(self, decisions: Decisions) -> Text:
@@ -246,11 +304,13 @@ class SlicesPanel(Vertical):
             table.clear(columns=True)
             for label, key in columns:
                 table.add_column(label, key=key)
+            table.pinned = PINNED
             self._columns = columns
         else:
             table.clear()
         for r, cells in enumerate(rows):
             table.add_row(*cells, key=f"r{r}")
+        fit_columns(table)
         self._cells = shape
         if table.row_count:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1), animate=False, scroll=False)

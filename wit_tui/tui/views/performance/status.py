@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 
 from wit_tui.engine.analysis.decisions import Decisions
@@ -13,8 +11,6 @@ from wit_tui.render.format import thr
 from wit_tui.tui.views.base import decisions_of
 from wit_tui.tui.views.performance.common import ShownCache, SliceState, thresholds_text
 from wit_tui.tui.widgets.text_static import TextStatic
-
-NOTE_SECONDS = 8.0
 
 
 def margins_note(session: Session, thresholds: tuple[float, ...] | None) -> str:
@@ -29,38 +25,27 @@ def margins_note(session: Session, thresholds: tuple[float, ...] | None) -> str:
 
 
 class StatusLine(TextStatic):
-    """Two lines on what the numbers below are measured against, and a note (errors, cancellations) for a while."""
+    """Two lines on what the numbers below are measured against (notes go to the view's fading note line)."""
 
     def __init__(self, session: Session, slices: SliceState, **kwargs) -> None:
         super().__init__("Scoring…", **kwargs)
         self.session = session
         self.slices = slices
         self.ready = False
-        self._note: Text | None = None
-        self._note_until = 0.0
         self._cache = ShownCache()
-
-    def note(self, text: Text | str) -> None:
-        """A message under the status line, shown for a few seconds."""
-        self._note = text if isinstance(text, Text) else Text(text)
-        self._note_until = time.monotonic() + NOTE_SECONDS
-        self.render_status()
-        self.set_timer(NOTE_SECONDS + 0.1, self.render_status)
 
     def render_status(self) -> None:
         if not self.ready:
             return
         decisions = decisions_of(self)
-        message = self._note if time.monotonic() < self._note_until else None
         if decisions.truth is None:
-            self._cache.show(self, message or Text(""))
+            self._cache.show(self, Text(""))
             return
         head, line2 = self._lines(decisions)
         line2.append(f"{' · ' if line2.plain else ''}slices: {self.slices.name()}")
         if decisions.truth.flipped:
             line2.append(" · the datapoint editor keeps the session's positive class", style="dim")
-        lines = [head, line2] + ([message] if message is not None else [])
-        self._cache.show(self, Text("\n").join(lines))
+        self._cache.show(self, Text("\n").join([head, line2]))
 
     def _lines(self, decisions: Decisions) -> tuple[Text, Text]:
         t = decisions.truth

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
@@ -24,13 +22,17 @@ from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.tui.jobs import JobDone, JobFailed, JobLine
 from wit_tui.tui.views.base import SessionView
 from wit_tui.tui.views.performance.common import Panel, PerfState
+from wit_tui.tui.views.performance.decisions import ACTIONS as DECISION_ACTIONS
 from wit_tui.tui.views.performance.decisions import PREPARE, STRATEGY, DecisionEditor
+from wit_tui.tui.views.performance.keys import NO_TRUTH, VIEW_KEYS, key_of
 from wit_tui.tui.views.performance.overview import OverviewPanel
 from wit_tui.tui.views.performance.slicer import GROUP as SLICES
 from wit_tui.tui.views.performance.slicer import Slicer
 from wit_tui.tui.views.performance.slices import SlicesPanel
 from wit_tui.tui.views.performance.status import StatusLine
 from wit_tui.tui.views.performance.worst import WorstPanel
+from wit_tui.tui.widgets.status_note import StatusNote
+from wit_tui.tui.widgets.wide_table import WideTable
 
 
 class Part(Protocol):
@@ -48,8 +50,8 @@ class PerformanceView(SessionView):
         "slices, fairness strategies, worst slices."
     )
     HELP_NOTES = (
-        "A row is predicted positive when its score ≥ the threshold (sklearn's convention). Panels: a overview, "
-        "l slices, w worst slices.\n"
+        "A row is predicted positive when its score ≥ the threshold (sklearn's convention). Panels: a overview, d "
+        "slices (the disaggregated metrics), w worst slices; the footer shows the keys of the panel in focus.\n"
         "Thresholds are exact (a binary search on the sorted scores), never a 0.01 grid. [ ] { } move every "
         "threshold (per-slice ones too); t types them (one number for every model, or one per model: 0.4, 0.6); "
         "enter or e on a slice types that slice's threshold, + / - nudge it. Cost = ratio·FP + FN on raw counts "
@@ -59,46 +61,16 @@ class PerformanceView(SessionView):
         "opportunity (equal TPR), Equal accuracy — the cheapest thresholds whose rates are within the tolerance "
         "(T, default 0.01) of each other, searched over every distinct score; the gap that remains is shown. "
         "Slices: b slices by a feature, x crosses it with a second; numeric features in quantile buckets (n sets "
-        "the count, u switches to equal width); slices under 30 rows are marked *; ←/→ scroll the columns, s sorts "
-        "by any of them (S reverses), i shows both models with Δ or one model. The fairness summary is "
-        "Fairlearn's MetricFrame for the decisions made. Worst slices (w) rank every single-feature slice (X adds "
-        "two-feature crosses) by the lower end of a simultaneous 95% interval of how much worse the model does "
-        "there than on the rest (m picks the metric, M the model to rank). g picks the ground-truth column, p the "
-        "positive class (multi-class: the class for one-vs-rest). v: `wit-tui validate` of model 2 against model 1 "
-        "with the --config file (and its threshold)."
+        "the count, u switches to equal width); slices under 30 rows are marked *; ←/→ (h/l) move the column "
+        "cursor, s / S sort by the current column (O picks the column from a list), i shows both models with Δ or "
+        "one model. The fairness summary is Fairlearn's MetricFrame for the decisions made. Worst slices (w) rank "
+        "every single-feature slice (X adds two-feature crosses) by the lower end of a simultaneous 95% interval of "
+        "how much worse the model does there than on the rest (m picks the metric, M the model to rank; s / S sort "
+        "by the current column). g picks the ground-truth column, p the positive class (multi-class: the class for "
+        "one-vs-rest). v: `wit-tui validate` of model 2 against model 1 with the --config file (and its threshold)."
     )
-    BINDINGS = [
-        Binding("right_square_bracket", "threshold(1)", "Thr +0.01", key_display="]", id="perf.up"),
-        Binding("left_square_bracket", "threshold(-1)", "Thr −0.01", key_display="[", id="perf.down"),
-        Binding("right_curly_bracket", "threshold(10)", "Thr +0.1", key_display="}", show=False, id="perf.up10"),
-        Binding("left_curly_bracket", "threshold(-10)", "Thr −0.1", key_display="{", show=False, id="perf.down10"),
-        Binding("t", "type_threshold", "Type thr", id="perf.type_threshold"),
-        Binding("r", "reset_threshold", "Reset thr", show=False, id="perf.reset"),
-        Binding("c", "cost_ratio", "Cost ratio", id="perf.cost_ratio"),
-        Binding("o", "cost_optimal", "Cost-optimal thr", show=False, id="perf.cost_optimal"),
-        Binding("f", "strategy", "Strategy", id="perf.strategy"),
-        Binding("T", "tolerance", "Fairness tolerance…", show=False, id="perf.tolerance"),
-        Binding("b", "slice_feature(1)", "Slice by", id="perf.slice1"),
-        Binding("x", "slice_feature(2)", "Cross with…", show=False, id="perf.slice2"),
-        Binding("n", "buckets", "Bucket count…", show=False, id="perf.buckets"),
-        Binding("u", "equal_width", "Equal-width / quantile buckets", show=False, id="perf.equal_width"),
-        Binding("s", "sort", "Sort slices…", show=False, id="perf.sort"),
-        Binding("i", "model_columns", "Slice table: both models / one", show=False, id="perf.model_columns"),
-        Binding("S", "reverse_sort", "Reverse slice sort", show=False, id="perf.sort_reverse"),
-        Binding("e", "edit_slice_threshold", "Slice threshold…", show=False, id="perf.slice_threshold"),
-        Binding("plus", "slice_step(1)", "Slice thr +0.01", key_display="+", show=False, id="perf.slice_up"),
-        Binding("minus", "slice_step(-1)", "Slice thr −0.01", key_display="-", show=False, id="perf.slice_down"),
-        Binding("a", "show_panel('overview')", "Overview", show=False, id="perf.overview"),
-        Binding("l", "show_panel('slices')", "Slices", id="perf.slices"),
-        Binding("w", "worst", "Worst slices", id="perf.worst"),
-        Binding("m", "worst_metric", "Worst-slice metric…", show=False, id="perf.worst_metric"),
-        Binding("X", "toggle_crosses", "Worst: 2-feature crosses", show=False, id="perf.crosses"),
-        Binding("M", "rank_model", "Worst: rank by the other model", show=False, id="perf.rank_model"),
-        Binding("g", "ground_truth", "Ground truth…", show=False, id="perf.ground_truth"),
-        Binding("p", "positive", "Positive class…", show=False, id="perf.positive"),
-        Binding("v", "validate", "Validate", id="perf.validate"),
-        Binding("escape", "cancel", "Cancel the running job", show=False, id="perf.cancel"),
-    ]
+    BINDINGS = VIEW_KEYS
+    KEY_HOSTS = (SlicesPanel, WorstPanel, WideTable)
 
     def __init__(self, session, options=None, **kwargs) -> None:
         super().__init__(session, options, **kwargs)
@@ -112,10 +84,11 @@ class PerformanceView(SessionView):
     def compose(self) -> ComposeResult:
         with Vertical(id="perf-body"):
             yield StatusLine(self.session, self.state.slices, id="perf-status")
+            yield StatusNote(id="perf-note")
             yield JobLine(id="perf-job")
             with ContentSwitcher(id="perf-panels", initial="panel-overview"):
                 yield OverviewPanel(self.session, self.state, id="panel-overview")
-                yield SlicesPanel(self.session, self.state, self.editor, id="panel-slices")
+                yield SlicesPanel(self.session, self.state, self.editor, self.slicer, id="panel-slices")
                 yield WorstPanel(self.session, self.state, self.jobs, id="panel-worst")
 
     def on_mount(self) -> None:
@@ -153,15 +126,39 @@ class PerformanceView(SessionView):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Each key is asked of the part that serves it (the slice keys: of the slices panel, while shown)."""
+        """Each key is asked of the part that serves it; the current panel's own key is left out of the footer."""
         if action == "show_panel":
-            return self.ready
+            return self.ready and parameters[0] != self.panel
         if action == "cancel":
             return self.jobs.running()
         if action == "validate":
             return self.overview.can(action, parameters)
+        if action == "worst":
+            return self.worst.can(action, parameters)
         part = self._serving(action)
         return True if part is None else part.can(action, parameters)
+
+    def why_not(self, action: str, parameters: tuple) -> str:
+        """Why the view's key ``action`` does nothing now, in words ("" when it applies)."""
+        if self.check_action(action, parameters):
+            return ""
+        key = key_of(VIEW_KEYS, action, parameters)
+        if not self.ready:
+            return f"{key}: the models are still being scored; it works once they are."
+        if action == "show_panel":
+            return f"{key}: this is the {parameters[0]} panel already."
+        if action == "cancel":
+            return "escape: no job is running."
+        if action == "validate":
+            return f"{key}: validation compares the models on the data's label; open the data with --label."
+        if self.decisions.truth is None:
+            return f"{key}: {NO_TRUTH}"
+        kind = self.session.task.kind
+        if action == "positive":
+            return f"{key}: a regression has no positive class."
+        if action in DECISION_ACTIONS:
+            return f"{key}: thresholds, costs and strategies are for binary tasks; this one is {kind}."
+        return ""
 
     # -- jobs ---------------------------------------------------------------------------
     def on_job_done(self, done: JobDone) -> None:
@@ -213,7 +210,7 @@ class PerformanceView(SessionView):
         if slicing:
             self.slicer.cancelled()
             self.render_all()
-        self.status.note(Text(f"Cancelled: {names}."))
+        self.say(f"Cancelled: {names}.")
 
     # -- drawing ---------------------------------------------------------------------------
     def _decisions_changed(self, decisions: Decisions) -> None:
@@ -246,7 +243,7 @@ class PerformanceView(SessionView):
 
     # -- the panel router: a key's action is the method of the part that declares it -----------
     def _parts(self) -> tuple[Part, ...]:
-        return (self.editor, self.slicer, self.slices, self.worst)
+        return (self.editor, self.slicer)
 
     def _serving(self, action: str) -> Part | None:
         return next((part for part in self._parts() if action in part.ACTIONS), None)
@@ -265,15 +262,6 @@ class PerformanceView(SessionView):
         if self.panel != "worst":
             self.action_show_panel("worst")
         self.worst.ensure()
-
-    def action_worst_metric(self) -> None:
-        self.worst.action_worst_metric()
-
-    def action_toggle_crosses(self) -> None:
-        self.worst.action_toggle_crosses()
-
-    def action_rank_model(self) -> None:
-        self.worst.action_rank_model()
 
     def on_worst_panel_slice_by(self, message: WorstPanel.SliceBy) -> None:
         self.state.slices.features = list(message.features)

@@ -25,15 +25,24 @@ from wit_tui.engine.analysis.worst_slices import WorstSlices, session_worst_slic
 from wit_tui.engine.metrics.undefined import UNDEFINED_WHEN
 from wit_tui.engine.session.session import Session
 from wit_tui.render.format import UNDEFINED
-from wit_tui.render.tables import num, signed, thr
+from wit_tui.render.tables import thr
 from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.jobs import JobDone, Jobs
 from wit_tui.tui.views.base import decisions_of
-from wit_tui.tui.views.performance.common import PerfState, short, thresholds_text
+from wit_tui.tui.views.performance.common import (
+    PerfState,
+    current_column,
+    fit_columns,
+    name_room,
+    thresholds_text,
+)
+from wit_tui.tui.views.performance.keys import NO_TRUTH, WORST_KEYS, key_of
+from wit_tui.tui.views.performance.worst_rows import SHOWN, sortable, worst_cells, worst_columns, worst_order
 from wit_tui.tui.widgets.text_static import TextStatic
 from wit_tui.tui.widgets.wide_table import WideTable
 
 GROUP = "perf.worst"
+PINNED = 3  # rank, slice, n never scroll away
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,7 @@ class Ranking:
 class WorstPanel(Vertical):
     """The ranking of the rank model's worst slices, and the keys that change it."""
 
-    ACTIONS = frozenset({"worst", "worst_metric", "toggle_crosses", "rank_model"})
+    BINDINGS = WORST_KEYS
 
     class SliceBy(Message):
         """Enter on a worst slice: slice the slice table by its feature(s), cursor on it."""
@@ -67,23 +76,46 @@ class WorstPanel(Vertical):
         self.crosses = False
         self.rank_model = 0
         self.ranking: Ranking | None = None
+        self.sort: tuple[str, bool] | None = None  # the column the table is sorted by, descending (None: rank)
+        self._order: list[int] = []  # the findings' indexes in the order the table lists them
         self._started: tuple[tuple[Any, ...], tuple[Any, ...], str] | None = None  # the running job's inputs
 
     def compose(self) -> ComposeResult:
         yield TextStatic("", id="worst-note")
-        yield WideTable(id="worst-table", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        self.query_one("#worst-table", DataTable).fixed_columns = 2
+        yield WideTable(id="worst-table", cursor_type="row", zebra_stripes=True, pinned=PINNED)
 
     @property
     def names(self) -> list[str]:
         return self.session.model_names
 
+    @property
+    def table(self) -> WideTable:
+        return self.query_one("#worst-table", WideTable)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        return self.can(action, parameters)
+
     def can(self, action: str, parameters: tuple = ()) -> bool:
         if decisions_of(self).truth is None:
             return False
+        if action == "sort_column":
+            return self.ranking is not None and sortable(current_column(self.table))
         return action != "rank_model" or len(self.session.models) == 2
+
+    def why_not(self, action: str, parameters: tuple) -> str:
+        """Why the worst slices' key ``action`` does nothing now, in words ("" when it applies)."""
+        if self.can(action, parameters):
+            return ""
+        key = key_of(WORST_KEYS, action, parameters)
+        if decisions_of(self).truth is None:
+            return f"{key}: {NO_TRUTH}"
+        if action == "rank_model":
+            return f"{key}: one model is loaded; the ranking is for it."
+        if action == "sort_column" and self.ranking is None:
+            return f"{key}: no ranking yet: press w to rank the slices."
+        if action == "sort_column":
+            return f"{key}: move the column cursor (←/→) onto a column to sort by."
+        return ""
 
     # -- what a ranking depends on ----------------------------------------------
     def _settings(self, decisions: Decisions) -> tuple[Any, ...]:
@@ -179,17 +211,24 @@ class WorstPanel(Vertical):
         self.rank_model = 1 - self.rank_model
         self.ensure()
 
+    def action_sort_column(self, descending: bool) -> None:
+        """``s`` / ``S``: the findings by the current column, ascending / descending (the rank column: the ranking)."""
+        key = current_column(self.table)
+        if self.ranking is not None and key is not None and sortable(key):
+            self.sort = (key, descending)
+            self.render_panel()
+
     @on(DataTable.RowSelected, "#worst-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
         r = self.ranking
-        if r is not None and 0 <= event.cursor_row < len(r.result.findings):
-            finding = r.result.findings[event.cursor_row]
+        if r is not None and 0 <= event.cursor_row < len(self._order):
+            finding = r.result.findings[self._order[event.cursor_row]]
             self.post_message(self.SliceBy(list(finding.features), finding.key))
 
     # -- drawing -------------------------------------------------------------------
     def render_panel(self) -> None:
         note = self.query_one("#worst-note", Static)
-        table = self.query_one("#worst-table", DataTable)
+        table = self.table
         if decisions_of(self).truth is None:
             note.update(Text("No ground truth: press g to pick the label column."))
             return
@@ -239,46 +278,26 @@ class WorstPanel(Vertical):
             text.append(f" {UNDEFINED} {w.metric}: {why} there.", style="dim")  # on the same line: 4 lines at most
         if w.skipped:
             text.append("\nSkipped: " + "; ".join(w.skipped[:4]) + (" …" if len(w.skipped) > 4 else ""), style="dim")
-        text.append(
-            " · m metric · X crosses" + (" · M model" if len(self.names) == 2 else "") + " · enter: slice by it",
-            style="dim",
-        )
+        if self.sort is not None and self.sort[0] != "rank":
+            label = next((h for h, k in worst_columns(w, self.names) if k == self.sort[0]), self.sort[0])
+            text.append(f" · sorted by {label}{' (descending)' if self.sort[1] else ''}", style="bold")
+        text.append(" · enter: slice by it", style="dim")
         return text
 
-    def _fill(self, table: DataTable, w: WorstSlices) -> None:
-        two = len(self.names) == 2
+    def _fill(self, table: WideTable, w: WorstSlices) -> None:
+        """The findings in the order chosen (first the ranking's), every column as wide as its widest cell at once."""
+        names = self.names
         cursor = table.cursor_row
+        key, descending = self.sort or ("rank", False)
+        self._order = worst_order(w, key, descending)[:SHOWN]
         table.clear(columns=True)
-        table.add_column("#", key="rank")
-        table.add_column("slice", key="slice")
-        table.add_column("n", key="n")
-        for name in self.names:
-            table.add_column(f"{w.metric[:8]}·{short(name)}" if len(self.names) > 1 else w.metric, key=f"v{name}")
-        if two:
-            table.add_column("Δ", key="d")
-        for label, key in (("rest", "rest"), ("worse by", "worse"), (f"{100 * w.confidence:.0f}% interval", "ci")):
-            table.add_column(label, key=key)
-        table.add_column("p", key="p")
-        table.add_column("q", key="q")
-        for rank, f in enumerate(w.findings[:500]):
-            readable = " × ".join(f"{feat}={lab}" for (feat, _v), lab in zip(f.key, f.labels, strict=True))
-            small = "yellow" if f.small else ""
-            cells: list[Any] = [
-                Text(str(rank + 1), justify="right"),
-                Text(readable),
-                Text(f"{f.n_rows:,}" + ("*" if f.small else ""), justify="right", style=small),
-            ]
-            cells += [Text(num(v), justify="right") for v in f.values]
-            if two:
-                cells.append(Text(signed(f.values[1] - f.values[0]), justify="right", style="dim"))
-            cells += [
-                Text(num(f.rest), justify="right"),
-                Text(signed(f.worse_by), justify="right", style="bold red" if f.ci_low > 0 else ""),
-                Text(f"[{signed(f.ci_low)}, {signed(f.ci_high)}]", justify="right"),
-                Text(f"{f.p_value:.2g}", justify="right"),
-                Text(f"{f.q_value:.2g}", justify="right"),
-            ]
-            table.add_row(*cells)
+        for label, column in worst_columns(w, names):
+            table.add_column(label, key=column)
+        table.pinned = PINNED
+        room = name_room(self)
+        for r in self._order:
+            table.add_row(*worst_cells(r, w.findings[r], len(names) == 2, room))
+        fit_columns(table)
         if table.row_count:
             table.move_cursor(row=min(max(cursor, 0), table.row_count - 1), animate=False)
 

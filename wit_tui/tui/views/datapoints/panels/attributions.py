@@ -1,7 +1,8 @@
 """The local-attributions panel: a LIME-style weighted ridge surrogate of each model around the point.
 
-The surrogate explains scores, not labels: its result depends on the point and
-the overlay, not on the thresholds (a threshold change leaves it current).
+The surrogate explains scores, not labels: its result depends on the point, the
+overlay and, multi-class, the class whose probability it explains (C; default each
+model's predicted class), not on the thresholds (a threshold change leaves it current).
 """
 
 from __future__ import annotations
@@ -13,44 +14,49 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wit_tui.engine.whatif import point as point_questions
 from wit_tui.engine.whatif.attribution import Attribution
 from wit_tui.tui.jobs import JobFn
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, PointContext
-from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.views.datapoints.panels.base import CLASS_KEY, PanelScroll, PointPanel
 from wit_tui.tui.widgets.text_static import TextStatic
 
 
 class AttributionsPanel(PointPanel):
+    BINDINGS = [CLASS_KEY]
+    ACTIONS = frozenset({"cycle_class"})
     KEY = "a"
     GROUP = "dp.attr"
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="panel-scroll", can_focus=True):
+        with PanelScroll(classes="panel-scroll", can_focus=True):
             yield TextStatic(id="dp-attr-text")
 
     def head(self) -> Static:
         return self.query_one("#dp-attr-text", Static)
 
     def inputs(self, context: PointContext) -> tuple[Any, ...]:
-        return (context.point, context.version)  # scores, not labels: the thresholds do not enter
+        return (context.point, context.version, context.target_class)  # scores, not labels: no thresholds
 
     def computing_text(self, context: PointContext) -> str:
         return "Fitting local surrogates… (computing)"
 
     def job(self, context: PointContext) -> tuple[str, JobFn] | None:
-        s, i = self.session, context.point
+        s, i, k = self.session, context.point, context.target_class
         return "Local attributions…", lambda progress, cancelled: point_questions.attributions(
-            s, i, progress=progress, cancelled=cancelled
+            s, i, target_class=k, progress=progress, cancelled=cancelled
         )
 
     def draw(self, context: PointContext) -> None:
         results: list[Attribution] = self.result
         head = Text()
         head.append(f"Local attributions of #{context.point}", style="bold")
+        if self.session.task.kind == "multiclass":
+            targets = sorted({a.target for a in results})
+            chosen = " (the class chosen)" if context.target_class is not None else " (predicted)"
+            head.append(f" · {targets[0]}{chosen}" if len(targets) == 1 else " · each model's predicted class", "bold")
         head.append(" · LIME-style local surrogate\n", style="dim")
         for a in results:
             head.append(f"{a.model} ", style=f"bold {MODEL_COLORS[a.model_index]}")
@@ -61,7 +67,8 @@ class AttributionsPanel(PointPanel):
         foot = Text(
             f"\nOutput: {a0.target}. + pushes it up, − down, when the feature has this point's value instead "
             f"of a typical one. Weighted ridge on {a0.n_samples} perturbations (seed {a0.seed}); a low "
-            "fidelity R² means the model is not additive around the point.",
+            "fidelity R² means the model is not additive around the point."
+            + (" C explains another class." if self.session.task.kind == "multiclass" else ""),
             style="dim",
         )
         self.head().update(Group(head, self._table(results), foot))

@@ -8,6 +8,11 @@ starts ONE job (``view.jobs``) whose function was built from values read here, o
 the UI thread. A result whose inputs are no longer the current ones is never drawn
 as current: the panel recomputes, or — after escape cancelled it — says in words
 that it is not computed and which key computes it.
+
+A panel's own keys are BINDINGS of its class, so the footer shows them while the
+panel has focus; ``check_action`` asks :meth:`PointPanel.can`. A key whose
+setting the panels share (the regression gap, the class of a multi-class
+question) goes up to the view as a :class:`PointPanel.Key` message, for the router.
 """
 
 from __future__ import annotations
@@ -15,16 +20,61 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.containers import Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from wit_tui.engine.session.session import Session
 from wit_tui.tui.jobs import JobDone, JobFailed, JobFn, Jobs
 from wit_tui.tui.views.datapoints.common import PointContext
+from wit_tui.tui.widgets.table_keys import ROW_KEYS, TOP_BOTTOM_VI
+
+#: up/down (j/k) and first/last (g/G): the table keys' ids, so a key means one thing on the screen
+MOVE_KEYS: list[BindingType] = [
+    b for b in [*ROW_KEYS, *TOP_BOTTOM_VI] if isinstance(b, Binding) and b.id in ("table.up", "table.down")
+]
+FIRST_LAST_KEYS: list[BindingType] = list(TOP_BOTTOM_VI)
+
+
+def panel_binding(key: str, action: str, text: str, id_: str, show: bool = False, display: str | None = None):
+    """A key of one panel (id ``datapoints.<id_>``: the ids the help, the palette and a keymap override use)."""
+    return Binding(key, action, text, show=show, key_display=display, id=f"datapoints.{id_}")
+
+
+#: the class of a multi-class question, one choice for the ICE, attributions and counterfactual panels
+CLASS_KEY = panel_binding("C", "cycle_class", "Next class", "class", True)
+
+
+class PanelScroll(VerticalScroll):
+    """A panel's scrolling text: j/k scroll a line, g/G to the top and bottom (as the tables move)."""
+
+    BINDINGS = [*MOVE_KEYS, *FIRST_LAST_KEYS]
+
+    def action_cursor_down(self) -> None:
+        self.scroll_down()
+
+    def action_cursor_up(self) -> None:
+        self.scroll_up()
+
+    def action_cursor_top(self) -> None:
+        self.scroll_home()
+
+    def action_cursor_bottom(self) -> None:
+        self.scroll_end()
 
 
 class PointPanel(Vertical):
     """One analysis of the selected point, shown on the left instead of the table."""
+
+    class Key(Message):
+        """A key whose setting the panels share (``gap``, ``cycle_class``) or that moves the inspector
+        (``feature``): the view hands it to the router."""
+
+        def __init__(self, name: str, *args: Any) -> None:
+            super().__init__()
+            self.name, self.args = name, args
 
     #: the keys (action names) this panel serves while it is shown
     ACTIONS: ClassVar[frozenset[str]] = frozenset()
@@ -47,10 +97,31 @@ class PointPanel(Vertical):
     # -- what subclasses say ---------------------------------------------------------------
     def can(self, action: str, parameters: tuple[Any, ...]) -> bool:
         """Whether the panel's key ``action`` applies now (it is shown)."""
+        if action == "cycle_class":
+            return self.session.task.kind == "multiclass"
+        if action == "gap":
+            return self.session.task.kind == "regression"
         return True
+
+    def check_action(self, action: str, parameters: tuple[Any, ...]) -> bool | None:
+        """The panel's own keys: hidden from the footer, and explained when pressed, when they do not apply."""
+        return self.can(action, parameters) if action in self.ACTIONS else True
+
+    def focus_widget(self) -> Widget:
+        """What takes the focus when the panel opens (its keys are in the footer while it has it)."""
+        return self.query_one(PanelScroll)
+
+    # -- the keys whose setting the panels share: the router keeps it ---------------------------------
+    def action_cycle_class(self) -> None:
+        self.post_message(PointPanel.Key("cycle_class"))
+
+    def action_gap(self, step: int) -> None:
+        self.post_message(PointPanel.Key("gap", step))
 
     def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
         """Why the key ``action`` does not apply now, in words ("": the router says it generically)."""
+        if action == "cycle_class":
+            return f"C picks the class of a multi-class task; for a {self.session.task.kind} task there is none."
         return ""
 
     def inputs(self, context: PointContext) -> tuple[Any, ...]:
@@ -130,8 +201,11 @@ class PointPanel(Vertical):
             self.draw(self.context)
 
     def on_job_failed(self, failed: JobFailed) -> None:
-        """Say it in the panel; the view (the event bubbles on) says it in a notification too."""
-        if failed.group != self.GROUP or not self.jobs.is_current(failed):
+        """Say it in the panel, where it was asked for; no toast over the panel on top of it."""
+        if failed.group != self.GROUP:
+            return
+        failed.stop()
+        if not self.jobs.is_current(failed):
             return
         self._stale_inputs, self.running_inputs = self.running_inputs, None
         self.stale_note = f"Could not compute: {failed.text}"
@@ -145,4 +219,4 @@ class PointPanel(Vertical):
             self.jobs.cancel(self.GROUP)
 
 
-__all__ = ["PointPanel"]
+__all__ = ["CLASS_KEY", "FIRST_LAST_KEYS", "MOVE_KEYS", "PanelScroll", "PointPanel", "panel_binding"]

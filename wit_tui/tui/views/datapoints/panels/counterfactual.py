@@ -2,8 +2,9 @@
 
 Its result depends on the point, the overlay (edited points are candidates too),
 the thresholds (binary), the regression gap, the distance (L1/L2), the features
-the distance counts (F; default the models' inputs, or ``--cf-features``) and the
-restriction (a ground-truth value or the current filter); any change recomputes it.
+the distance counts (W; default the models' inputs, or ``--cf-features``), the
+restriction (a ground-truth value or the current filter) and, multi-class, the class
+it must be predicted as (C; default any other class); any change recomputes it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wit_tui.engine.core.errors import WitError
@@ -31,14 +31,24 @@ from wit_tui.tui.dialogs.pick import PickScreen
 from wit_tui.tui.jobs import JobFn, Jobs
 from wit_tui.tui.views.datapoints.browse import Browser
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, GoToPoint, PointContext, PointNote, labels_of
-from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.views.datapoints.panels.base import CLASS_KEY, PanelScroll, PointPanel, panel_binding
 from wit_tui.tui.widgets.text_static import TextStatic
 
 Restrict = tuple[Literal["truth", "filter"], Any] | None
 
 
 class CounterfactualPanel(PointPanel):
-    ACTIONS = frozenset({"toggle_metric", "restrict", "gap", "open_cf", "pick_features"})
+    BINDINGS = [
+        panel_binding("L", "toggle_metric", "L1/L2 distance", "metric", True),
+        panel_binding("w", "restrict", "Restrict CF search…", "restrict", True),
+        panel_binding("W", "pick_features", "CF features…", "cf_features", True),
+        panel_binding("o", "open_cf(0)", "Go to its CF", "open_cf", True),
+        panel_binding("O", "open_cf(1)", "Go to its CF (model 2)", "open_cf2"),
+        panel_binding("right_curly_bracket", "gap(1)", "Regression gap +", "gap_up", True, "}"),
+        panel_binding("left_curly_bracket", "gap(-1)", "Regression gap −", "gap_down", True, "{"),
+        CLASS_KEY,
+    ]
+    ACTIONS = frozenset({"toggle_metric", "restrict", "gap", "open_cf", "pick_features", "cycle_class"})
     KEY = "c"
     GROUP = "dp.cf"
 
@@ -53,18 +63,16 @@ class CounterfactualPanel(PointPanel):
         self.features: tuple[str, ...] | None = features
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="panel-scroll", can_focus=True):
+        with PanelScroll(classes="panel-scroll", can_focus=True):
             yield TextStatic(id="dp-cf-text")
 
     def head(self) -> Static:
         return self.query_one("#dp-cf-text", Static)
 
     def can(self, action: str, parameters: tuple[Any, ...]) -> bool:
-        if action == "gap":
-            return self.session.task.kind == "regression"
         if action == "open_cf":
             return parameters[0] < len(self.session.models)
-        return True
+        return super().can(action, parameters)
 
     def why_not(self, action: str, parameters: tuple[Any, ...]) -> str:
         if action == "gap":
@@ -74,12 +82,13 @@ class CounterfactualPanel(PointPanel):
             )
         if action == "open_cf":
             return "O goes to the second model's counterfactual, and one model is loaded; o goes to its."
-        return ""
+        return super().why_not(action, parameters)
 
     # -- computing ---------------------------------------------------------------------------
     def inputs(self, context: PointContext) -> tuple[Any, ...]:
         in_filter = self.browser.filter_text if self.restrict is not None and self.restrict[0] == "filter" else None
-        return (*super().inputs(context), context.gap_steps, self.metric, self.restrict, in_filter, self.features)
+        settings = (context.gap_steps, self.metric, self.restrict, in_filter, self.features, context.target_class)
+        return (*super().inputs(context), *settings)
 
     def computing_text(self, context: PointContext) -> str:
         if not space_ready(self.session):
@@ -94,7 +103,7 @@ class CounterfactualPanel(PointPanel):
             self.restrict, restrict = None, None
             self.post_message(PointNote(f"{exc.message} {exc.hint}", error=True))
         s, i, thr, metric, steps = self.session, context.point, context.thresholds, self.metric, context.gap_steps
-        features = self.features
+        features, target_class = self.features, context.target_class
 
         def fn(progress, cancelled):
             return point_questions.counterfactuals(
@@ -105,6 +114,7 @@ class CounterfactualPanel(PointPanel):
                 gap_steps=steps,
                 restrict=restrict,
                 features=features,
+                target_class=target_class,
                 progress=progress,
                 cancelled=cancelled,
             )
@@ -183,7 +193,7 @@ class CounterfactualPanel(PointPanel):
     # -- drawing ------------------------------------------------------------------------------------
     def draw(self, context: PointContext) -> None:
         results: list[Counterfactual] = self.result
-        head = self._summary(context.point, results)
+        head = self._summary(context, results)
         columns = _distinct(results)
         if not columns:
             self.head().update(head)
@@ -192,15 +202,19 @@ class CounterfactualPanel(PointPanel):
         s = self.session
         keys = "o / O go to it in the table" if len(s.models) > 1 else "o goes to it in the table"
         foot = Text(
-            f"\nHighlighted: values that differ. {keys} · L switches L1/L2 · w restricts the search · F features"
-            + (" · { } change the gap" if s.task.kind == "regression" else ""),
+            f"\nHighlighted: values that differ. {keys} · L switches L1/L2 · w restricts the search · W features"
+            + (" · { } change the gap" if s.task.kind == "regression" else "")
+            + (" · C the class" if s.task.kind == "multiclass" else ""),
             style="dim",
         )
         self.head().update(Group(head, table, foot))
 
-    def _summary(self, i: int, results: list[Counterfactual]) -> Text:
+    def _summary(self, context: PointContext, results: list[Counterfactual]) -> Text:
         head = Text()
-        head.append(f"Nearest counterfactual of #{i}", style="bold")
+        head.append(f"Nearest counterfactual of #{context.point}", style="bold")
+        if self.session.task.kind == "multiclass":
+            k = context.target_class
+            head.append(" · any other class" if k is None else f" · predicted {self.session.task.classes[k]}", "bold")
         head.append(f" · {self.metric} · {self._restrict_label()}\n", style="dim")
         head.append(self._features_line(results), style="dim")
         rules = sorted({r.rule for r in results})
@@ -227,18 +241,20 @@ class CounterfactualPanel(PointPanel):
         id_like = [f for f in chosen if f not in counted]
         if id_like:
             line += f"; ID-like, not counted: {', '.join(id_like)}"
-        return line + " · F changes\n"
+        return line + " · W changes\n"
 
     def _table(self, context: PointContext, columns: list[tuple[int, list[Counterfactual]]]) -> Table:
         s, i, thr = self.session, context.point, context.thresholds
         longest = max([len(f) for f in s.features] + [len(s.label or "")] + [len(m.name) for m in s.models])
         feat_w, col_w = cf_widths(self.size.width or 60, longest, 1 + len(columns))
+        this, others = s.row(i), [s.row(idx) for idx, _ in columns]
+        col_w = max(col_w, number_width([i] + [idx for idx, _ in columns], [this, *others]))  # numbers: never cut
         table = Table(box=None, padding=(0, 1), pad_edge=False, header_style="bold", expand=False)
         table.add_column("feature", no_wrap=True, max_width=feat_w, overflow="ellipsis")
         table.add_column(f"#{i}", no_wrap=True, max_width=col_w, overflow="ellipsis")
         for idx, group in columns:
             who = "both" if len(group) == len(s.models) > 1 else "/".join(r.model for r in group)
-            title = Text(f"#{idx} {who}", style=MODEL_COLORS[group[0].model_index])
+            title = Text(f"#{idx}\n{who}", style=MODEL_COLORS[group[0].model_index])  # the id is never cut
             table.add_column(title, no_wrap=True, max_width=col_w, overflow="ellipsis")
         mine = labels_of(s, s.point_scores(i), thr)
         theirs = [labels_of(s, s.point_scores(idx), thr) for idx, _ in columns]
@@ -249,7 +265,6 @@ class CounterfactualPanel(PointPanel):
         if s.has_label:
             assert s.label is not None  # a session has ground truth only with a label column
             table.add_row(Text(s.label, style="dim"), fmt(s.truth(i)), *(fmt(s.truth(idx)) for idx, _ in columns))
-        this, others = s.row(i), [s.row(idx) for idx, _ in columns]
         differing = {f for f in s.features for o in others if not same(this[f], o[f])}
         order = [f for f in s.features if f in differing] + [f for f in s.features if f not in differing]
         for f in order:
@@ -268,6 +283,14 @@ def _distinct(results: list[Counterfactual]) -> list[tuple[int, list[Counterfact
         if r.index is not None:
             columns.setdefault(r.index, []).append(r)
     return list(columns.items())
+
+
+def number_width(ids: list[int], rows: list[dict[str, Any]]) -> int:
+    """The widest id or number the table shows: a value column is never narrower (shorten words, not numbers)."""
+    numbers = [
+        fmt(v) for r in rows for v in r.values() if isinstance(v, int | float | np.number) and not isinstance(v, bool)
+    ]
+    return max([len(f"#{j}") for j in ids] + [len(n) for n in numbers])
 
 
 def cf_widths(panel_width: int, longest_name: int, n_values: int) -> tuple[int, int]:
@@ -294,4 +317,4 @@ def truth_mask(session: Session, value: Any) -> np.ndarray:
     return mask
 
 
-__all__ = ["CounterfactualPanel", "cf_widths", "truth_mask"]
+__all__ = ["CounterfactualPanel", "cf_widths", "number_width", "truth_mask"]

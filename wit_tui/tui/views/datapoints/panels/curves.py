@@ -3,7 +3,9 @@
 The curves depend on the point, the overlay and the feature highlighted in the
 inspector (scores, not labels: the thresholds only draw the lines, so a threshold
 change redraws them); P adds the partial dependence (cached per feature), v ranks
-the features by how much they move this point's prediction.
+the features by how much they move this point's prediction, j/k (↑/↓) pick the
+previous or next feature of the inspector, and C the class a multi-class plot
+follows (the views' one class choice, so it only redraws: the curves hold every class).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
@@ -23,21 +26,26 @@ from wit_tui.engine.whatif.point import PointCurves
 from wit_tui.render.figures import DependenceFigure
 from wit_tui.tui.jobs import JobFn, Jobs
 from wit_tui.tui.views.datapoints.common import PointContext, Ranked
-from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.views.datapoints.panels.base import CLASS_KEY, MOVE_KEYS, PointPanel, panel_binding
 from wit_tui.tui.widgets.plot import show_figure
 from wit_tui.tui.widgets.text_static import TextStatic
 
 
 class CurvesPanel(PointPanel):
+    BINDINGS = [
+        panel_binding("P", "toggle_pd", "Partial dependence", "pd", True),
+        CLASS_KEY,
+        *MOVE_KEYS,  # the previous / next feature
+    ]
     ACTIONS = frozenset({"toggle_pd", "cycle_class"})
     KEY = "p"
     GROUP = "dp.curves"
+    can_focus = True  # the plot does not scroll: the panel itself holds the focus and its keys
 
     def __init__(self, session: Session, jobs: Jobs, **kwargs: Any) -> None:
         super().__init__(session, jobs, **kwargs)
         self.with_pd = False
         self.ranked = False  # the features ordered by variation (v)
-        self.ice_class: int | None = None  # multi-class: the class plotted (None: the point's argmax)
         self._posted_rank: tuple[tuple[str, float], ...] | None = None
 
     def compose(self) -> ComposeResult:
@@ -51,8 +59,8 @@ class CurvesPanel(PointPanel):
     def plot(self) -> PlotextPlot:
         return self.query_one("#dp-ice-plot", PlotextPlot)
 
-    def can(self, action: str, parameters: tuple[Any, ...]) -> bool:
-        return action != "cycle_class" or self.session.task.kind == "multiclass"
+    def focus_widget(self) -> Widget:
+        return self
 
     def inputs(self, context: PointContext) -> tuple[Any, ...]:
         return (context.point, context.version, context.feature, self.with_pd, self.ranked)
@@ -84,12 +92,11 @@ class CurvesPanel(PointPanel):
         self.with_pd = not self.with_pd
         self.refresh_shown()
 
-    def action_cycle_class(self) -> None:
-        if not self.current or self.context is None:
-            return
-        current = self._plot_class(self.result.ice) or 0
-        self.ice_class = (current + 1) % len(self.session.task.classes)
-        self.draw(self.context)
+    def action_cursor_down(self) -> None:
+        self.post_message(PointPanel.Key("feature", 1))
+
+    def action_cursor_up(self) -> None:
+        self.post_message(PointPanel.Key("feature", -1))
 
     def set_ranked(self, ranked: bool) -> None:
         self.ranked = ranked
@@ -104,21 +111,26 @@ class CurvesPanel(PointPanel):
             self.post_message(Ranked(got.rank))
         s, task = self.session, self.session.task
         curves, pd_curves = got.ice, got.pd
-        cls = self._plot_class(curves)
+        cls = self._plot_class(curves, context)
         score_label = "/".join(dict.fromkeys(t.score_label for t in s.tasks))  # models may score differently
         what = {"binary": f"{score_label} of {task.positive}", "regression": "prediction"}.get(
             task.kind, f"P({task.classes[cls]})" if cls is not None else ""
         )
         head = Text()
-        head.append(f"ICE of {got.feature} for datapoint {context.point}", style="bold")
-        head.append(f" · y = {what}", style="dim")
+        if cls is not None:  # multi-class: the title says which class the curves follow
+            head.append(f"ICE · {what} · {got.feature} of datapoint {context.point}", style="bold")
+            chosen = "the class chosen" if context.target_class is not None else "the predicted class"
+            head.append(f" · y = {what}, {chosen}", style="dim")
+        else:
+            head.append(f"ICE of {got.feature} for datapoint {context.point}", style="bold")
+            head.append(f" · y = {what}", style="dim")
         if pd_curves is not None:
             head.append(f" · PD over {pd_curves.n_rows:,} rows", style="dim")
         if curves.grid.n_other:
             head.append(f" · top {len(curves.grid.values)} categories ({curves.grid.n_other} more)", style="dim")
         head.append(
-            "\n↑/↓ in the features picks the feature · P partial dependence · v order by variation"
-            + (" · C class" if task.kind == "multiclass" else ""),
+            "\nj/k (↑/↓) the feature · P partial dependence · v order by variation"
+            + (" · C next class" if task.kind == "multiclass" else ""),
             style="dim",
         )
         self.head().update(head)
@@ -127,12 +139,13 @@ class CurvesPanel(PointPanel):
         )
         show_figure(self.plot, figure)
 
-    def _plot_class(self, curves: Curves) -> int | None:
+    def _plot_class(self, curves: Curves, context: PointContext) -> int | None:
+        """The class plotted: the one chosen (C), else the first model's predicted class for the point."""
         if self.session.task.kind != "multiclass":
             return None
-        if self.ice_class is None:
+        if context.target_class is None:
             return int(np.argmax(curves.current_scores[0]))
-        return self.ice_class % len(self.session.task.classes)
+        return context.target_class
 
 
 __all__ = ["CurvesPanel"]

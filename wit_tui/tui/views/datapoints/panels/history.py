@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from wit_tui.render.format import fmt
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, PointContext, label_of_run
-from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.views.datapoints.panels.base import PanelScroll, PointPanel
 from wit_tui.tui.widgets.text_static import TextStatic
 
 
@@ -22,7 +21,7 @@ class HistoryPanel(PointPanel):
     GROUP = "dp.hist"  # no job: drawn at once
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="panel-scroll", can_focus=True):
+        with PanelScroll(classes="panel-scroll", can_focus=True):
             yield TextStatic(id="dp-hist-text")
 
     def head(self) -> Static:

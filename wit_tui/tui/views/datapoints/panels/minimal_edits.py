@@ -1,16 +1,20 @@
 """The minimal-edits panel: the smallest one- and two-feature changes of THIS point that flip each model.
 
 Its result depends on the point, the overlay, the thresholds (binary) and the
-regression gap; any change recomputes it. Enter on a suggestion applies it.
+regression gap; any change recomputes it. j/k (↑/↓) move between the suggestions,
+g/G to the first and last, enter applies the highlighted one. A numeric value is
+shown to the decimals its column uses (the edit applied keeps every digit).
 """
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,14 +23,41 @@ from wit_tui.engine.session.session import Session
 from wit_tui.engine.whatif import point as point_questions
 from wit_tui.engine.whatif.minimal_edit import MinimalEdit, MinimalEdits
 from wit_tui.render.format import fmt
+from wit_tui.render.precision import decimals_used, rounded
 from wit_tui.render.text import literal
 from wit_tui.tui.jobs import JobFn, Jobs
 from wit_tui.tui.views.datapoints.common import MODEL_COLORS, ApplyEdit, PointContext
-from wit_tui.tui.views.datapoints.panels.base import PointPanel
+from wit_tui.tui.views.datapoints.panels.base import FIRST_LAST_KEYS, PointPanel, panel_binding
+from wit_tui.tui.widgets.table_keys import ROW_KEYS
 from wit_tui.tui.widgets.text_static import TextStatic
 
 
+class EditList(OptionList, inherit_bindings=False):
+    """The suggestions: the row keys of every table (j/k, g/G, page, home/end), enter applies the highlighted."""
+
+    BINDINGS = [*ROW_KEYS, *FIRST_LAST_KEYS]
+
+    def action_cursor_page_up(self) -> None:
+        self.action_page_up()
+
+    def action_cursor_page_down(self) -> None:
+        self.action_page_down()
+
+    def action_cursor_top(self) -> None:
+        self.action_first()
+
+    def action_cursor_bottom(self) -> None:
+        self.action_last()
+
+    def action_select_cursor(self) -> None:
+        self.action_select()
+
+
 class MinimalEditsPanel(PointPanel):
+    BINDINGS = [
+        panel_binding("right_curly_bracket", "gap(1)", "Regression gap +", "gap_up", True, "}"),
+        panel_binding("left_curly_bracket", "gap(-1)", "Regression gap −", "gap_down", True, "{"),
+    ]
     ACTIONS = frozenset({"gap"})
     KEY = "m"
     GROUP = "dp.min"
@@ -34,10 +65,14 @@ class MinimalEditsPanel(PointPanel):
     def __init__(self, session: Session, jobs: Jobs, **kwargs: Any) -> None:
         super().__init__(session, jobs, **kwargs)
         self.choices: list[tuple[int, MinimalEdit]] = []  # the suggestions listed: (model index, edit)
+        self._decimals: dict[str, int] = {}  # per numeric feature: the decimals its data uses (display only)
 
     def compose(self) -> ComposeResult:
         yield TextStatic(id="dp-min-head")
-        yield OptionList(id="dp-min-list")
+        yield EditList(id="dp-min-list")
+
+    def focus_widget(self) -> Widget:
+        return self.options
 
     def head(self) -> Static:
         return self.query_one("#dp-min-head", Static)
@@ -45,9 +80,6 @@ class MinimalEditsPanel(PointPanel):
     @property
     def options(self) -> OptionList:
         return self.query_one("#dp-min-list", OptionList)
-
-    def can(self, action: str, parameters: tuple[Any, ...]) -> bool:
-        return action != "gap" or self.session.task.kind == "regression"
 
     def inputs(self, context: PointContext) -> tuple[Any, ...]:
         return (*super().inputs(context), context.gap_steps)
@@ -77,7 +109,7 @@ class MinimalEditsPanel(PointPanel):
         head.append(
             "What the model would predict for edited copies of this point — not a causal claim.\n", style="italic"
         )
-        head.append("enter applies the highlighted edit (R reverts)", style="dim")
+        head.append("j/k move · enter applies the highlighted edit (R reverts)", style="dim")
         self.head().update(head)
         options: list[Option] = []
         self.choices = []
@@ -98,8 +130,20 @@ class MinimalEditsPanel(PointPanel):
         if first is not None:
             self.options.highlighted = first
 
+    def _value(self, feature: str, value: Any, unlike: Any = None) -> str:
+        """A value to the decimals its column uses (integer columns as integers, at most 4 places)."""
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            return show(value)
+        if feature not in self._decimals:
+            column = self.session.data[feature]
+            sample = column.iloc[: min(2000, len(column))].dropna().tolist()
+            self._decimals[feature] = decimals_used(sample)
+        return rounded(value, self._decimals[feature], unlike=unlike)
+
     def _line(self, e: MinimalEdit) -> Text:
-        change = ", ".join(f"{c.feature} {show(c.old)} → {show(c.new)}" for c in e.changes)
+        change = ", ".join(
+            f"{c.feature} {self._value(c.feature, c.old)} → {self._value(c.feature, c.new, c.old)}" for c in e.changes
+        )
         return Text.assemble(
             f" change {change}",
             (f" · size {e.cost:.3f}", "dim"),

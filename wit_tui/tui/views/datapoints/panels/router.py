@@ -3,8 +3,11 @@
 A plain class the view owns (``view.router``): it keeps the panel shown (``"table"``:
 none) and the regression gap the counterfactual and minimal-edit panels share, builds
 the :class:`~wit_tui.tui.views.datapoints.common.PointContext` a panel is shown for, and
-routes a panel's key to it. The view keeps the bindings and delegates each key here
-in one line; escape closes the prompt, else cancels the jobs, else closes the panel.
+routes a panel's key to it. The view keeps the keys that open panels; a panel's own
+keys are bound on the panel (the footer shows them while it has focus) and reach
+here when they change what the panels share (the regression gap, the class of a
+multi-class question, C) or when pressed while another part has focus.
+Escape closes the prompt, else cancels the jobs, else closes the panel.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, Protocol, cast
 
+import numpy as np
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher
 
+from wit_tui.engine.session.session import Session
 from wit_tui.tui.jobs import Jobs
 from wit_tui.tui.views.datapoints.common import PointContext
 from wit_tui.tui.views.datapoints.inspector import Inspector
@@ -41,6 +46,7 @@ class RouterHost(Protocol):
     def thresholds(self) -> tuple[float, ...]: ...
 
     ready: bool
+    session: Session
     selected: int
     version: int
     jobs: Jobs
@@ -55,15 +61,31 @@ class RouterHost(Protocol):
     def call_after_refresh(self, callback: Callable[[], Any]) -> bool: ...
 
 
+class PanelSwitcher(ContentSwitcher):
+    """The left pane: the table (``dp-grid``) or one panel (``dp-<name>``). A panel's key whose setting the panels
+    share (:class:`PointPanel.Key`) stops here, for the router."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.route: Callable[..., None] | None = None  # the router's ``key``
+
+    def on_point_panel_key(self, message: PointPanel.Key) -> None:
+        message.stop()
+        if self.route is not None:
+            self.route(message.name, *message.args)
+
+
 class PanelRouter:
     """The panel shown, opening and closing it, its keys, and the context it is shown for."""
 
-    def __init__(self, host: RouterHost, panels: Mapping[str, PointPanel], left: ContentSwitcher) -> None:
+    def __init__(self, host: RouterHost, panels: Mapping[str, PointPanel], left: PanelSwitcher) -> None:
         self.host = host
         self.panels = panels
         self.left = left  # the left pane: the table (``dp-grid``) or one panel (``dp-<name>``)
+        left.route = self.key
         self.name: PanelName = "table"
         self.gap_steps = 0  # the regression gap, ±10% a step ({ }): what counts as another prediction
+        self.target_class: int | None = None  # multi-class: the class asked about (C); None: the predicted one
 
     @property
     def active(self) -> PointPanel | None:
@@ -72,7 +94,7 @@ class PanelRouter:
     def context(self) -> PointContext:
         host = self.host
         feature = host.inspector.current_feature()
-        return PointContext(host.selected, host.thresholds, host.version, feature, self.gap_steps)
+        return PointContext(host.selected, host.thresholds, host.version, feature, self.gap_steps, self.target_class)
 
     def can_key(self, parameters: tuple[Any, ...]) -> bool:
         """Whether the panel shown serves the key ``panel_key(*parameters)`` and it applies now."""
@@ -111,6 +133,11 @@ class PanelRouter:
         self.refresh()
         host.focus_target().focus()
 
+    def focus_widget(self) -> Widget | None:
+        """What has the focus while the panel shown is open (None: the table is shown)."""
+        panel = self.active
+        return None if panel is None else panel.focus_widget()
+
     def refresh(self) -> None:
         """Show the panel shown for the context of the moment (it recomputes only when its inputs changed)."""
         panel = self.active
@@ -144,15 +171,46 @@ class PanelRouter:
         self.close()
 
     def key(self, name: str, *args: Any) -> None:
-        """A key of the panel shown; the regression gap is the router's (both panels that use it share it)."""
+        """A key of the panel shown; the regression gap and the class are the router's (the panels share them)."""
         panel = self.active
         if panel is None:
             return
         if name == "gap":
             self.gap_steps = max(-9, self.gap_steps + args[0])
             self.refresh()
+        elif name == "cycle_class":
+            self.next_class()
+        elif name == "feature":
+            table = self.host.inspector.table
+            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + args[0])))
         else:
             getattr(panel, f"action_{name}")(*args)
+
+    def next_class(self) -> None:
+        """C: the next class after the one shown; back to the predicted class (None) once round."""
+        host = self.host
+        classes = host.session.task.classes
+        predicted = int(np.argmax(host.session.point_scores(host.selected)[0].class_scores[0]))
+        shown = predicted if self.target_class is None else self.target_class
+        following = (shown + 1) % len(classes)
+        self.target_class = None if following == predicted else following
+        self.refresh()
+        if self.target_class is None:
+            host.note(f"Class: each model's predicted class ({classes[predicted]} here); C picks another.")
+        else:
+            host.note(f"Class: {classes[self.target_class]} for ICE, attributions and the counterfactual (C: next).")
+
+    def run_elsewhere(self, bound: tuple[str, tuple[Any, ...], str] | None) -> bool:
+        """A panel's key (``bound``: its entry in the view's keys) pressed while another part of the view (the
+        features) has focus: run it on the panel shown when it serves it and it applies now."""
+        panel = self.active
+        if bound is None or bound[0] != "panel_key" or panel is None or panel.has_focus_within:
+            return False
+        action, parameters = bound[1][0], bound[1][1:]
+        if action not in panel.ACTIONS or not panel.can(action, parameters):
+            return False
+        self.key(action, *parameters)
+        return True
 
     def rank(self) -> None:
         """v: order the inspector's features by ICE variation (opens the curves), or back to data order."""
@@ -178,4 +236,4 @@ class PanelRouter:
             panel.forget()
 
 
-__all__ = ["PanelName", "PanelRouter", "RouterHost"]
+__all__ = ["PanelName", "PanelRouter", "PanelSwitcher", "RouterHost"]
