@@ -110,6 +110,8 @@ async def test_footer_follows_the_focused_panel(adult_session, fresh_session, op
         text = footer_text(app)
         assert "s Sort" in text and "c Split" in text and "e Raw/engineered" not in text
         assert "? Help" in text  # nothing cut at 80 columns
+        # the footer is the question, not the numbers: a small sample, as `I` would set it, keeps the run short
+        app.query_one("#view-features").importance_panel.importance_settings = (300, 1, 0)
         await pilot.press("i")
         await settle(app, pilot)
         text = footer_text(app)
