@@ -107,10 +107,13 @@ class WideTable(TableKeys, QuickTable):
     def add_column(
         self, label: Any, *, width: int | None = None, key: str | None = None, default: Any = None
     ) -> ColumnKey:
-        """As DataTable's; a width the user chose for this key (before a refill) is kept."""
+        """As DataTable's; a width the user chose for this key (before a refill) is kept, and the pinned count holds
+        for the columns of a rebuilt table too."""
         if key is not None and key in self._choices.widths:
             width = self._choices.widths[key]
-        return super().add_column(label, width=width, key=key, default=default)
+        added = super().add_column(label, width=width, key=key, default=default)
+        self._apply_pinned()
+        return added
 
     def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None, label: Any = None) -> RowKey:
         """As DataTable's: one cell per column, hidden ones included."""

@@ -97,10 +97,9 @@ class StatsPanel(FeaturePanel):
         self.hist = FeatureHistogram(ctx, id="feat-hist")
 
     def compose(self) -> ComposeResult:
-        table = WideTable(id="feat-table", cursor_type="row", zebra_stripes=True)
+        table = WideTable(id="feat-table", cursor_type="row", zebra_stripes=True, pinned=1)  # the feature's name
         for name in STAT_COLUMNS:
             table.add_column(name, key=name)
-        table.pinned = 1  # the feature's name never scrolls away
         yield table
         yield self.hist
 

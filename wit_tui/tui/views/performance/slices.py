@@ -304,7 +304,6 @@ class SlicesPanel(Vertical):
             table.clear(columns=True)
             for label, key in columns:
                 table.add_column(label, key=key)
-            table.pinned = PINNED
             self._columns = columns
         else:
             table.clear()

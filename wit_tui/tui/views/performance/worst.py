@@ -293,7 +293,6 @@ class WorstPanel(Vertical):
         table.clear(columns=True)
         for label, column in worst_columns(w, names):
             table.add_column(label, key=column)
-        table.pinned = PINNED
         room = name_room(self)
         for r in self._order:
             table.add_row(*worst_cells(r, w.findings[r], len(names) == 2, room))
