@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # typing only: pandas and the validation config load with the engine
     import pandas as pd
 
+    from wit_tui.engine.metrics.slice_intervals import IntervalOptions
     from wit_tui.engine.validation.config import ValidationConfig
 
 
@@ -17,7 +18,7 @@ class RunOptions:
     drift compares the data with, named ``reference_name``; ``autosave``: keep (and offer) an autosave of edits;
     ``thresholds``: each model's starting threshold (``--threshold``, checked), empty for the models' defaults;
     ``cf_features``: the features the counterfactual distance counts (``--cf-features``, checked), None for the
-    models' inputs."""
+    models' inputs; ``intervals``: the level and resamples of every interval shown."""
 
     validation_config: ValidationConfig | None = None
     reference: pd.DataFrame | None = None
@@ -25,6 +26,8 @@ class RunOptions:
     autosave: bool = True
     thresholds: tuple[float, ...] = ()
     cf_features: tuple[str, ...] | None = None
+    #: ``--ci-level`` / ``--resamples``: how every interval on screen is made (None: the engine's defaults)
+    intervals: IntervalOptions | None = None
 
 
 __all__ = ["RunOptions"]

@@ -31,6 +31,15 @@ class Interval:
     method: str
     level: float
 
+    def to_dict(self) -> dict[str, float | str | None]:
+        """The JSON form (``{"low", "high", "method", "level"}``); an undefined bound is ``null``."""
+        return {
+            "low": None if np.isnan(self.low) else self.low,
+            "high": None if np.isnan(self.high) else self.high,
+            "method": self.method,
+            "level": self.level,
+        }
+
 
 @dataclass(frozen=True)
 class AucVariance:

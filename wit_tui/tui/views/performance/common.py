@@ -21,6 +21,7 @@ from wit_tui.engine.metrics.binary import BinaryMetrics
 from wit_tui.engine.metrics.thresholds import STRATEGIES, StrategyResult
 from wit_tui.engine.metrics.undefined import NOBODY_POSITIVE
 from wit_tui.engine.session.session import Session
+from wit_tui.engine.slice_spec import SliceSpec
 from wit_tui.engine.slicing import DEFAULT_BUCKETS, Slicing
 from wit_tui.render.stacked import middle
 from wit_tui.render.tables import layout_key, num, signed, thr
@@ -88,6 +89,11 @@ class SliceState:
         if self.table is None:
             return None
         return (tuple(self.features), self.buckets, self.equal_width)
+
+    @property
+    def spec(self) -> SliceSpec:
+        """The slicing asked for, as the decisions file and the report describe it."""
+        return SliceSpec(tuple(self.features), self.buckets, self.equal_width)
 
     def name(self) -> str:
         if not self.features:
