@@ -214,6 +214,11 @@ class SliceIndex:
             self._indexes[k] = cached
         return cached
 
+    def slice_arrays(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Slice ``k``'s scores (increasing) and whether each row is positive: views, no copy."""
+        a, b = int(self.bounds[k]), int(self.bounds[k + 1])
+        return self.sorted_scores[a:b], self._pos_sorted[a:b]
+
     def roc_auc(self) -> np.ndarray:
         """Each slice's ROC AUC (NaN on a one-class slice, as sklearn)."""
         return np.array([self.index(k).roc_auc for k in range(self.n_slices)], dtype=np.float64)

@@ -20,6 +20,7 @@ import numpy as np
 
 from wit_tui.engine.metrics.intervals import Interval, auc_variance, wilson
 from wit_tui.engine.metrics.intervals import _z as normal_quantile
+from wit_tui.engine.metrics.slice_index import SliceIndex
 
 #: each proportion as (successes, trials) of the cells ``tn, fp, fn, tp``
 PROPORTIONS: dict[str, Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]] = {
@@ -46,6 +47,9 @@ class IntervalOptions:
     resamples: int = 1000
     seed: int = 0
     subsample: int = 100_000
+
+
+DEFAULT_INTERVALS = IntervalOptions()
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ def percentile(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray
     return low, high
 
 
-def confusion_intervals(counts: np.ndarray, options: IntervalOptions = IntervalOptions()) -> dict[str, Intervals]:
+def confusion_intervals(counts: np.ndarray, options: IntervalOptions = DEFAULT_INTERVALS) -> dict[str, Intervals]:
     """Every proportion's Wilson interval and F1's multinomial bootstrap, per slice of ``counts`` (K × 4)."""
     c = _cells(counts)
     normal_quantile(options.level)
@@ -112,7 +116,7 @@ def confusion_intervals(counts: np.ndarray, options: IntervalOptions = IntervalO
 
 
 def auc_intervals(
-    scores: Sequence[np.ndarray], positives: Sequence[np.ndarray], options: IntervalOptions = IntervalOptions()
+    scores: Sequence[np.ndarray], positives: Sequence[np.ndarray], options: IntervalOptions = DEFAULT_INTERVALS
 ) -> Intervals:
     """DeLong's interval of each slice's ROC AUC from its scores and boolean labels (clipped to [0, 1])."""
     z = normal_quantile(options.level)
@@ -125,6 +129,12 @@ def auc_intervals(
         half = z * float(np.sqrt(est.variance))
         low[k], high[k] = max(0.0, est.auc - half), min(1.0, est.auc + half)
     return Intervals(low, high, "delong", options.level)
+
+
+def index_auc_intervals(index: SliceIndex, options: IntervalOptions = DEFAULT_INTERVALS) -> Intervals:
+    """DeLong's interval of each slice's AUC from a :class:`SliceIndex` (its rows are already grouped by slice)."""
+    parts = [index.slice_arrays(k) for k in range(index.n_slices)]
+    return auc_intervals([p[0] for p in parts], [p[1] for p in parts], options)
 
 
 def _rates(c: np.ndarray, name: str) -> np.ndarray:
@@ -148,7 +158,7 @@ def group_rate_draws(confusion: np.ndarray, resamples: int, seed: int) -> np.nda
 def gap_intervals(
     confusion: np.ndarray,
     rates: Sequence[str],
-    options: IntervalOptions = IntervalOptions(),
+    options: IntervalOptions = DEFAULT_INTERVALS,
 ) -> dict[str, Interval]:
     """Bootstrap intervals of each rate's difference and ratio between groups (``<rate>_difference``,
     ``<rate>_ratio``) and of the named gaps over them (demographic parity, equalized odds, equal opportunity),
@@ -183,6 +193,7 @@ def gap_intervals(
 
 
 __all__ = [
+    "DEFAULT_INTERVALS",
     "PROPORTIONS",
     "SMALL_SLICE_ROWS",
     "IntervalOptions",
@@ -190,6 +201,7 @@ __all__ = [
     "auc_intervals",
     "confusion_intervals",
     "gap_intervals",
+    "index_auc_intervals",
     "group_rate_draws",
     "multinomial_draws",
     "percentile",
