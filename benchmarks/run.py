@@ -46,7 +46,7 @@ from wit_tui.engine.metrics.binary import ThresholdIndex
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 SCREEN_BENCHMARKS = [
     m
-    for m in ("bench_datapoints", "bench_performance", "bench_features")
+    for m in ("bench_datapoints", "bench_performance", "bench_intervals", "bench_features")
     if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{m}.py"))
 ]
 
@@ -375,7 +375,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--only-core",
         action="store_true",
-        help="skip the per-screen benchmark modules (bench_datapoints, bench_features, bench_performance)",
+        help="skip the per-screen benchmark modules (the bench_*.py files beside this script)",
     )
     args = ap.parse_args(argv)
     if args.rows < FIT_ROWS // 10 or args.repeat < 1:

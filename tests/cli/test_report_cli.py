@@ -162,7 +162,7 @@ def test_passing_config_exits_0_with_a_tfma_result(runs, adult_session):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "PASSED" in proc.stdout and "\x1b[" not in proc.stdout  # plain text off a terminal
     doc = json.loads((runs["root"] / "pass.json").read_text())
-    assert doc["schema_version"] == 1
+    assert doc["schema_version"] == 2
     assert doc["validation_ok"] is True and doc["missing_thresholds"] is False and doc["rubber_stamp"] is False
     assert doc["metric_validations_per_slice"] == [] and doc["missing_slices"] == []
     assert doc["candidate_model_name"] == "hgb" and doc["baseline_model_name"] == "logreg"
@@ -249,7 +249,7 @@ def test_report_json_numbers_equal_sklearn(runs, adult_session):
     proc = runs["report_json"]
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
-    assert doc["schema_version"] == 1 and doc["task"]["threshold"] == 0.4 and doc["task"]["positive"] == ">50K"
+    assert doc["schema_version"] == 2 and doc["task"]["threshold"] == 0.4 and doc["task"]["positive"] == ">50K"
     s = adult_session
     y = s.y_positive
     for i, model in enumerate(doc["models"]):

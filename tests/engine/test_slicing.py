@@ -18,8 +18,11 @@ from wit_tui.engine.slicing import (
 from wit_tui.engine.validation.slicing_specs import spec_slicing
 
 
-@pytest.mark.parametrize("feature", ["age", "fnlwgt", "hours_per_week", "education_num"])
-@pytest.mark.parametrize("buckets", [2, 4, 5, 10])
+@pytest.mark.parametrize(
+    ("feature", "buckets"),
+    [(f, b) for f in ["age", "fnlwgt", "hours_per_week"] for b in [2, 4, 5, 10]]
+    + [("education_num", 2), ("education_num", 4)],
+)
 def test_numeric_buckets_are_pd_qcut(adult_session, feature, buckets):
     series = adult_session.data[feature]
     fs = feature_slices(series, buckets)
@@ -37,12 +40,19 @@ def test_age_quartile_labels_show_exact_edges(adult_session):
     assert fs.counts.sum() == adult_session.n_rows
 
 
-def test_heavy_ties_drop_repeated_edges_like_qcut(adult_session):
-    """capital_gain is 0 for ~92% of people: its quartile edges collapse to one bucket, as qcut(duplicates='drop')."""
+def test_a_tie_that_leaves_one_quantile_bucket_is_split_around_the_tied_value(adult_session):
+    """capital_gain is 0 for ~92% of people: qcut(duplicates='drop') gives one bucket, which says nothing; the
+    tied value is a slice of its own and the rest another, with the rows pandas puts at and above it."""
     series = adult_session.data["capital_gain"]
+    assert pd.qcut(series, 4, duplicates="drop").cat.categories.size == 1
     fs = feature_slices(series, 4)
-    assert fs.kind == "quantile"
-    assert fs.n_slices == pd.qcut(series, 4, duplicates="drop").cat.categories.size == 1
+    assert fs.kind == "tie"
+    assert fs.labels == ("0", "(0, 99999]")
+    assert fs.values == (0, "(0, 99999]")
+    np.testing.assert_array_equal(fs.counts, [(series == 0).sum(), (series > 0).sum()])
+    np.testing.assert_array_equal(fs.codes, (series > 0).to_numpy().astype(int))
+    mask, _, _ = value_mask(series, "(0, 99999]")
+    np.testing.assert_array_equal(mask, (series > 0).to_numpy())
 
 
 def test_numeric_with_few_values_gets_one_slice_per_value():

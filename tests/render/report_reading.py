@@ -7,7 +7,15 @@ import re
 from dataclasses import dataclass, field
 
 from wit_tui.engine.report import Report
-from wit_tui.render.report import SHORT, SLICE_COLUMNS, categorical_rows, cell, numeric_rows, slice_label
+from wit_tui.render.report import (
+    SHORT,
+    SLICE_COLUMNS,
+    categorical_rows,
+    cell,
+    numeric_rows,
+    performance_rows,
+    slice_label,
+)
 from wit_tui.render.stacked import CONTINUED
 
 #: two or more spaces separate the cells of a report table (every column has at least one space of padding a side)
@@ -27,11 +35,8 @@ def expected_tables(report: Report) -> dict[str, tuple[list[str], list[list[str]
     """Title -> (headers, rows of cells with the key first): what the report should print, from the engine's
     numbers formatted as the screens format them."""
     out: dict[str, tuple[list[str], list[list[str]]]] = {}
-    metrics = report.task["metrics"]
-    out["Performance"] = (
-        ["metric", *(m.name for m in report.models)],
-        [[name, *(cell(m.metrics.get(name)) for m in report.models)] for name in metrics],
-    )
+    header, rows = performance_rows(report)  # each model's value and its interval
+    out["Performance"] = (header, rows)
     for m in report.models:
         if m.confusion_matrix:
             total = sum(sum(r) for r in m.confusion_matrix) or 1

@@ -99,7 +99,7 @@ async def test_a_cancelled_slicing_goes_back_to_no_slices(adult_session, hold, o
     app = WitApp(adult_session)
     async with app.run_test(size=(160, 48)) as pilot:
         await open_view(app, pilot, "2")
-        gate = hold(slicer, "slice_table")
+        gate = hold(slicer, "slicing_table")
         await pilot.press("b")
         await settle(app, pilot)
         await pilot.press(*"sex", "enter")
@@ -119,14 +119,14 @@ async def test_a_failed_slicing_goes_back_to_the_slices_that_worked(
 ):
     app = WitApp(adult_session)
     messages = notifications(app)
-    real = slicer.slice_table
+    real = slicer.slicing_table
 
-    def fussy(session, truth, features, *args, **kwargs):
-        if "race" in features:
+    def fussy(session, truth, slicing, *args, **kwargs):
+        if "race" in slicing.features:
             raise WitError("race cannot be sliced here.", "Pick another feature.")
-        return real(session, truth, features, *args, **kwargs)
+        return real(session, truth, slicing, *args, **kwargs)
 
-    monkeypatch.setattr(slicer, "slice_table", fussy)
+    monkeypatch.setattr(slicer, "slicing_table", fussy)
     async with app.run_test(size=(160, 48)) as pilot:
         await open_view(app, pilot, "2")
         await type_into(pilot, app, "b", "sex")

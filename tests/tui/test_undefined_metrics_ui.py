@@ -26,10 +26,11 @@ async def test_threshold_at_the_top_shows_dash_and_why_not_zero(adult_session, o
         assert all(truth_index(s, truth, i).at(1.0).tp + truth_index(s, truth, i).at(1.0).fp == 0 for i in (0, 1))
         text = screen_text(app)
         precision = _line(text, "precision")
-        assert "0.0000" not in precision and precision.split()[1:] == ["–", "–", "–"], precision
+        # each model's precision and its interval, and the Δ: all undefined
+        assert "0.0000" not in precision and precision.split()[1:] == ["–"] * 5, precision
         assert "– precision (logreg, hgb): nobody predicted positive at threshold 1" in text
         # what is defined stays a number: recall 0 (every positive missed) is a real 0, not a –
-        assert _line(text, "recall (TPR)").split()[2:4] == [num(0.0), num(0.0)]
+        assert _line(text, "recall (TPR)").split()[2:5:2] == [num(0.0), num(0.0)]  # each beside its interval
 
 
 async def test_a_slice_never_flagged_and_a_strategy_flagging_no_one(

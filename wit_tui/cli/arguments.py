@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Literal, NoReturn
 
 from rich.console import Console
 
 if TYPE_CHECKING:  # the engine loads pandas and sklearn: only the type is needed here
+    from wit_tui.engine.analysis.decisions_file import DecisionsFile
+    from wit_tui.engine.metrics.slice_intervals import IntervalOptions
     from wit_tui.engine.session.session import Session
 
 Command = Literal["run", "report", "validate"]
@@ -117,6 +120,77 @@ def given_thresholds(args: argparse.Namespace) -> dict[str | None, float]:
     return parse_threshold_options(getattr(args, "threshold", None) or [])
 
 
+def add_decisions_option(p: argparse.ArgumentParser) -> None:
+    """``--decisions FILE``: the thresholds, per-slice thresholds and strategy exported on screen 2 (ctrl+e)."""
+    p.add_argument(
+        "--decisions",
+        metavar="FILE",
+        help="a decisions file exported on the performance screen (ctrl+e): its thresholds per model and per "
+        "slice apply; --threshold overrides it, it overrides the config's threshold (docs/decisions-file.md)",
+    )
+
+
+def given_decisions(args: argparse.Namespace) -> DecisionsFile | None:
+    """The ``--decisions`` file read and checked (a WitError naming the bad key), or None."""
+    path = getattr(args, "decisions", None)
+    if not path:
+        return None
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine.analysis.decisions_file import read_decisions
+
+    return read_decisions(path)
+
+
+#: the largest --resamples: 100,000 bootstrap draws already pin a 99.9% bound to its third digit
+MAX_RESAMPLES = 100_000
+
+
+def add_interval_options(p: argparse.ArgumentParser) -> None:
+    """``--ci-level`` and ``--resamples``: how every interval is made, one definition for the app, ``report`` and
+    ``validate`` (checked by :func:`interval_options`, so a bad value is one message, never a usage dump)."""
+    p.add_argument(
+        "--ci-level",
+        metavar="LEVEL",
+        help="confidence level of every interval, strictly between 0 and 1 (default 0.95)",
+    )
+    p.add_argument(
+        "--resamples",
+        metavar="N",
+        help=f"bootstrap resamples of the intervals that need them (F1, gaps; default 1000, at most {MAX_RESAMPLES:,})",
+    )
+
+
+def interval_options(args: argparse.Namespace) -> IntervalOptions:
+    """The parsed ``--ci-level`` / ``--resamples`` as the engine's options (WitError naming the option)."""
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine.core.errors import WitError
+    from wit_tui.engine.metrics.slice_intervals import DEFAULT_INTERVALS  # deferred, as above
+
+    level, resamples = DEFAULT_INTERVALS.level, DEFAULT_INTERVALS.resamples
+    text = getattr(args, "ci_level", None)
+    if text is not None:
+        try:
+            level = float(text)
+        except ValueError:
+            level = float("nan")
+        if not 0.0 < level < 1.0:  # NaN fails too
+            raise WitError(
+                f"--ci-level must be a number strictly between 0 and 1, not {text!r}.", "Pass e.g. --ci-level 0.9."
+            )
+    text = getattr(args, "resamples", None)
+    if text is not None:
+        try:
+            resamples = int(text, 10)
+        except ValueError:
+            resamples = 0
+        if not 1 <= resamples <= MAX_RESAMPLES:
+            raise WitError(
+                f"--resamples must be a whole number from 1 to {MAX_RESAMPLES:,}, not {text!r}.",
+                "Pass e.g. --resamples 1000.",
+            )
+    return replace(DEFAULT_INTERVALS, level=level, resamples=resamples)
+
+
 CF_FEATURES_HELP = (
     "features the nearest counterfactual's distance counts (default: the columns the models read): "
     "A,B sets the list; -A,+B drops from / adds to the default (every item signed)"
@@ -202,12 +276,17 @@ __all__ = [
     "Command",
     "Parser",
     "UsageError",
+    "MAX_RESAMPLES",
     "add_cf_features_option",
+    "add_decisions_option",
+    "add_interval_options",
     "add_session_options",
     "add_threshold_option",
     "build_session",
+    "given_decisions",
     "given_thresholds",
     "glue_signed_values",
+    "interval_options",
     "load_demo",
     "split_list",
 ]

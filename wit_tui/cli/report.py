@@ -10,10 +10,14 @@ from pathlib import Path
 from wit_tui.cli.arguments import (
     Parser,
     UsageError,
+    add_decisions_option,
+    add_interval_options,
     add_session_options,
     add_threshold_option,
     build_session,
+    given_decisions,
     given_thresholds,
+    interval_options,
     split_list,
 )
 from wit_tui.cli.output import EXIT_OK, STDOUT, check_output, fail, stdout_console, write_output
@@ -26,7 +30,9 @@ examples:
 
 Numeric --slice features are cut in --buckets quantile buckets (as pd.qcut; a feature with at most that many
 distinct values gets one slice per value); missing values form their own slice. The JSON schema is
-docs/report-schema.md (schema_version 1). With -o, the format defaults to the file's suffix (.json, .md).
+docs/report-schema.md (schema_version 2). With -o, the format defaults to the file's suffix (.json, .md).
+Every metric carries a --ci-level interval (Wilson for rates, DeLong for AUC, a seeded bootstrap of --resamples
+for F1 and the gaps); with --slice on a binary task the report has a fairness section over those groups.
 """
 
 SUFFIX_FORMATS = {".json": "json", ".md": "md", ".markdown": "md"}
@@ -45,6 +51,8 @@ def report_parser() -> argparse.ArgumentParser:
         "--buckets", type=int, default=4, metavar="N", help="quantile buckets for numeric slice features (default 4)"
     )
     add_threshold_option(p)
+    add_decisions_option(p)
+    add_interval_options(p)
     p.add_argument(
         "--format", choices=("text", "md", "json"), help="output format (default: text, or from the -o suffix)"
     )
@@ -76,11 +84,20 @@ def cmd_report(argv: Sequence[str]) -> int:
         if args.slice is not None and not slice_features:
             raise UsageError(f"--slice {args.slice!r} names no feature.", "Pass --slice FEATURE or --slice A,B.")
         thresholds = given_thresholds(args)
-        check_output(args.output, [args.data, *args.model])
+        decisions = given_decisions(args)  # a bad file fails before any model is loaded, naming its key
+        intervals = interval_options(args)
+        check_output(args.output, [args.data, *args.model, args.decisions])
         if args.output == STDOUT:
             args.output = None  # `-o -`: standard output, as without -o
         session = build_session(args)
-        report = build_report(session, threshold=thresholds, slice_features=slice_features, buckets=args.buckets)
+        report = build_report(
+            session,
+            threshold=thresholds,
+            slice_features=slice_features,
+            buckets=args.buckets,
+            intervals=intervals,
+            decisions=decisions,
+        )
         if fmt == "json":
             text = report.to_json() + "\n"
         elif fmt == "md":

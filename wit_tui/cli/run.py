@@ -11,16 +11,23 @@ from typing import TYPE_CHECKING
 from wit_tui import __version__
 from wit_tui.cli.arguments import (
     add_cf_features_option,
+    add_decisions_option,
+    add_interval_options,
     add_session_options,
     add_threshold_option,
     build_session,
+    given_decisions,
     given_thresholds,
     glue_signed_values,
+    interval_options,
 )
 from wit_tui.cli.output import EXIT_INTERNAL, EXIT_OK, fail
 from wit_tui.render.text import printable
 
 if TYPE_CHECKING:  # Textual loads only when the app opens: only the type is needed here
+    import pandas as pd
+
+    from wit_tui.engine.session.session import Session
     from wit_tui.tui.app import WitApp
 
 EPILOG = """\
@@ -50,7 +57,9 @@ def run_parser(prog: str = "wit-tui") -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"wit-tui {__version__}")
     add_session_options(p, "run")
     add_threshold_option(p)
+    add_decisions_option(p)
     add_cf_features_option(p)
+    add_interval_options(p)
     p.add_argument(
         "--config",
         metavar="TOML",
@@ -78,28 +87,25 @@ def cmd_run(argv: Sequence[str]) -> int:
 
             config = load_config(args.config)
         given = given_thresholds(args)
+        decisions_file = given_decisions(args)  # a bad file fails before any model is loaded, naming its key
+        intervals = interval_options(args)
         session = build_session(args)
         # deferred: the engine loads pandas and sklearn (see above)
         from wit_tui.engine.analysis.decisions import starting_thresholds
+        from wit_tui.engine.decisions_rows import apply_decisions  # deferred, as above
 
         thresholds = starting_thresholds(session, given) if given else ()
-        cf_features = None
-        if args.cf_features is not None:
-            # deferred: the engine loads pandas and sklearn (see above)
-            from wit_tui.engine.whatif.distance_features import parse_features
-
-            cf_features = parse_features(session, args.cf_features)
+        decisions = None
+        if decisions_file is not None:  # --threshold over the file, as in report and validate
+            decisions = apply_decisions(session, decisions_file, given=given)
+            thresholds = decisions.thresholds
+        cf_features = _cf_features(session, args)
     except WitError as exc:
         return fail(exc.message, exc.hint)
-    reference, reference_name = None, "reference"
-    if args.reference:
-        # deferred: the engine loads pandas and sklearn (see above)
-        from wit_tui.engine.analysis.drift import load_reference
-
-        try:
-            reference, reference_name = load_reference(args.reference, session.features), Path(args.reference).name
-        except WitError as exc:
-            return fail(exc.message, exc.hint)
+    try:
+        reference, reference_name = _reference(args, session.features)
+    except WitError as exc:
+        return fail(exc.message, exc.hint)
     # deferred: Textual loads only when the app opens (report and validate never need it)
     from wit_tui.tui.app import WitApp
     from wit_tui.tui.options import RunOptions  # deferred with the app (see above)
@@ -110,10 +116,32 @@ def cmd_run(argv: Sequence[str]) -> int:
         reference_name=reference_name,
         thresholds=thresholds,
         cf_features=cf_features,
+        intervals=intervals,
+        decisions=decisions,
     )
     app = WitApp(session, options)
     app.run()
     return exit_code_of(app)
+
+
+def _cf_features(session: Session, args: argparse.Namespace) -> tuple[str, ...] | None:
+    """``--cf-features``, checked against the session (None: the models' inputs)."""
+    if args.cf_features is None:
+        return None
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine.whatif.distance_features import parse_features
+
+    return parse_features(session, args.cf_features)
+
+
+def _reference(args: argparse.Namespace, features: Sequence[str]) -> tuple[pd.DataFrame | None, str]:
+    """``--reference``: the frame drift compares the data with, and its name (WitError for a bad file)."""
+    if not args.reference:
+        return None, "reference"
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine.analysis.drift import load_reference
+
+    return load_reference(args.reference, features), Path(args.reference).name
 
 
 def exit_code_of(app: WitApp) -> int:

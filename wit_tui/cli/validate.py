@@ -14,9 +14,13 @@ from typing import TYPE_CHECKING
 from wit_tui.cli.arguments import (
     Parser,
     UsageError,
+    add_decisions_option,
+    add_interval_options,
     add_session_options,
     add_threshold_option,
+    given_decisions,
     given_thresholds,
+    interval_options,
     load_demo,
     split_list,
 )
@@ -54,6 +58,8 @@ def validate_parser() -> argparse.ArgumentParser:
         help="first run: pass when there are no thresholds, and skip change thresholds when there is no baseline",
     )
     add_threshold_option(p)
+    add_decisions_option(p)
+    add_interval_options(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the JSON validation result to FILE (atomically)")
     return p
 
@@ -122,7 +128,9 @@ def cmd_validate(argv: Sequence[str]) -> int:
             )
         config = load_config(args.config)  # a bad config fails fast, before any model is loaded
         thresholds = given_thresholds(args)
-        check_output(args.output, [args.data, args.candidate, args.baseline, args.config])
+        decisions = given_decisions(args)  # a bad file fails fast too, naming its key
+        intervals = interval_options(args)
+        check_output(args.output, [args.data, args.candidate, args.baseline, args.config, args.decisions])
         session, candidate, baseline = validate_session_of(args)
         result = validate_session(
             session,
@@ -131,6 +139,8 @@ def cmd_validate(argv: Sequence[str]) -> int:
             baseline=baseline,
             rubber_stamp=args.rubber_stamp,
             thresholds=thresholds,
+            intervals=intervals,
+            decisions=decisions,
         )
         if args.output:
             write_output(args.output, result.to_json() + "\n")

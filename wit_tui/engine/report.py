@@ -4,15 +4,14 @@
 screens (``model_performance``, per-slice ``ThresholdIndex`` via
 :mod:`~wit_tui.engine.metrics.slice_index`, ``dataset_stats``); ``Report.to_json``
 writes the versioned JSON documented in ``docs/report-schema.md``
-(``"schema_version": 1``). Rendering as text or Markdown lives outside the
-engine (``wit_tui/render.py``).
+(``"schema_version": 2``: every metric's interval beside it, and the extra sections of
+:mod:`~wit_tui.engine.report_sections`). Rendering as text or Markdown lives outside the
+engine (``wit_tui/render``).
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -20,34 +19,33 @@ from typing import Any
 import numpy as np
 
 from wit_tui import __version__
-from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
-from wit_tui.engine.analysis.decisions import starting_thresholds
-from wit_tui.engine.analysis.performance import labelled_mask, model_performance
+from wit_tui.engine.analysis.decisions_file import DecisionsFile
+from wit_tui.engine.analysis.metric_intervals import slice_metric_intervals
+from wit_tui.engine.analysis.performance import model_performance
 from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.analysis.stats import FeatureStats, dataset_stats
-from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.data.tasks import TaskInfo
-from wit_tui.engine.metrics.slice_index import TASK_METRICS, SliceMetrics
+from wit_tui.engine.decisions_rows import apply_decisions
+from wit_tui.engine.metrics.row_thresholds import RowThresholds
+from wit_tui.engine.metrics.slice_index import SliceMetrics
+from wit_tui.engine.metrics.slice_intervals import DEFAULT_INTERVALS, IntervalOptions, Intervals
 from wit_tui.engine.metrics.threshold_values import GivenThresholds
+from wit_tui.engine.report_inputs import (
+    check_options,
+    dataset_info,
+    given_thresholds,
+    report_thresholds,
+    report_warnings,
+    task_info,
+)
+from wit_tui.engine.report_json import TERMINAL_CONTROLS, json_safe
+from wit_tui.engine.report_sections import ReportContext, build_sections
+from wit_tui.engine.report_worst import WORST_TOP
 from wit_tui.engine.session.session import Session
-from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, check_slice_count, overall, slice_by
+from wit_tui.engine.slicing import DEFAULT_BUCKETS, SliceKey, Slicing, check_slice_count, overall, slice_by
 
-SCHEMA_VERSION = 1
-
-
-def _clean(x: Any) -> Any:
-    """JSON-safe values: NaN/inf -> None, numpy scalars -> Python."""
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return [_clean(v) for v in x.tolist()]
-    return x
+SCHEMA_VERSION = 2
+#: one metric's interval in the JSON form (``{"low", "high", "method", "level"}``), by metric name
+IntervalMap = dict[str, dict[str, Any]]
 
 
 def _metric_dicts(sm: SliceMetrics, k: int) -> tuple[dict[str, float | None], dict[str, str]]:
@@ -62,6 +60,11 @@ def _metric_dicts(sm: SliceMetrics, k: int) -> tuple[dict[str, float | None], di
             v = sm.value(name, k)
             values[name] = int(v) if name == "example_count" else v
     return values, undefined
+
+
+def interval_map(intervals: Mapping[str, Intervals], k: int, defined: Mapping[str, float | None]) -> IntervalMap:
+    """Slice ``k``'s interval of each metric that has a value (an undefined metric has no interval either)."""
+    return {name: iv.at(k).to_dict() for name, iv in intervals.items() if defined.get(name) is not None}
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class ModelSummary:
     per_class: dict[str, dict[str, float]] = field(default_factory=dict)
     score_method: str = "predict"
     threshold: float | None = None
+    intervals: IntervalMap = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -87,6 +91,7 @@ class ModelSummary:
             "threshold": self.threshold,
             "metrics": self.metrics,
             "undefined": self.undefined,
+            "intervals": self.intervals,
         }
         if self.confusion_matrix:
             out["confusion_matrix"] = {
@@ -108,6 +113,8 @@ class SliceRow:
     row_count: int
     metrics: dict[str, dict[str, float | None]]
     undefined: dict[str, dict[str, str]]
+    #: per model name, each metric's interval on this slice
+    intervals: dict[str, IntervalMap] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,6 +123,7 @@ class SliceRow:
             "row_count": self.row_count,
             "metrics": self.metrics,
             "undefined": self.undefined,
+            "intervals": self.intervals,
         }
 
 
@@ -139,7 +147,8 @@ class SliceTable:
 
 @dataclass(frozen=True)
 class Report:
-    """Everything ``wit-tui report`` prints, in the shape of the JSON schema (version 1)."""
+    """Everything ``wit-tui report`` prints, in the shape of the JSON schema (version 2); ``sections`` holds the
+    extra sections by JSON key (:data:`~wit_tui.engine.report_sections.SECTIONS`), None where one does not apply."""
 
     dataset: dict[str, Any]
     task: dict[str, Any]
@@ -148,9 +157,11 @@ class Report:
     feature_statistics: tuple[FeatureStats, ...]
     warnings: tuple[str, ...] = ()
     schema_version: int = SCHEMA_VERSION
+    sections: dict[str, Any] = field(default_factory=dict)
+    intervals: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return _clean(
+        return json_safe(
             {
                 "schema_version": self.schema_version,
                 "tool": {"name": "wit-tui", "version": __version__},
@@ -160,6 +171,8 @@ class Report:
                 "slices": None if self.slices is None else self.slices.to_dict(),
                 "feature_statistics": [asdict(f) for f in self.feature_statistics],
                 "warnings": list(self.warnings),
+                "interval_options": self.intervals,
+                **self.sections,
             }
         )
 
@@ -179,26 +192,32 @@ class Report:
         """JSON, non-ASCII text kept readable; DEL, C1 controls and bidi overrides escaped (``\\u009b``), which
         json leaves raw outside ASCII mode and a terminal would obey. Parsed, the values are the same."""
         text = json.dumps(self.to_dict(), indent=indent, allow_nan=False, ensure_ascii=False, default=str)
-        return _TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+        return TERMINAL_CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-#: characters json.dumps(ensure_ascii=False) leaves raw that a terminal acts on (only ever inside JSON strings)
-_TERMINAL_CONTROLS = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _summary(session: Session, i: int, threshold: float | None) -> ModelSummary:
-    """Model ``i``'s summary, with how it scores and the threshold it was measured at."""
+def _summary(
+    session: Session, i: int, threshold: float | RowThresholds | None, options: IntervalOptions = DEFAULT_INTERVALS
+) -> ModelSummary:
+    """Model ``i``'s summary, with how it scores, the threshold it was measured at and each metric's interval."""
     summary = _metrics_summary(session, i, threshold)
-    return replace(summary, score_method=session.tasks[i].score_method, threshold=threshold)
+    codes = overall(session.n_rows).codes
+    intervals = interval_map(
+        slice_metric_intervals(session, i, codes, 1, threshold, options=options), 0, summary.metrics
+    )
+    shown = None if threshold is None else float(threshold)  # per-row thresholds: the model's own is shown
+    return replace(summary, score_method=session.tasks[i].score_method, threshold=shown, intervals=intervals)
 
 
-def _metrics_summary(session: Session, i: int, threshold: float | None) -> ModelSummary:
+def _metrics_summary(session: Session, i: int, threshold: float | RowThresholds | None) -> ModelSummary:
     sm = session_slice_metrics(session, i, overall(session.n_rows).codes, 1, threshold)
     metrics, undefined = _metric_dicts(sm, 0)
-    perf = model_performance(session, i, threshold)
+    perf = model_performance(session, i, None if threshold is None else float(threshold))
     name = session.models[i].name
     if perf.binary is not None:
         cm = perf.binary.confusion_matrix
+        if isinstance(threshold, RowThresholds) and sm.confusion is not None:  # each row at its slice's threshold
+            tn, fp, fn, tp = (int(v) for v in sm.confusion[0])
+            cm = np.array([[tn, fp], [fn, tp]])
         negative = [c for c in session.task.classes if c != session.task.positive][0]
         return ModelSummary(
             name,
@@ -229,85 +248,40 @@ def _metrics_summary(session: Session, i: int, threshold: float | None) -> Model
     return ModelSummary(name, metrics, undefined)
 
 
-def _check_options(task: TaskInfo, given: GivenThresholds, slice_features: Sequence[str], buckets: int) -> None:
-    """A WitError naming the command-line option that cannot apply, before any work is done."""
-    if given and task.kind != "binary":
-        raise WitError(
-            f"--threshold applies to binary classifiers, but the task is {task.kind}.", "Leave --threshold out."
-        )
-    if len(slice_features) > 2:
-        raise WitError(
-            f"--slice takes one feature or two (a cross), not {len(slice_features)}.", "Pass --slice A or --slice A,B."
-        )
-    if not 1 <= buckets <= 1000:
-        raise WitError(f"--buckets must be from 1 to 1000, not {buckets}.", "Pass e.g. --buckets 4.")
-
-
-def report_thresholds(session: Session, threshold: float | GivenThresholds | None = None) -> tuple[float | None, ...]:
-    """Each model's decision threshold (binary; None otherwise): ``--threshold T`` for every model, ``NAME=T``
-    for one, else the model's default (0.5 for probabilities, 0 for margins), checked for its kind of score."""
-    given = _given(threshold)
-    if session.task.kind != "binary" and not given:
-        return tuple(None for _ in session.models)
-    return starting_thresholds(session, given)
-
-
-def _given(threshold: float | GivenThresholds | None) -> GivenThresholds:
-    if threshold is None:
-        return {}
-    return threshold if isinstance(threshold, Mapping) else {None: float(threshold)}
-
-
-def _one(values: Sequence[Any]) -> Any:
-    """The value every model shares, else None (each model's own is in its summary)."""
-    return values[0] if values and all(v == values[0] for v in values) else None
-
-
-def _task_info(session: Session, thresholds: Sequence[float | None]) -> dict[str, Any]:
-    """The report's ``task`` block: kind, classes, positive class, score method and threshold (when every model
-    shares them; each model's own are in ``models``), metrics."""
-    task = session.task
-    return {
-        "kind": task.kind,
-        "classes": [str(c) for c in task.classes] if task.classes else [],
-        "positive": None if task.positive is None else str(task.positive),
-        "score_method": _one([t.score_method for t in session.tasks]),
-        "threshold": _one(list(thresholds)),
-        "thresholds": dict(zip(session.model_names, thresholds, strict=True)) if task.kind == "binary" else None,
-        "metrics": list(TASK_METRICS[task.kind]) if session.has_label else [],
-    }
-
-
 def _slice_table(
-    session: Session, slice_features: Sequence[str], buckets: int, thresholds: Sequence[float | None]
+    session: Session,
+    slicing: Slicing,
+    buckets: int,
+    thresholds: Sequence[float | RowThresholds | None],
+    options: IntervalOptions = DEFAULT_INTERVALS,
 ) -> SliceTable:
-    """Every model's metrics per slice of ``slice_features`` (none without a label), each at its own threshold."""
-    slicing = slice_by(session.data, slice_features, buckets)
-    check_slice_count(slicing, f"--slice {','.join(slice_features)}")
-    per_model = (
-        [session_slice_metrics(session, i, slicing.codes, slicing.n_slices, t) for i, t in enumerate(thresholds)]
-        if session.has_label
+    """Every model's metrics and their intervals per slice (none without a label), each at its own threshold."""
+    n, codes = slicing.n_slices, slicing.codes
+    labelled = session.has_label
+    per_model = [session_slice_metrics(session, i, codes, n, t) for i, t in enumerate(thresholds)] if labelled else []
+    per_model_iv = (
+        [slice_metric_intervals(session, i, codes, n, t, options=options) for i, t in enumerate(thresholds)]
+        if labelled
         else []
     )
     rows = []
-    for k in range(slicing.n_slices):
-        metrics, undefined = {}, {}
-        for m, sm in zip(session.models, per_model, strict=False):
+    for k in range(n):
+        metrics, undefined, intervals = {}, {}, {}
+        for m, sm, iv in zip(session.models, per_model, per_model_iv, strict=False):
             metrics[m.name], undefined[m.name] = _metric_dicts(sm, k)
-        rows.append(
-            SliceRow(slicing.name(k), slicing.keys[k], slicing.labels[k], int(slicing.counts[k]), metrics, undefined)
-        )
+            intervals[m.name] = interval_map(iv, k, metrics[m.name])
+        row = SliceRow(slicing.name(k), slicing.keys[k], slicing.labels[k], int(slicing.counts[k]), metrics, undefined)
+        rows.append(replace(row, intervals=intervals))
     return SliceTable(tuple(slicing.features), buckets, dict(slicing.kinds), dict(slicing.edges), tuple(rows))
 
 
-def _report_warnings(session: Session, n_labelled: int) -> tuple[str, ...]:
-    """The session's and the scoring's warnings, and what a missing or partial label leaves out."""
-    warnings = list(session.warnings) + scoring_warnings(session) + scoring_notes(session)
-    if not session.has_label:
-        warnings.append("No label column was given, so there are no metrics: pass --label COLUMN.")
-    elif n_labelled < session.n_rows:
-        warnings.append(f"{session.n_rows - n_labelled:,} rows have no label and are left out of every metric.")
-    return tuple(warnings)
+def _report_slicing(session: Session, slice_features: Sequence[str], buckets: int) -> Slicing | None:
+    """The slicing of ``--slice`` (None without it): the slice table's rows and the fairness section's groups."""
+    if not slice_features:
+        return None
+    slicing = slice_by(session.data, slice_features, buckets)
+    check_slice_count(slicing, f"--slice {','.join(slice_features)}")
+    return slicing
 
 
 def build_report(
@@ -316,37 +290,48 @@ def build_report(
     threshold: float | GivenThresholds | None = None,
     slice_features: Sequence[str] = (),
     buckets: int = DEFAULT_BUCKETS,
+    intervals: IntervalOptions = DEFAULT_INTERVALS,
+    worst: int = WORST_TOP,
+    decisions: DecisionsFile | None = None,
 ) -> Report:
     """The report's data for every model of ``session``; binary metrics at ``threshold`` (a number for every
-    model, or per model name; default: each model's own default)."""
+    model, or per model name; default: each model's own default), each with its interval made as ``intervals``
+    says; the fairness section over the ``slice_features`` groups; the ``worst`` worst slices per model.
+    ``decisions`` (``--decisions``): its thresholds (per slice too) under ``threshold``, over the models' own."""
     if session.label_problem is not None:
         raise session.label_problem  # metrics against a label of none of the classes would mean nothing
-    given = _given(threshold)
-    _check_options(session.task, given, slice_features, buckets)
-    thresholds = report_thresholds(session, given)
-    n_labelled = int(labelled_mask(session).sum()) if session.has_label else 0
-    if session.has_label and n_labelled == 0:
-        raise WitError(
-            f"No row has a value in the label column {session.label!r}.", "Pick the column that holds the ground truth."
-        )
-    dataset = {
-        "name": session.name,
-        "n_rows": session.n_rows,
-        "n_labelled": n_labelled,
-        "label": session.label,
-        "features": list(session.features),
-    }
+    given = given_thresholds(threshold)
+    check_options(session.task, given, slice_features, buckets)
+    thresholds: Sequence[float | None] = report_thresholds(session, given)
+    applied = None if decisions is None else apply_decisions(session, decisions, given=given)
+    decided = thresholds if applied is None else applied.decisions()  # per row with per-slice thresholds
+    if applied is not None:
+        thresholds = applied.thresholds
+    dataset = dataset_info(session)
+    n_labelled = dataset["n_labelled"]
     models = (
-        tuple(_summary(session, i, t) for i, t in enumerate(thresholds))
+        tuple(_summary(session, i, t, intervals) for i, t in enumerate(decided))
         if session.has_label
         else tuple(
             ModelSummary(m.name, {}, {}, score_method=mt.score_method, threshold=t)
             for m, mt, t in zip(session.models, session.tasks, thresholds, strict=True)
         )
     )
-    table = _slice_table(session, slice_features, buckets, thresholds) if slice_features else None
+    slicing = _report_slicing(session, slice_features, buckets)
+    table = _slice_table(session, slicing, buckets, decided, intervals) if slicing is not None else None
     stats = tuple(dataset_stats(session.data, list(session.features)))
-    return Report(dataset, _task_info(session, thresholds), models, table, stats, _report_warnings(session, n_labelled))
+    context = ReportContext(session, tuple(thresholds), slicing, buckets, intervals, worst, decisions=applied)
+    sections = build_sections(context)
+    return Report(
+        dataset,
+        task_info(session, thresholds),
+        models,
+        table,
+        stats,
+        report_warnings(session, n_labelled),
+        sections=sections,
+        intervals={"level": intervals.level, "resamples": intervals.resamples, "seed": intervals.seed},
+    )
 
 
 __all__ = ["SCHEMA_VERSION", "ModelSummary", "Report", "SliceRow", "SliceTable", "build_report", "report_thresholds"]

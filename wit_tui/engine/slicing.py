@@ -8,7 +8,11 @@ validation, fairness):
 - **categorical** features (strings, categories, booleans): one slice per value
   present in the data, in category order (pandas categoricals) or sorted order;
 - **numeric** features with at most ``buckets`` distinct values: one slice per
-  value (a 0/1 column gives two slices, not one bucket);
+  value (a 0/1 column gives two slices, not one bucket); so are **count-like**
+  ones (whole numbers, at most 20 distinct values, quantile edges that tie:
+  ``juv_fel_count``), and a column whose ties leave one quantile bucket
+  (``capital_gain``) is split around the tied value (``0``, ``(0, 99999]``):
+  ``buckets`` has the rules;
 - other **numeric** features: ``buckets`` quantile buckets (default 4), exactly
   ``pd.qcut(x, q=buckets, duplicates="drop")``: the edges are
   ``np.quantile(x, linspace(0, 1, buckets + 1))`` (linear interpolation) over
@@ -48,6 +52,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from wit_tui.engine.buckets import (
+    bucket_labels,
+    check_buckets,
+    equal_width_edges,
+    format_edge,
+    numeric_cut,
+    quantile_edges,
+)
 from wit_tui.engine.core.columns import is_numeric
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.values import py
@@ -60,45 +72,14 @@ OVERALL = "Overall"
 SliceKey = tuple[tuple[str, Any], ...]
 
 
-def format_edge(x: float, digits: int | None = None) -> str:
-    """An edge in positional notation: exact and shortest (``digits=None``), or to ``digits`` significant digits."""
-    if digits is None:
-        return np.format_float_positional(float(x), trim="-")
-    return np.format_float_positional(float(x), precision=digits, fractional=False, trim="-")
-
-
-def bucket_labels(edges: np.ndarray) -> tuple[str, ...]:
-    """Interval labels as pandas writes them (the first bucket closed on both ends), with the edges rounded to
-    6 significant digits, or more when that is needed to tell two edges apart (the exact edges are in ``edges``)."""
-    edges = np.asarray(edges, dtype=np.float64)
-    for digits in range(6, 18):
-        text = [format_edge(e, digits) for e in edges]
-        if len(set(text)) == len(text):
-            break
-    else:
-        text = [format_edge(e) for e in edges]
-    out = []
-    for i in range(len(edges) - 1):
-        left = "[" if i == 0 else "("
-        out.append(f"{left}{text[i]}, {text[i + 1]}]")
-    return tuple(out)
-
-
-def quantile_edges(values: np.ndarray, buckets: int) -> np.ndarray:
-    """``pd.qcut``'s edges: quantiles at ``linspace(0, 1, buckets + 1)``, repeated edges dropped."""
-    finite = values[~np.isnan(values)]
-    if len(finite) == 0:
-        return np.zeros(0)
-    return np.unique(np.quantile(finite, np.linspace(0.0, 1.0, buckets + 1)))
-
-
 @dataclass(frozen=True)
 class FeatureSlices:
     """One feature's slices: ``codes[row]`` indexes ``labels`` / ``values``.
 
     ``kind`` is ``"categorical"``, ``"discrete"`` (a numeric feature with few
-    values, one slice each), ``"quantile"`` or ``"equal_width"`` (numeric
-    buckets, ``edges`` set).
+    values, one slice each), ``"quantile"``, ``"equal_width"`` or ``"edges"``
+    (numeric buckets, ``edges`` set), ``"tie"`` (split around a tied value),
+    ``"predicate"`` (a filter expression's rows and the rest) or ``"value"``.
     ``values[k]`` is the slice's value for slice keys: the category, the
     number, the bucket's label, or None for the missing slice.
     """
@@ -125,24 +106,6 @@ def _with_missing(codes: np.ndarray, missing: np.ndarray, labels: list[str], val
     return codes, tuple(labels), tuple(values)
 
 
-def equal_width_edges(values: np.ndarray, buckets: int) -> np.ndarray:
-    """``pd.cut(x, bins=buckets)``'s inner edges: ``linspace(min, max, buckets + 1)`` over the non-missing values."""
-    finite = values[~np.isnan(values)]
-    if len(finite) == 0:
-        return np.zeros(0)
-    return np.linspace(finite.min(), finite.max(), buckets + 1)
-
-
-def check_buckets(buckets: int) -> int:
-    """The bucket count as a whole number from 1 to 1000, or a WitError saying so."""
-    if isinstance(buckets, bool) or not isinstance(buckets, (int, np.integer)) or not 1 <= buckets <= 1000:
-        raise WitError(
-            f"The number of buckets must be a whole number from 1 to 1000, not {buckets!r}.",
-            "Give e.g. 4 (quartiles) or 10 (deciles).",
-        )
-    return int(buckets)
-
-
 def feature_slices(
     series: pd.Series, buckets: int = DEFAULT_BUCKETS, name: str | None = None, *, equal_width: bool = False
 ) -> FeatureSlices:
@@ -154,20 +117,11 @@ def feature_slices(
     if is_numeric(series):
         x = series.to_numpy(dtype=np.float64, na_value=np.nan)
         missing = np.isnan(x)
-        distinct = np.unique(x[~missing])
+        cut = numeric_cut(x, buckets, equal_width=equal_width)
         codes = np.zeros(n, dtype=np.int64)
-        if len(distinct) <= buckets:
-            codes[~missing] = np.searchsorted(distinct, x[~missing])
-            labels = [format_edge(v) for v in distinct]
-            values = [int(v) if float(v).is_integer() and abs(v) < 2**53 else float(v) for v in distinct]
-            codes, labels, values = _with_missing(codes, missing, labels, values)
-            kind, edges = "discrete", None
-        else:
-            edges = equal_width_edges(x, buckets) if equal_width else quantile_edges(x, buckets)
-            codes[~missing] = np.digitize(x[~missing], edges[1:-1], right=True)
-            labels = list(bucket_labels(edges))
-            codes, labels, values = _with_missing(codes, missing, labels, list(labels))
-            kind = "equal_width" if equal_width else "quantile"
+        codes[~missing] = cut.codes
+        codes, labels, values = _with_missing(codes, missing, list(cut.labels), list(cut.values))
+        kind, edges = cut.kind, cut.edges
     else:
         missing = np.asarray(series.isna().to_numpy(), dtype=bool)
         if isinstance(series.dtype, pd.CategoricalDtype):
@@ -308,7 +262,7 @@ def value_mask(series: pd.Series, value: Any, buckets: int = DEFAULT_BUCKETS) ->
         return np.asarray(series.isna().to_numpy(), dtype=bool), None, MISSING_LABEL
     if is_numeric(series):
         fs = feature_slices(series, buckets)
-        if isinstance(value, str) and value in fs.labels and fs.kind == "quantile":
+        if isinstance(value, str) and value in fs.labels and fs.kind in ("quantile", "tie"):
             k = fs.labels.index(value)
             return fs.codes == k, value, value
         try:

@@ -10,11 +10,12 @@ from wit_tui.render.report import (
     NUMERIC_COLUMNS,
     SMALL_SLICE,
     categorical_rows,
-    cell,
     numeric_rows,
+    performance_rows,
     slice_layout,
     slice_rows,
 )
+from wit_tui.render.report_sections import Block, section_blocks
 from wit_tui.render.text import printable
 
 
@@ -55,10 +56,8 @@ def _heading(report: Report) -> list[str]:
 
 def _performance(report: Report) -> list[str]:
     lines = ["## Performance", ""]
-    lines += _md_table(
-        ["metric", *(m.name for m in report.models)],
-        [[n, *(cell(m.metrics.get(n)) for m in report.models)] for n in report.task["metrics"]],
-    )
+    header, rows = performance_rows(report)
+    lines += _md_table(header, rows)
     lines.append("")
     for m in report.models:
         for name, why in m.undefined.items():
@@ -100,6 +99,19 @@ def _slices(report: Report, st: SliceTable) -> list[str]:
     return lines
 
 
+def _blocks(blocks: list[Block]) -> list[str]:
+    """The extra sections' blocks as Markdown."""
+    lines: list[str] = []
+    for b in blocks:
+        if b.kind == "heading":
+            lines += ["#" * (b.level) + " " + _md(b.text), ""]
+        elif b.kind == "note":
+            lines += [_md(b.text).replace("*", "\\*"), ""]
+        else:
+            lines += [*_md_table(list(b.header), [list(r) for r in b.rows]), ""]
+    return lines
+
+
 def report_markdown(report: Report) -> str:
     """The whole report as one Markdown document."""
     lines = _heading(report)
@@ -107,6 +119,7 @@ def report_markdown(report: Report) -> str:
         lines += _performance(report)
     if report.slices is not None:
         lines += _slices(report, report.slices)
+    lines += _blocks(section_blocks(report.sections))
     numeric, categorical = numeric_rows(report), categorical_rows(report)
     if numeric:
         lines += ["## Numeric features", "", *_md_table(["feature", *NUMERIC_COLUMNS], numeric), ""]

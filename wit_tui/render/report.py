@@ -16,13 +16,15 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from wit_tui.engine.analysis.model_calibration import models_calibration
 from wit_tui.engine.analysis.performance import labelled_mask, threshold_index
 from wit_tui.engine.report import ModelSummary, Report, SliceRow, SliceTable
 from wit_tui.engine.session.session import Session
 from wit_tui.render.console import plain, print_all
-from wit_tui.render.figures import Figure, HistogramFigure, RocFigure, printable_canvas
+from wit_tui.render.figures import Figure, HistogramFigure, ReliabilityFigure, RocFigure, printable_canvas
 from wit_tui.render.format import fmt, show, undefined_notes
 from wit_tui.render.palette import NOTE, WARNING
+from wit_tui.render.report_sections import Block, range_text, section_blocks
 from wit_tui.render.stacked import stacked
 from wit_tui.render.text import literal
 
@@ -72,6 +74,26 @@ def cell(value: Any) -> str:
 
 def stat(value: Any) -> str:
     return fmt(value, 4) if value is not None else "–"
+
+
+def interval_level(report: Report) -> str:
+    """``95%``: the level of the report's intervals."""
+    return f"{100 * float(report.intervals.get('level', 0.95)):g}%"
+
+
+def performance_rows(report: Report) -> tuple[list[str], list[list[str]]]:
+    """The performance table's header and rows: each metric, each model's value and its interval beside it."""
+    level = interval_level(report)
+    header = ["metric"]
+    for m in report.models:
+        header += [m.name, f"{m.name} {level} CI"]
+    rows = []
+    for name in report.task["metrics"]:
+        row = [name]
+        for m in report.models:
+            row += [cell(m.metrics.get(name)), range_text(m.intervals.get(name))]
+        rows.append(row)
+    return header, rows
 
 
 def legend(columns: Sequence[str]) -> str:
@@ -177,11 +199,12 @@ def _confusion(m: ModelSummary) -> Table:
 
 def _performance(report: Report) -> list[RenderableType]:
     table = _table("Performance", title_style="bold")
-    table.add_column("metric")
-    for m in report.models:
-        table.add_column(plain(m.name), justify="right")
-    for name in report.task["metrics"]:
-        table.add_row(name, *(cell(m.metrics.get(name)) for m in report.models))
+    header, rows = performance_rows(report)
+    table.add_column(header[0])
+    for h in header[1:]:
+        table.add_column(plain(h), justify="right")
+    for row in rows:
+        table.add_row(*row)
     out: list[RenderableType] = [table, Text("")]
     notes = undefined_notes((name, m.name, why) for m in report.models for name, why in m.undefined.items())
     out += [Text(note, style=NOTE) for note in notes]
@@ -207,6 +230,7 @@ def report_renderables(
         out += report_plots(report, session, width)
     if report.slices is not None:
         out += _slice_tables(report, report.slices)
+    out += _section_renderables(section_blocks(report.sections))
     out += _feature_tables(report)
     # names and values from the data: literal and printable, wherever they are; a table too wide for the console
     # is stacked in parts that fit it, since a number rich elides to fit (``0.5…``) says nothing
@@ -239,6 +263,25 @@ def _slice_tables(report: Report, st: SliceTable) -> list[RenderableType]:
     return out
 
 
+def _section_renderables(blocks: Sequence[Block]) -> list[RenderableType]:
+    """The extra sections' blocks as rich renderables (data cells printed literally)."""
+    out: list[RenderableType] = []
+    for b in blocks:
+        if b.kind == "heading":
+            out.append(Text(b.text, style="bold" if b.level == 2 else "bold italic"))
+        elif b.kind == "note":
+            out.append(Text(b.text, style=NOTE))
+        else:
+            t = _table("", padding=1)
+            t.add_column(plain(b.header[0]), no_wrap=True, overflow="ellipsis", max_width=40)
+            for h in b.header[1:]:
+                t.add_column(plain(h), justify="right", no_wrap=True)
+            for row in b.rows:
+                t.add_row(*(plain(c) for c in row))
+            out += [t, Text("")]
+    return out + ([Text("")] if out else [])
+
+
 def _feature_table(title: str, columns: Sequence[str], rows: list[list[str]], text: set[int]) -> Table:
     """A feature table; the columns in ``text`` hold data (names, categories), printed literally."""
     t = _table(title, padding=1, title_style="bold")
@@ -269,7 +312,7 @@ def _feature_tables(report: Report) -> list[RenderableType]:
 
 def report_figures(report: Report, session: Session) -> list[tuple[Figure, int]]:
     """The report's figures and their heights: the ROC curves (binary), then each model's score histogram
-    (residuals for regression), over the labelled rows."""
+    (residuals for regression), then the reliability diagrams (binary, probabilities), over the labelled rows."""
     kind = report.task["kind"]
     mask = labelled_mask(session)
     out: list[tuple[Figure, int]] = []
@@ -289,6 +332,11 @@ def report_figures(report: Report, session: Session) -> list[tuple[Figure, int]]
                 f"the positive class {session.task.positive}" if kind == "binary" else "the predicted class"
             )
         out.append((HistogramFigure.of_values(values, title, bins=20, tick_digits=3), HISTOGRAM_HEIGHT))
+    if kind == "binary":  # last: the calibration section's reliability diagrams, drawn
+        calibrations = models_calibration(session).overall
+        if any(c.curve is not None for c in calibrations):
+            names = [m.name for m in report.models]
+            out.append((ReliabilityFigure.of_calibrations(names, calibrations), PLOT_HEIGHT))
     return out
 
 

@@ -17,19 +17,29 @@ from rich.table import Table
 from rich.text import Text
 
 from wit_tui.engine.metrics.undefined import Metric, Undefined
-from wit_tui.render.format import difference, num, pct, show, signed, thr, undefined_notes
+from wit_tui.render.format import UNDEFINED, difference, num, pct, show, signed, thr, undefined_notes
 
 #: one row of :func:`compare_table`: label, each model's value (a number, undefined with the reason, or None), kind
 Row = tuple[str, Sequence[Metric | None], str]
 
 
-def compare_table(names: Sequence[str], rows: Sequence[Row], first: str = "metric") -> Table:
+def compare_table(
+    names: Sequence[str],
+    rows: Sequence[Row],
+    first: str = "metric",
+    intervals: Sequence[Sequence[str] | None] | None = None,
+    interval_header: str = "95% CI",
+) -> Table:
     """Rows ``(label, value per model, kind)`` with kind in num / pct / int / thr / cost; Δ when two models.
-    An undefined value reads – (its reason: :func:`compare_notes`), and so does a Δ taken over it."""
-    table = Table(box=None, padding=(0, 2), header_style="bold")
-    table.add_column(first, no_wrap=True)
+    An undefined value reads – (its reason: :func:`compare_notes`), and so does a Δ taken over it.
+    ``intervals``: per row, each model's interval as text (None: the row has none), in a column after the model's
+    (the columns then sit closer, so two models with intervals fit 80 columns)."""
+    table = Table(box=None, padding=(0, 1 if intervals is not None else 2), header_style="bold")
+    table.add_column(first, no_wrap=intervals is None)  # with intervals a long label wraps, never a number
     for name in names:
         table.add_column(name, justify="right", no_wrap=True)
+        if intervals is not None:
+            table.add_column(interval_header, justify="right", no_wrap=True, style="dim")
     two = len(names) == 2
     if two:
         table.add_column(
@@ -37,8 +47,11 @@ def compare_table(names: Sequence[str], rows: Sequence[Row], first: str = "metri
             justify="right",
             no_wrap=True,
         )
-    for label, values, kind in rows:
+    for r, (label, values, kind) in enumerate(rows):
         cells = [show(v, kind) for v in values]
+        if intervals is not None:
+            shown = intervals[r] or [""] * len(values)
+            cells = [c for pair in zip(cells, shown, strict=True) for c in pair]
         if two:
             a, b = values
             d = None if kind == "thr" else difference(a, b)
@@ -120,13 +133,21 @@ def per_class_table(
 
 
 def fairness_tables(
-    names: Sequence[str], summaries: Sequence, rate_labels: dict[str, str], gap_labels: dict[str, str]
+    names: Sequence[str],
+    summaries: Sequence,
+    rate_labels: dict[str, str],
+    gap_labels: dict[str, str],
+    gap_intervals: Sequence[dict[str, str]] | None = None,
+    by_group: Table | None = None,
 ) -> Group:
-    """The MetricFrame summary: per model, each rate overall, group min / max, difference and ratio (between
-    groups and to overall); then the named gaps for every model with Δ."""
+    """The MetricFrame summary: the named gaps for every model with Δ (``gap_intervals``: each model's interval
+    text per gap, in a column beside it), per model each rate overall, group min / max, difference and ratio
+    (between groups and to overall), then ``by_group`` (each group's rates with intervals) when given."""
     parts: list = []
     gap_rows: list[Row] = [(gap_labels[g], [s.gap(g) for s in summaries], "num") for g in gap_labels]
-    parts.append(compare_table(names, gap_rows, first="fairness gap (between groups)"))
+    ci = None if gap_intervals is None else [[shown.get(g, UNDEFINED) for shown in gap_intervals] for g in gap_labels]
+    first = "fairness gap (between groups)" if ci is None else "fairness gap"
+    parts.append(compare_table(names, gap_rows, first=first, intervals=ci))
     parts += compare_notes(names, gap_rows)
     for name, s in zip(names, summaries, strict=True):
         t = Table(
@@ -146,7 +167,35 @@ def fairness_tables(
             t.add_row(label, *(num(c) for c in cells))
             entries += [(label, "", c.reason) for c in cells if isinstance(c, Undefined)]
         parts += [Text(""), t, *(Text(line, style="dim") for line in undefined_notes(entries))]
+    if by_group is not None:  # the longest part last: the summaries and their notes stay near the top
+        parts += [Text(""), by_group]
     return Group(*parts)
+
+
+#: one row of :func:`group_interval_table`: its label, the size shown (flag included), per model value and interval
+GroupRow = tuple[str, str, Sequence[Metric | None], Sequence[str]]
+
+
+def group_interval_table(
+    title: str,
+    names: Sequence[str],
+    sections: Sequence[tuple[str, Sequence[GroupRow]]],
+    interval_header: str = "95% CI",
+) -> Table:
+    """Each rate by group with its interval, long rather than wide (any number of groups fits 80 columns):
+    ``sections`` are ``(rate label, rows)``; a size ending in ``*`` (a small group) is marked."""
+    t = Table(title=title, title_justify="left", box=None, padding=(0, 1), pad_edge=False, header_style="bold")
+    t.add_column("rate · group", no_wrap=True)
+    t.add_column("n", justify="right", no_wrap=True)
+    for name in names:
+        t.add_column(name, justify="right", no_wrap=True)
+        t.add_column(interval_header, justify="right", no_wrap=True, style="dim")
+    for label, rows in sections:
+        t.add_row(Text(label, style="bold"), "", *([""] * 2 * len(names)))
+        for row_label, size, values, intervals in rows:
+            cells = [c for v, iv in zip(values, intervals, strict=True) for c in (num(v), iv)]
+            t.add_row(f"  {row_label}", Text(size, style="yellow" if size.endswith("*") else ""), *cells)
+    return t
 
 
 #: the MetricFrame table's columns after the rate: what :meth:`MetricFrame.summary` computes for each
@@ -251,6 +300,7 @@ __all__ = [
     "compare_table",
     "confusion_table",
     "fairness_tables",
+    "group_interval_table",
     "layout_key",
     "multiclass_confusion",
     "num",

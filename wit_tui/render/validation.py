@@ -57,16 +57,23 @@ def _check_row(c: Check) -> list[Text | str]:
         plain(model),
         plain(rule),
         fmt(c.value),
+        _interval(c),
         fmt(c.baseline_value) if c.kind == "change" else "",
         Text("PASS", style=PASS) if c.ok else Text("FAIL", style=FAIL),
     ]
+
+
+def _interval(c: Check) -> str:
+    """The candidate's interval of the metric checked, ``0.6317–0.6619`` (blank without one)."""
+    iv = c.intervals.get(c.metric_key.name)
+    return "" if iv is None else f"{fmt(iv.low)}–{fmt(iv.high)}"
 
 
 def _checks_table(checks: Sequence[Check]) -> Table:
     t = Table(header_style="bold", box=None, padding=(0, 1))
     for name in ("slice", "metric", "model", "threshold"):
         t.add_column(name, overflow="fold")
-    for name in ("value", "baseline"):
+    for name in ("value", "interval", "baseline"):
         t.add_column(name, justify="right", no_wrap=True)
     t.add_column("result", no_wrap=True)
     for check in checks:

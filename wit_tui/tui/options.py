@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # typing only: pandas and the validation config load with the engine
     import pandas as pd
 
+    from wit_tui.engine.decisions_rows import AppliedDecisions
     from wit_tui.engine.metrics.slice_intervals import IntervalOptions
     from wit_tui.engine.validation.config import ValidationConfig
 
@@ -28,6 +29,9 @@ class RunOptions:
     cf_features: tuple[str, ...] | None = None
     #: ``--ci-level`` / ``--resamples``: how every interval on screen is made (None: the engine's defaults)
     intervals: IntervalOptions | None = None
+    #: ``--decisions``: the file applied (thresholds above; its slicing and per-slice thresholds, strategy, cost
+    #: ratio and tolerance are set by the performance screen once the ground truth is ready)
+    decisions: AppliedDecisions | None = None
 
 
 __all__ = ["RunOptions"]

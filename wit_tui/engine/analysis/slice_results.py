@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from wit_tui.engine.analysis.ground_truth import GroundTruth, ground_truth, model_scores
+from wit_tui.engine.metrics.row_thresholds import RowThresholds
 from wit_tui.engine.metrics.slice_index import SliceIndex, SliceMetrics, binary_slice_metrics
 from wit_tui.engine.metrics.slice_metrics import multiclass_slice_metrics, regression_slice_metrics
 from wit_tui.engine.session.session import Session
@@ -20,7 +21,7 @@ def session_slice_metrics(
     i: int,
     codes: np.ndarray,
     n_slices: int,
-    threshold: float | None = None,
+    threshold: float | np.ndarray | RowThresholds | None = None,
     *,
     truth: GroundTruth | None = None,
     index: SliceIndex | None = None,
@@ -31,7 +32,7 @@ def session_slice_metrics(
 
     ``truth`` is a :class:`GroundTruth` (default:
     the session's label and positive class, as the report and validation
-    use). For binary tasks ``threshold`` may be one per slice; ``index`` is a
+    use). For binary tasks ``threshold`` may be one per slice or one per session row (``RowThresholds``); ``index`` is a
     :class:`SliceIndex` over the labelled rows already built (the screen's).
     """
     truth = ground_truth(session) if truth is None else truth
@@ -41,6 +42,8 @@ def session_slice_metrics(
     scores = session.scores(i)
     if task.kind == "binary":
         t = task.default_threshold if threshold is None else threshold
+        if isinstance(t, RowThresholds):
+            t = t.take(mask)  # one per session row: the labelled ones, as the scores below
         score = model_scores(session, truth, i)
         # rows the model raised on (NaN score) are left out, as in the overall metrics
         codes_l = np.where(np.isnan(score[mask]), -1, codes[mask])

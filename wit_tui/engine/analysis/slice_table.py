@@ -60,7 +60,15 @@ def slice_table(
 ) -> SliceMetricsTable:
     """Slice the labelled rows by ``features`` and measure every model on each slice, the task's way."""
     slicing = slice_by(session.data, list(features), buckets, rows=truth.labelled, equal_width=equal_width)
-    check_slice_count(slicing, f"Slicing by {' × '.join(features)}")
+    return slicing_table(session, truth, slicing, f"Slicing by {' × '.join(features)}", ovr_class=ovr_class)
+
+
+def slicing_table(
+    session: Session, truth: GroundTruth, slicing: Slicing, what: str, *, ovr_class: int = 0
+) -> SliceMetricsTable:
+    """Measure every model on each slice of ``slicing`` (of the labelled rows; any slicing: features, edges, a
+    predicate), refusing one with too many slices (``what`` names it in the message)."""
+    check_slice_count(slicing, what)
     K = slicing.n_slices
     if session.task.kind == "binary":
         indexes = slice_indexes(session, truth, slicing.codes, K)
@@ -73,4 +81,4 @@ def slice_table(
     return SliceMetricsTable(slicing, static=static, ovr=ovr)
 
 
-__all__ = ["SliceMetricsTable", "ovr_slice_table", "slice_table"]
+__all__ = ["SliceMetricsTable", "ovr_slice_table", "slice_table", "slicing_table"]

@@ -66,10 +66,13 @@ def model_strategies(
     upper: float | Sequence[float],
     *,
     is_cancelled: IsCancelled | None = None,
+    labels: Sequence[str] | None = None,
+    min_group_size: int = 0,
 ) -> list[StrategyResult]:
     """Every model's thresholds under ``strategy`` on the slices of ``indexes`` (binary; ``None``: no slices);
     ``upper`` is the highest threshold ("nobody positive"), one for all or one per model (1 for probabilities,
-    +inf for margins)."""
+    +inf for margins). ``labels`` name the slices in notes; equalized odds leaves out slices of fewer than
+    ``min_group_size`` rows."""
     uppers = [float(upper)] * len(session.models) if isinstance(upper, (int, float)) else list(upper)
     results = []
     for i in range(len(session.models)):
@@ -79,7 +82,15 @@ def model_strategies(
             continue
         overall = truth_index(session, truth, i)
         found = optimise(
-            indexes[i], strategy, ratio, overall=overall, tolerance=tolerance, upper=upper_i, is_cancelled=is_cancelled
+            indexes[i],
+            strategy,
+            ratio,
+            overall=overall,
+            tolerance=tolerance,
+            upper=upper_i,
+            is_cancelled=is_cancelled,
+            min_group_size=min_group_size,
+            labels=labels,
         )
         results.append(_with_nobody_note(found))
     return results

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wit_tui.engine.metrics.binary import BinaryMetrics, ThresholdIndex
+from wit_tui.engine.metrics.row_thresholds import RowThresholds, row_confusion
 from wit_tui.engine.metrics.undefined import NO_ROWS, Metric, curve_reasons, metric, rate_reasons, shown
 from wit_tui.engine.slicing import group_rows
 
@@ -320,14 +321,15 @@ def binary_slice_metrics(
     score: np.ndarray,
     codes: np.ndarray,
     n_slices: int,
-    threshold: float | Sequence[float] | np.ndarray,
+    threshold: float | Sequence[float] | np.ndarray | RowThresholds,
     *,
     probabilities: bool = True,
     index: SliceIndex | None = None,
     losses: bool = True,
 ) -> SliceMetrics:
     """Binary metrics per slice at ``threshold`` (predicted positive when ``score >= threshold``); one threshold
-    for every slice, or one per slice.
+    for every slice, one per slice, or one per row (:class:`RowThresholds`: a decisions file's per-slice
+    thresholds on the rows of another slicing).
 
     ``codes[row]`` is the row's slice in ``[0, n_slices)`` or -1 to leave it
     out. ``probabilities`` is False for ``decision_function`` margins, on
@@ -340,8 +342,13 @@ def binary_slice_metrics(
     if index is None:
         index = SliceIndex(score, y_positive, codes, n_slices)
     rows: list[dict[str, tuple[float, str]]] = []
-    confusion = index.counts_at(threshold)
-    per_slice = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (n_slices,))
+    if isinstance(threshold, RowThresholds):  # per-slice thresholds of another slicing: each row at its own
+        confusion = row_confusion(y_positive, score, codes, n_slices, threshold)
+        per_slice = threshold.per_slice(codes, n_slices)
+        threshold = per_slice if n_slices != 1 else float(per_slice[0])
+    else:
+        confusion = index.counts_at(threshold)
+        per_slice = np.broadcast_to(np.asarray(threshold, dtype=np.float64), (n_slices,))
     groups: Sequence[np.ndarray | None] = group_rows(codes, n_slices) if losses and probabilities else [None] * n_slices
     for k, idx in enumerate(groups):
         tn, fp, fn, tp = (int(v) for v in confusion[k])

@@ -51,12 +51,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from wit_tui.engine.core.errors import WitError
-from wit_tui.engine.core.progress import IsCancelled
+from wit_tui.engine.core.progress import IsCancelled, check_cancelled
 from wit_tui.engine.metrics.binary import ThresholdIndex
 from wit_tui.engine.metrics.equal_rates import EqualisedThresholds, equalised_thresholds
+from wit_tui.engine.metrics.equalized_odds_strategy import equalized_odds_thresholds
 from wit_tui.engine.metrics.operating_points import (
     cost,
     cost_optimal_threshold,
+    operating_points,
 )
 from wit_tui.engine.metrics.slice_index import SliceIndex
 from wit_tui.engine.metrics.threshold_values import check_cost_ratio, check_tolerance
@@ -68,12 +70,16 @@ STRATEGIES: dict[str, str] = {
     "demographic_parity": "Demographic parity",
     "equal_opportunity": "Equal opportunity",
     "equal_accuracy": "Equal accuracy",
+    "equalized_odds": "Equalized odds",
+    "equalized_odds_randomized": "Equalized odds (randomized)",
 }
 #: the rate each constrained strategy equalises (names as in sklearn / Fairlearn)
 CONSTRAINED: dict[str, str] = {
     "demographic_parity": "selection_rate",
     "equal_opportunity": "recall",
     "equal_accuracy": "accuracy",
+    "equalized_odds": "equalized_odds",
+    "equalized_odds_randomized": "equalized_odds",
 }
 STRATEGY_HELP: dict[str, str] = {
     "custom": "your own thresholds (overall, or typed per slice)",
@@ -82,6 +88,8 @@ STRATEGY_HELP: dict[str, str] = {
     "demographic_parity": "equal positive prediction rate across slices, cheapest",
     "equal_opportunity": "equal true positive rate (recall) across slices, cheapest",
     "equal_accuracy": "equal accuracy across slices, cheapest",
+    "equalized_odds": "equal TPR and equal FPR across slices, cheapest",
+    "equalized_odds_randomized": "equal TPR and FPR, each slice mixing two thresholds at random (expected rates)",
 }
 DEFAULT_TOLERANCE = 0.01
 
@@ -109,6 +117,9 @@ class StrategyResult:
     gap: float = float("nan")
     tolerance: float | None = None
     note: str = ""
+    #: equalized odds: (rate, gap) for TPR and FPR; randomized: per slice the Mix of thresholds (else empty)
+    gaps: tuple[tuple[str, float], ...] = ()
+    mixes: tuple = ()
 
     @property
     def title(self) -> str:
@@ -118,7 +129,7 @@ class StrategyResult:
     def nobody_positive(self) -> tuple[int, ...]:
         """The slices on which these thresholds predict nobody positive (TP + FP = 0): there the threshold is
         no cut through the scores, and precision is undefined."""
-        counts = np.asarray(self.confusion, dtype=np.int64).reshape(-1, 4)
+        counts = np.asarray(self.confusion, dtype=np.float64).reshape(-1, 4)
         return tuple(int(k) for k in np.flatnonzero(counts[:, 1] + counts[:, 3] == 0))
 
 
@@ -154,13 +165,14 @@ def optimise(
     upper: float = math.inf,
     custom: Sequence[float] | float | None = None,
     is_cancelled: IsCancelled | None = None,
+    min_group_size: int = 0,
+    labels: Sequence[str] | None = None,
 ) -> StrategyResult:
     """Thresholds per slice of ``index`` under ``strategy`` for one model (see the module docstring).
 
-    ``overall`` is the model's index over the same rows (for ``single``;
-    built from the slices' rows if not given). ``upper`` is the top of the
-    threshold range (1.0 for probabilities). ``custom`` gives the thresholds
-    of the ``custom`` strategy (one, or one per slice).
+    ``overall``: the model's index over the same rows (for ``single``; built from the slices' rows if not given).
+    ``upper``: the top of the threshold range (1.0 for probabilities). ``custom``: the thresholds of the ``custom``
+    strategy (one, or one per slice); ``min_group_size`` and ``labels``: equalized odds'.
     """
     if strategy not in STRATEGIES:
         raise WitError(f"Unknown strategy {strategy!r}.", f"Pick one of: {', '.join(STRATEGIES)}.")
@@ -168,6 +180,8 @@ def optimise(
     tolerance = check_tolerance(tolerance)
     if index.n_slices == 0:
         raise WitError("There are no slices with labelled rows.", "Slice by a feature first (b).")
+    if strategy.startswith("equalized_odds"):
+        return _equalized_odds(index, strategy, ratio, tolerance, upper, is_cancelled, min_group_size, labels)
     rate = CONSTRAINED.get(strategy)  # None for custom, single and group
     if rate is None:
         thresholds, single_t = _unconstrained_thresholds(index, strategy, ratio, overall, upper, custom)
@@ -190,6 +204,50 @@ def optimise(
         gap=found.gap,
         tolerance=found.tolerance,
         note=found.note,
+    )
+
+
+def _equalized_odds(
+    index: SliceIndex,
+    strategy: str,
+    ratio: float,
+    tolerance: float,
+    upper: float,
+    is_cancelled: IsCancelled | None,
+    min_group_size: int,
+    labels: Sequence[str] | None,
+) -> StrategyResult:
+    """The equalized-odds strategies (deterministic, or randomized mixes) as a :class:`StrategyResult`."""
+    pts = []
+    for k in range(index.n_slices):
+        check_cancelled(is_cancelled)
+        pts.append(operating_points(index.index(k), upper))
+    randomized = strategy == "equalized_odds_randomized"
+    found = equalized_odds_thresholds(
+        pts,
+        ratio,
+        tolerance,
+        min_group_size=min_group_size,
+        labels=None if labels is None else list(labels),
+        randomized=randomized,
+        is_cancelled=is_cancelled,
+    )
+    slice_costs = tuple(float(cost(c[1], c[2], ratio)) for c in found.confusion)
+    return StrategyResult(
+        strategy=strategy,
+        cost_ratio=ratio,
+        thresholds=tuple(float(t) for t in found.thresholds),
+        threshold=None,
+        cost=float(sum(slice_costs)),
+        slice_costs=slice_costs,
+        confusion=found.confusion,
+        rate="equalized_odds",
+        rates=found.tpr,
+        gap=max((g for _, g in found.gaps if not math.isnan(g)), default=float("nan")),
+        tolerance=tolerance,
+        note=found.note,
+        gaps=found.gaps,
+        mixes=found.mixes if randomized else (),
     )
 
 

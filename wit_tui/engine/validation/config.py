@@ -12,16 +12,21 @@ from __future__ import annotations
 import math
 import tomllib
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.core.paths import check_input_file
+from wit_tui.engine.edge_slices import check_edges
+from wit_tui.engine.metrics.calibration import CALIBRATION_CHECKS
 from wit_tui.engine.metrics.fairness import METHODS, NAMED_GAPS, parse_gap
+from wit_tui.engine.metrics.multiclass_fairness import one_vs_rest_gap
 from wit_tui.engine.metrics.slice_index import TASK_METRICS
 from wit_tui.engine.slicing import DEFAULT_BUCKETS
 from wit_tui.engine.validation.specs import (
     DIRECTIONS,
+    ON_CHOICES,
     ChangeThreshold,
     CrossSlicingSpec,
     MetricSpec,
@@ -92,11 +97,34 @@ def _strings(value: Any, where: str, source: str) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _value_threshold(value: Any, where: str, source: str) -> ValueThreshold:
+def _gate(t: dict, where: str, source: str) -> str:
+    """``on = "value" | "ci_lower" | "ci_upper"``: what a value threshold gates (default the value)."""
+    on = t.get("on", "value")
+    if on not in ON_CHOICES:
+        raise _bad(f"{where}.on", f"must be one of {', '.join(map(repr, ON_CHOICES))}, not {on!r}.", source)
+    return str(on)
+
+
+def _min_group_size(m: dict, by: tuple[str, ...], where: str, source: str) -> int:
+    """``min_group_size = N``: a fairness gap leaves out groups of fewer labelled rows (a whole number >= 1)."""
+    if "min_group_size" not in m:
+        return 1
+    n = m["min_group_size"]
+    if not by:
+        raise _bad(f"{where}.min_group_size", 'only applies to fairness gaps, which also need by = "FEATURE".', source)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise _bad(f"{where}.min_group_size", f"must be a whole number of rows, at least 1, not {n!r}.", source)
+    return n
+
+
+def _value_threshold(value: Any, where: str, source: str, *, gate: bool = False) -> ValueThreshold:
     """A bound on a value: -inf / +inf are accepted as the open ends (no bound on that side); a bound nothing can
-    pass (lower +inf, upper -inf, lower above upper) and one that gates nothing (no finite bound) are refused."""
+    pass (lower +inf, upper -inf, lower above upper) and one that gates nothing (no finite bound) are refused.
+    ``gate``: the table may say ``on`` (value thresholds; a cross-slice difference has no interval)."""
     t = _table(value, where, source)
-    _keys(t, ("lower_bound", "upper_bound"), where, source)
+    _keys(t, ("lower_bound", "upper_bound", *(("on",) if gate else ())), where, source)
+    on = _gate(t, where, source) if gate else "value"
+    t = {k: v for k, v in t.items() if k != "on"}
     lo = None if "lower_bound" not in t else _number(t["lower_bound"], f"{where}.lower_bound", source)
     hi = None if "upper_bound" not in t else _number(t["upper_bound"], f"{where}.upper_bound", source)
     if lo == math.inf or hi == -math.inf:
@@ -112,12 +140,12 @@ def _value_threshold(value: Any, where: str, source: str) -> ValueThreshold:
             "e.g. { lower_bound = 0.7 }.",
             source,
         )
-    return ValueThreshold(lo, hi)
+    return ValueThreshold(lo, hi, on)
 
 
 def _slicing_spec(value: Any, where: str, source: str) -> SlicingSpec:
     s = _table(value, where, source)
-    _keys(s, ("feature_keys", "feature_values"), where, source)
+    _keys(s, ("feature_keys", "feature_values", "where", "edges"), where, source)
     keys = _strings(s["feature_keys"], f"{where}.feature_keys", source) if "feature_keys" in s else ()
     values = _table(s.get("feature_values", {}), f"{where}.feature_values", source)
     for k, v in values.items():
@@ -126,7 +154,33 @@ def _slicing_spec(value: Any, where: str, source: str) -> SlicingSpec:
     both = sorted(set(keys) & set(values))
     if both:
         raise _bad(where, f"{', '.join(both)} is in both feature_keys and feature_values (TFMA forbids it).", source)
-    return SlicingSpec(keys, tuple(values.items()))
+    return SlicingSpec(keys, tuple(values.items()), *_predicate_and_edges(s, keys, where, source))
+
+
+def _predicate_and_edges(
+    s: dict, keys: tuple[str, ...], where: str, source: str
+) -> tuple[str | None, tuple[tuple[str, tuple[float, ...]], ...]]:
+    """A slicing spec's ``where`` (a filter expression, checked against the data when it is used) and ``edges``
+    (``{ age = [0, 30, 60] }``: bucket edges of numeric feature_keys)."""
+    predicate = s.get("where")
+    if predicate is not None and (not isinstance(predicate, str) or not predicate.strip()):
+        raise _bad(
+            f"{where}.where", f'must be a filter expression, e.g. "priors_count > 0", not {predicate!r}.', source
+        )
+    raw = _table(s.get("edges", {}), f"{where}.edges", source)
+    edges = []
+    for f, e in raw.items():
+        if f not in keys:
+            raise _bad(
+                f"{where}.edges.{f}", f"{f} is not in feature_keys; edges cut a feature the spec slices by.", source
+            )
+        if not isinstance(e, list):
+            raise _bad(f"{where}.edges.{f}", f"must be a list of numbers, e.g. [0, 1, 3, 10], not {e!r}.", source)
+        try:
+            edges.append((f, check_edges(e)))
+        except WitError as exc:
+            raise _bad(f"{where}.edges.{f}", exc.message, source) from None
+    return (None if predicate is None else predicate.strip()), tuple(edges)
 
 
 def _cross_slicing_spec(value: Any, where: str, source: str) -> CrossSlicingSpec:
@@ -185,14 +239,20 @@ def _check_gap(name: str, by: tuple[str, ...], has_method: bool, cross_slice: bo
 def _metric_spec(value: Any, i: int, source: str) -> MetricSpec:
     where = f"metrics[{i + 1}]"
     m = _table(value, where, source)
-    _keys(m, ("name", "value_threshold", "change_threshold", "cross_slice_threshold", "by", "method"), where, source)
+    _keys(
+        m,
+        ("name", "value_threshold", "change_threshold", "cross_slice_threshold", "by", "method", "min_group_size")
+        + ("class",),
+        where,
+        source,
+    )
     name = m.get("name")
     if not isinstance(name, str) or not name:
         raise _bad(where, 'needs a name, e.g. name = "auc".', source)
     where = f"metrics[{i + 1}] ({name})"
     vt = ct = xt = None
     if "value_threshold" in m:
-        vt = _value_threshold(m["value_threshold"], f"{where}.value_threshold", source)
+        vt = _value_threshold(m["value_threshold"], f"{where}.value_threshold", source, gate=True)
     if "cross_slice_threshold" in m:
         xt = _value_threshold(m["cross_slice_threshold"], f"{where}.cross_slice_threshold", source)
     if "change_threshold" in m:
@@ -202,7 +262,21 @@ def _metric_spec(value: Any, i: int, source: str) -> MetricSpec:
     if method not in METHODS:
         raise _bad(f"{where}.method", f'must be "between_groups" or "to_overall", not {method!r}.', source)
     _check_gap(name, by, "method" in m, xt is not None, where, source)
-    return MetricSpec(name, vt, ct, by, method, xt)
+    spec = MetricSpec(name, vt, ct, by, method, xt, _min_group_size(m, by, where, source))
+    return replace(spec, cls=_gap_class(m, by, where, source))
+
+
+def _gap_class(m: dict, by: tuple[str, ...], where: str, source: str) -> str | None:
+    """``class = "X"``: a multi-class gap of one class against the rest (checked against the model's classes once
+    it is loaded)."""
+    if "class" not in m:
+        return None
+    value = m["class"]
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or value == "":
+        raise _bad(f"{where}.class", f"must be one of the model's classes (text or a number), not {value!r}.", source)
+    if not by:
+        raise _bad(f"{where}.class", 'only applies to fairness gaps, which also need by = "FEATURE".', source)
+    return str(value)
 
 
 def _array(data: dict[str, Any], key: str, source: str) -> list[Any]:
@@ -265,21 +339,23 @@ def load_config(path: str | Path) -> ValidationConfig:
     return parse_config(data, source=str(path))
 
 
-def check_config(config: ValidationConfig, kind: str, columns: Sequence[str]) -> None:
-    """The config's metrics must exist for this task and its ``by`` columns in the data (WitError otherwise)."""
+def check_config(config: ValidationConfig, kind: str, columns: Sequence[str], classes: Sequence[Any] = ()) -> None:
+    """The config's metrics must exist for this task (``classes``: the model's, for a gap's ``class``) and its
+    ``by`` columns in the data (WitError otherwise)."""
     allowed = TASK_METRICS[kind]
     gaps = [g for g in NAMED_GAPS if kind == "binary"]
     for m in config.metrics:
         parsed = parse_gap(m.name)
         if m.is_gap and parsed is not None:
             base, _ = parsed
-            if m.name in NAMED_GAPS and kind != "binary":
+            ovr = one_vs_rest_gap(f"{config.source}: {m.name}", m.name, m.cls, kind, classes)
+            if m.name in NAMED_GAPS and kind != "binary" and not ovr:
                 raise WitError(
                     f"{config.source}: {m.name} applies to binary classifiers, but the models are {kind}.",
                     f"Use <metric>_difference / <metric>_ratio with one of: {', '.join(allowed[1:])}.",
                 )
             bad = [b for b in base if b not in allowed or b == "example_count"]
-            if bad:
+            if bad and not ovr:
                 raise WitError(
                     f"{config.source}: {m.name}: {bad[0]} is not a {kind} metric, so there is no such gap.",
                     f"Gaps for {kind} models: {', '.join(gaps + [a + '_difference' for a in allowed[1:]])} "
@@ -291,12 +367,12 @@ def check_config(config: ValidationConfig, kind: str, columns: Sequence[str]) ->
                     f"{config.source}: {m.name}: by names columns the data lacks: {', '.join(missing)}.",
                     f"Columns: {', '.join(list(columns)[:30])}.",
                 )
-        elif m.name not in allowed:
-            known = {n for names in TASK_METRICS.values() for n in names}
+        elif m.name not in (*allowed, *CALIBRATION_CHECKS[kind]):  # ece: a calibration, not a slice metric
+            known = {n for names in TASK_METRICS.values() for n in names} | {"ece"}
             what = f"is not a {kind} metric" if m.name in known else "is not a metric wit-tui knows"
             raise WitError(
                 f"{config.source}: unknown metric {m.name!r}: it {what}.",
-                f"Metrics for {kind} models: {', '.join(allowed)}"
+                f"Metrics for {kind} models: {', '.join((*allowed, *CALIBRATION_CHECKS[kind]))}"
                 + (
                     f'; fairness gaps (with by = "FEATURE"): {", ".join(gaps)}, <metric>_difference, <metric>_ratio.'
                     if kind == "binary"

@@ -10,10 +10,11 @@ from typing import Any
 import numpy as np
 
 from wit_tui import __version__
+from wit_tui.engine.metrics.intervals import Interval
 from wit_tui.engine.slicing import SliceKey
 from wit_tui.engine.validation.specs import ChangeThreshold, CrossSlicingSpec, SlicingSpec, ValueThreshold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # ---------------------------------------------------------------------------
 # the result (mirrors TFMA's ValidationResult)
@@ -89,9 +90,24 @@ class Check:
     slice_values: tuple[float | None, float | None] = (None, None)
     #: what the verdict may hide (a relative change against a negative baseline)
     warnings: tuple[str, ...] = ()
+    #: the candidate's interval of the metric checked, by metric name (empty when it has none)
+    intervals: dict[str, Interval] = field(default_factory=dict)
+    #: fairness gaps: the groups left out for having fewer than ``min_group_size`` rows, with their sizes
+    left_out: tuple[tuple[str, int], ...] = ()
+    min_group_size: int = 1
 
     def threshold_dict(self) -> dict[str, Any]:
         return {f"{self.kind}_threshold": self.threshold.to_dict()}
+
+    def _extras(self) -> dict[str, Any]:
+        """What schema version 2 adds: the intervals, what a value threshold gated, the groups left out."""
+        out: dict[str, Any] = {"intervals": {k: _interval_dict(v) for k, v in self.intervals.items()}}
+        if isinstance(self.threshold, ValueThreshold) and self.kind == "value":
+            out["gated_on"] = self.threshold.on
+        if self.metric_key.by:
+            out["min_group_size"] = self.min_group_size
+            out["left_out_groups"] = [{"group": g, "rows": n} for g, n in self.left_out]
+        return out
 
     def _where(self) -> dict[str, Any]:
         if self.cross_slice_key is not None:
@@ -120,6 +136,7 @@ class Check:
             "ok": self.ok,
             "message": self.message,
             "warnings": list(self.warnings),
+            **self._extras(),
         }
 
     def failure_dict(self) -> dict[str, Any]:
@@ -131,6 +148,7 @@ class Check:
             **self._slice_values(),
             "message": self.message,
             "warnings": list(self.warnings),
+            **self._extras(),
         }
 
 
@@ -230,6 +248,12 @@ class ValidationResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False, default=_json_default)
+
+
+def _interval_dict(iv: Interval) -> dict[str, Any]:
+    """An interval's JSON form, an infinite bound as null too (JSON has no infinity)."""
+    low, high = (_json_num(x) for x in (iv.low, iv.high))
+    return {"low": low, "high": high, "method": iv.method, "level": iv.level}
 
 
 def _json_default(obj: Any) -> Any:

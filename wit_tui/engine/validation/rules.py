@@ -24,13 +24,18 @@ The rules are TFMA's (``metrics_validator.py``), with the decisions in
   ``[[cross_slicing_specs]]`` (value and change thresholds are not applied to
   cross slices); a cross spec whose baseline or a comparison spec matches no
   slice is a missing cross slice and fails (TFMA appears to always report
-  cross specs missing; we do not copy that).
+  cross specs missing; we do not copy that);
+- (ours) a value threshold with ``on = "ci_lower"`` / ``"ci_upper"`` applies its bounds to that end of the
+  candidate's interval of the metric instead of the value; an end that is not computable, or a metric without an
+  interval, fails with the reason;
+- (ours) a fairness gap's ``min_group_size`` leaves out the groups with fewer labelled rows, and says which.
 """
 
 from __future__ import annotations
 
 import math
 
+from wit_tui.engine.metrics.intervals import Interval
 from wit_tui.engine.validation.specs import DIRECTIONS, ChangeThreshold, ValueThreshold, shown_number
 
 # ---------------------------------------------------------------------------
@@ -62,6 +67,33 @@ def check_value(value: float, threshold: ValueThreshold, metric: str = "value") 
         shown, bound = _nums(v, hi)
         return False, f"{metric} {shown} is above upper_bound {bound}"
     return True, f"{metric} {shown_number(v)} is {threshold.describe()}"
+
+
+def interval_words(interval: Interval) -> str:
+    """``95% wilson interval [0.61, 0.69]``, as a check's message names it."""
+    return (
+        f"{100 * interval.level:g}% {interval.method} interval "
+        f"[{shown_number(interval.low)}, {shown_number(interval.high)}]"
+    )
+
+
+def check_gated(
+    value: float, interval: Interval | None, threshold: ValueThreshold, metric: str = "value"
+) -> tuple[bool, str]:
+    """A value threshold on what its ``on`` names: the value itself, or the lower / upper end of ``interval``
+    (an end that is not computable fails, as a NaN value does). The message names the bound that gated and the
+    interval, so a reader sees how far the point was from failing."""
+    if threshold.on == "value":
+        ok, msg = check_value(value, threshold, metric)
+        return ok, msg + (f" ({interval_words(interval)})" if interval is not None else "")
+    end = "lower" if threshold.on == "ci_lower" else "upper"
+    if interval is None:
+        return False, f"{metric} has no interval, so on = {threshold.on!r} cannot gate it; gate on the value"
+    x = interval.low if end == "lower" else interval.high
+    if math.isnan(x):
+        return False, f"the {end} end of the {metric} interval is not computable ({interval_words(interval)})"
+    ok, msg = check_value(x, threshold, f"{metric} {threshold.on}")
+    return ok, msg + f" ({metric} {shown_number(value)}, {interval_words(interval)}; gated on its {end} end)"
 
 
 def check_change(value: float, baseline: float, threshold: ChangeThreshold, metric: str = "value") -> tuple[bool, str]:
@@ -127,4 +159,4 @@ def change_warnings(baseline: float, threshold: ChangeThreshold, metric: str = "
     )
 
 
-__all__ = ["change_warnings", "check_change", "check_value"]
+__all__ = ["change_warnings", "check_change", "check_gated", "check_value", "interval_words"]

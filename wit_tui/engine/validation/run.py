@@ -8,10 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from wit_tui.engine.analysis.data_checks import scoring_notes, scoring_warnings
+from wit_tui.engine.analysis.decisions_file import DecisionsFile
+from wit_tui.engine.analysis.model_calibration import with_calibration
 from wit_tui.engine.analysis.performance import labelled_mask
 from wit_tui.engine.analysis.slice_results import session_slice_metrics
 from wit_tui.engine.core.errors import WitError
+from wit_tui.engine.decisions_rows import AppliedDecisions, apply_decisions
 from wit_tui.engine.metrics.slice_index import SliceMetrics
+from wit_tui.engine.metrics.slice_intervals import DEFAULT_INTERVALS, IntervalOptions
 from wit_tui.engine.metrics.threshold_values import GivenThresholds, resolve_thresholds
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import SliceKey, Slicing, check_slice_count, cross, feature_slices
@@ -122,8 +126,10 @@ def _cross_checks(
             slicing, why = run.slicing(spec)
             sm = None
             if slicing.n_slices:
-                t = run.thresholds[run.candidate]
+                t = run.threshold_of(run.candidate)
                 sm = session_slice_metrics(run.session, run.candidate, slicing.codes, slicing.n_slices, t)
+                if any(m.name == "ece" for m in metrics):  # a calibration number beside the slice metrics
+                    sm = with_calibration(sm, run.session, run.candidate, slicing.codes, slicing.n_slices)
             computed[spec] = _Sliced(slicing, why, sm)
         return computed[spec]
 
@@ -187,6 +193,14 @@ def _decision_thresholds(
     return resolve_thresholds(from_cli, names, kinds, base, "--threshold")
 
 
+def _decided(applied: AppliedDecisions) -> str:
+    """The thresholds a decisions file set, in words: one per model, or per slice on its slicing."""
+    parts = []
+    for name, t, per in zip(applied.names, applied.thresholds, applied.slice_thresholds, strict=True):
+        parts.append(f"{name} {t:g}" if per is None else f"{name} per slice of {applied.slicing_name}")
+    return ", ".join(parts)
+
+
 def _unused_spec_notes(
     config: ValidationConfig, checked: Sequence[MetricSpec], crossed: Sequence[MetricSpec]
 ) -> list[str]:
@@ -225,6 +239,7 @@ def _run_checks(run: ValidationRun, notes: list[str]) -> ValidationResult:
     for by, parts in run.by_parts.items():
         check_slice_count(cross(parts, run.lab), f"{config.source}: by = {list(by)}")
     done = slice_checks(run, specs, checked)
+    notes.extend(done.notes)
     if done.n_not_applicable:
         notes.append(
             f"{done.n_not_applicable} fairness-gap check(s) not applicable: the slice fixes the feature the gap "
@@ -247,6 +262,24 @@ def _run_checks(run: ValidationRun, notes: list[str]) -> ValidationResult:
     )
 
 
+def _thresholds_and_decisions(
+    session: Session,
+    config: ValidationConfig,
+    given: GivenThresholds | None,
+    decisions: DecisionsFile | None,
+    notes: list[str],
+) -> tuple[tuple[float | None, ...], AppliedDecisions | None]:
+    """Each model's threshold and the decisions file applied (None without one): ``--threshold`` over the file
+    over the config's ``threshold``."""
+    if decisions is None:
+        return _decision_thresholds(session, config, given, notes), None
+    base = _decision_thresholds(session, config, None, notes)
+    applied = apply_decisions(session, decisions, [float(t) for t in base if t is not None], given)
+    notes.append(f"Decisions from {decisions.source}: {decisions.strategy_title}, {_decided(applied)}.")
+    notes.extend(applied.notes)
+    return applied.thresholds, applied
+
+
 def validate_session(
     session: Session,
     config: ValidationConfig,
@@ -255,27 +288,35 @@ def validate_session(
     baseline: int | None = None,
     rubber_stamp: bool = False,
     thresholds: GivenThresholds | None = None,
+    intervals: IntervalOptions = DEFAULT_INTERVALS,
+    decisions: DecisionsFile | None = None,
 ) -> ValidationResult:
-    """Validate model ``candidate`` of ``session`` (against model ``baseline``) with ``config``.
+    """Validate model ``candidate`` of ``session`` (against model ``baseline``) with ``config``; each check
+    carries the candidate's interval of its metric, made as ``intervals`` says (and may gate on it).
 
     Raises WitError for usage errors: no label, metrics the task lacks, change
     thresholds without a baseline (unless ``rubber_stamp``), a decision threshold
-    out of its model's range. ``thresholds`` (``--threshold``) override the config's.
+    out of its model's range. ``thresholds`` (``--threshold``) override ``decisions`` (``--decisions``: per
+    model and per slice), which override the config's ``threshold``.
     """
     if session.label is None:
         raise WitError("Validation needs ground truth, but no label column was given.", "Pass --label COLUMN.")
     if session.label_problem is not None:
         raise session.label_problem  # a label of none of the model's classes: every check would be meaningless
-    check_config(config, session.task.kind, list(session.data.columns))
+    check_config(config, session.task.kind, list(session.data.columns), session.task.classes)
     skipped = 0
     notes: list[str] = list(session.warnings)
     if config.has_change_thresholds and baseline is None:
         config, skipped = _without_baseline(config, rubber_stamp, notes)
-    per_model = _decision_thresholds(session, config, thresholds, notes)
+    per_model, applied = _thresholds_and_decisions(session, config, thresholds, decisions, notes)
     if not config.has_thresholds:
         result = ValidationResult(validation_ok=rubber_stamp, missing_thresholds=not rubber_stamp)
     else:
-        run = ValidationRun(session, config, candidate, baseline, per_model, labelled_mask(session))
+        decided = () if applied is None else tuple(applied.decisions())
+        lab = labelled_mask(session)
+        run = ValidationRun(
+            session, config, candidate, baseline, per_model, lab, intervals=intervals, decisions=decided
+        )
         result = _run_checks(run, notes)
     return replace(
         result,

@@ -13,6 +13,8 @@ from wit_tui.engine.metrics.fairness import Method
 from wit_tui.engine.slicing import DEFAULT_BUCKETS
 
 DIRECTIONS = ("higher_is_better", "lower_is_better")
+#: what a value threshold gates: the point, or an end of the metric's interval (``on = "ci_lower"``)
+ON_CHOICES = ("value", "ci_lower", "ci_upper")
 
 
 def shown_number(x: float | None, signed: bool = False) -> str:
@@ -26,24 +28,30 @@ def shown_number(x: float | None, signed: bool = False) -> str:
 
 @dataclass(frozen=True)
 class ValueThreshold:
-    """TFMA's ``GenericValueThreshold``: unset bounds are -inf / +inf; both ends inclusive."""
+    """TFMA's ``GenericValueThreshold``: unset bounds are -inf / +inf; both ends inclusive. ``on`` (ours) says
+    what is gated: the metric's value, or the lower / upper end of its interval — "the lower end of the 95%
+    interval of the recall is at least 0.6" is a claim the data supports, the point alone is not."""
 
     lower_bound: float | None = None
     upper_bound: float | None = None
+    on: str = "value"
 
-    def to_dict(self) -> dict[str, float | None]:
+    def to_dict(self) -> dict[str, Any]:
         """The bounds given; an infinite one (an open end, "no bound on this side") as None, JSON's null, since
-        JSON has no infinity."""
-        return {
+        JSON has no infinity; ``on`` when it is not the value."""
+        out: dict[str, Any] = {
             k: (v if math.isfinite(v) else None)
             for k, v in (("lower_bound", self.lower_bound), ("upper_bound", self.upper_bound))
             if v is not None
         }
+        if self.on != "value":
+            out["on"] = self.on
+        return out
 
     def describe(self) -> str:
         lo = "-inf" if self.lower_bound is None else shown_number(self.lower_bound)
         hi = "+inf" if self.upper_bound is None else shown_number(self.upper_bound)
-        return f"in [{lo}, {hi}]"
+        return f"in [{lo}, {hi}]" if self.on == "value" else f"{self.on} in [{lo}, {hi}]"
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,10 @@ class MetricSpec:
     by: tuple[str, ...] = ()
     method: Method = "between_groups"
     cross_slice_threshold: ValueThreshold | None = None
+    #: fairness gaps: groups with fewer labelled rows are left out (and named in the check's message)
+    min_group_size: int = 1
+    #: multi-class gaps: the class read against the rest (None: the largest gap over the classes)
+    cls: str | None = None
 
     @property
     def is_gap(self) -> bool:
@@ -92,16 +104,20 @@ class MetricSpec:
         if not self.by:
             return self.name
         method = "" if self.method == "between_groups" else f", {self.method}"
-        return f"{self.name} by {'×'.join(self.by)}{method}"
+        of = "" if self.cls is None else f" of class {self.cls}"
+        return f"{self.name}{of} by {'×'.join(self.by)}{method}"
 
 
 @dataclass(frozen=True)
 class SlicingSpec:
     """TFMA's ``SlicingSpec``: empty = Overall; ``feature_keys`` = one slice per value (crossed);
-    ``feature_values`` = only the rows with those values."""
+    ``feature_values`` = only the rows with those values; ``where`` = a filter expression whose rows and the rest
+    are two slices (crossed with ``feature_keys``); ``edges`` = bucket edges of numeric ``feature_keys``."""
 
     feature_keys: tuple[str, ...] = ()
     feature_values: tuple[tuple[str, Any], ...] = ()
+    where: str | None = None
+    edges: tuple[tuple[str, tuple[float, ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -109,16 +125,24 @@ class SlicingSpec:
             out["feature_keys"] = list(self.feature_keys)
         if self.feature_values:
             out["feature_values"] = dict(self.feature_values)
+        if self.where is not None:
+            out["where"] = self.where
+        if self.edges:
+            out["edges"] = {f: list(e) for f, e in self.edges}
         return out
 
     def describe(self) -> str:
-        if not self.feature_keys and not self.feature_values:
+        if not self.feature_keys and not self.feature_values and self.where is None:
             return "Overall"
         parts = []
         if self.feature_keys:
             parts.append("feature_keys = [" + ", ".join(self.feature_keys) + "]")
         if self.feature_values:
             parts.append("feature_values = {" + ", ".join(f"{k} = {v!r}" for k, v in self.feature_values) + "}")
+        if self.where is not None:
+            parts.append(f"where = {self.where!r}")
+        if self.edges:
+            parts.append("edges = {" + ", ".join(f"{f} = {list(e)}" for f, e in self.edges) + "}")
         return "; ".join(parts)
 
 
@@ -167,14 +191,12 @@ class ValidationConfig:
         return any(m.change_threshold for m in self.metrics)
 
     def without_change_thresholds(self) -> ValidationConfig:
-        metrics = tuple(
-            MetricSpec(m.name, m.value_threshold, None, m.by, m.method, m.cross_slice_threshold) for m in self.metrics
-        )
-        return replace(self, metrics=metrics)
+        return replace(self, metrics=tuple(replace(m, change_threshold=None) for m in self.metrics))
 
 
 __all__ = [
     "DIRECTIONS",
+    "ON_CHOICES",
     "ChangeThreshold",
     "CrossSlicingSpec",
     "MetricSpec",

@@ -6,18 +6,27 @@
 """
 
 from wit_tui.render.figures.base import MAX_POINTS, TITLE_MARGIN, Canvas, fit_title, printable_canvas, thin
+from wit_tui.render.figures.calibration import RELIABILITY_TITLE, ReliabilityFigure
 from wit_tui.render.figures.curves import PR_TITLE, ROC_TITLE, Curve, PrFigure, RocFigure
 from wit_tui.render.figures.dependence import DependenceFigure
 from wit_tui.render.figures.histograms import HistogramFigure, SplitHistogramFigure, split_values
 from wit_tui.render.figures.regression import ResidualsFigure, ScatterFigure
 
 Figure = (
-    RocFigure | PrFigure | HistogramFigure | SplitHistogramFigure | DependenceFigure | ResidualsFigure | ScatterFigure
+    RocFigure
+    | PrFigure
+    | ReliabilityFigure
+    | HistogramFigure
+    | SplitHistogramFigure
+    | DependenceFigure
+    | ResidualsFigure
+    | ScatterFigure
 )
 
 __all__ = [
     "MAX_POINTS",
     "PR_TITLE",
+    "RELIABILITY_TITLE",
     "ROC_TITLE",
     "TITLE_MARGIN",
     "Canvas",
@@ -26,6 +35,7 @@ __all__ = [
     "Figure",
     "HistogramFigure",
     "PrFigure",
+    "ReliabilityFigure",
     "ResidualsFigure",
     "RocFigure",
     "ScatterFigure",

@@ -27,7 +27,7 @@ from wit_tui.render.stacked import middle
 from wit_tui.render.tables import layout_key, num, signed, thr
 from wit_tui.tui.widgets.wide_table import WideTable
 
-Panel = Literal["overview", "slices", "worst"]
+Panel = Literal["overview", "slices", "worst", "calibration"]
 #: a slice's name is never shortened below this many cells in a table (nor a feature's in ``feature=value``)
 NAME_MIN, FEATURE_MIN = 12, 6
 RATE_LABELS = {
@@ -61,15 +61,23 @@ class StrategyRun:
 
 
 class SliceState:
-    """The slicing the screen shows: which features, how numeric ones are bucketed, and the table once built."""
+    """The slicing the screen shows: which features, how numeric ones are bucketed (a count, or edges the user
+    typed), the predicate (``B``), and the table once built."""
 
     def __init__(self) -> None:
         self.features: list[str] = []
         self.buckets = DEFAULT_BUCKETS
         self.equal_width = False
+        self.edges: dict[str, tuple[float, ...]] = {}  # typed with n: they replace the buckets of these features
+        self.where: str | None = None  # a filter expression: its rows and the rest (crossed with the features)
         self.table: SliceMetricsTable | None = None
-        self.good_features: list[str] = []  # the last features whose slicing worked
+        self.good: SliceSpec = SliceSpec()  # the last slicing that worked
         self.focus_key: tuple | None = None  # a worst slice to put the slice table's cursor on
+
+    @property
+    def active(self) -> bool:
+        """Whether a slicing is asked for (by features or by an expression)."""
+        return bool(self.features) or self.where is not None
 
     @property
     def slicing(self) -> Slicing | None:
@@ -88,17 +96,29 @@ class SliceState:
         """Names the slicing shown (per-slice thresholds belong to it); None while there is none."""
         if self.table is None:
             return None
-        return (tuple(self.features), self.buckets, self.equal_width)
+        return self.spec.key()
 
     @property
     def spec(self) -> SliceSpec:
         """The slicing asked for, as the decisions file and the report describe it."""
-        return SliceSpec(tuple(self.features), self.buckets, self.equal_width)
+        edges = {f: e for f, e in self.edges.items() if f in self.features}
+        return SliceSpec(tuple(self.features), self.buckets, self.equal_width, edges, self.where)
+
+    def set_spec(self, spec: SliceSpec) -> None:
+        """Ask for ``spec``'s slicing (the table is rebuilt by the slicer)."""
+        self.features = list(spec.features)
+        self.buckets, self.equal_width = spec.buckets, spec.equal_width
+        self.edges, self.where = dict(spec.edges), spec.where
+
+    @property
+    def title(self) -> str:
+        """What the slices are of: ``sex × race``, ``age >= 65``, ``sex × age >= 65``."""
+        return " × ".join([*self.features, *([] if self.where is None else [self.where])])
 
     def name(self) -> str:
-        if not self.features:
+        if not self.active:
             return "none (b)"
-        return " × ".join(self.features) + (f" ({self.n_slices})" if self.table is not None else " (…)")
+        return self.title + (f" ({self.n_slices})" if self.table is not None else " (…)")
 
     def codes(self) -> np.ndarray | None:
         return None if self.table is None else self.table.slicing.codes
@@ -162,7 +182,10 @@ def strategy_text(names: list[str], strategy: str, ratio: float, results: list[S
         if i:
             out.append(" · ")
         out.append(f"{names[i]} cost {fmt_cost(r.cost)}")
-        if r.rate:
+        if r.gaps:  # equalized odds: both rates' gaps (expected ones when the thresholds are randomized)
+            expected = "expected " if r.mixes else ""
+            out.append(", " + ", ".join(f"{expected}{RATE_LABELS[n]} gap {num(g)}" for n, g in r.gaps))
+        elif r.rate:
             out.append(f", {RATE_LABELS[r.rate]} gap {num(r.gap)}")
         nobody = r.nobody_positive
         if nobody:  # the threshold is the top of the range there: no answer to read as a cut through the scores

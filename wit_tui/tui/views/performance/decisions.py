@@ -240,7 +240,7 @@ class DecisionEditor:
     def run_strategy(self, strategy: str) -> None:
         slices, d = self.state.slices, self.decisions
         if strategy != "single" and slices.sidx is None:
-            if slices.features:
+            if slices.active:
                 self.pending_strategy = strategy  # the slices are being built: run when they are ready
             else:
                 self.host.say(f"{STRATEGIES[strategy]} needs slices: press b to slice by a feature first.")
@@ -249,9 +249,12 @@ class DecisionEditor:
         assert truth is not None  # strategies need a prepared ground truth
         ratio, tolerance = d.cost_ratio, d.tolerance
         upper = [threshold_range(p)[1] for p in self.probabilities]
+        labels = None if slices.slicing is None else [" × ".join(map(str, lab)) for lab in slices.slicing.labels]
 
         def run(_progress, cancelled) -> tuple[str, tuple[Any, ...] | None, list[StrategyResult]]:
-            found = model_strategies(session, truth, strategy, ratio, tolerance, indexes, upper, is_cancelled=cancelled)
+            found = model_strategies(
+                session, truth, strategy, ratio, tolerance, indexes, upper, is_cancelled=cancelled, labels=labels
+            )
             return strategy, slicing_key, found
 
         self.host.jobs.run(STRATEGY, f"{STRATEGIES[strategy]}: searching every distinct score…", run)
@@ -280,7 +283,7 @@ class DecisionEditor:
             self.host.say("Per-slice thresholds cleared: the slices changed.")
         strategy = d.strategy
         if strategy not in ("custom", "single"):
-            if self.state.slices.features:
+            if self.state.slices.active:
                 self.pending_strategy = strategy
             else:
                 strategy = "custom"

@@ -19,12 +19,14 @@ VIEW_KEYS: list[BindingType] = [
     Binding("a", "show_panel('overview')", "Overview", id="perf.overview"),
     Binding("d", "show_panel('slices')", "Slices", id="perf.slices"),
     Binding("w", "worst", "Worst", tooltip="Worst slices (and recompute them)", id="perf.worst"),
+    Binding("C", "show_panel('calibration')", "Calibration", show=False, id="perf.calibration"),
     Binding("right_square_bracket", "threshold(1)", "Thr +0.01", key_display="]", group=THRESHOLD, id="perf.up"),
     Binding("left_square_bracket", "threshold(-1)", "Thr −0.01", key_display="[", group=THRESHOLD, id="perf.down"),
     Binding("right_curly_bracket", "threshold(10)", "Thr +0.1", key_display="}", show=False, id="perf.up10"),
     Binding("left_curly_bracket", "threshold(-10)", "Thr −0.1", key_display="{", show=False, id="perf.down10"),
     Binding("f", "strategy", "Strategy", id="perf.strategy"),
     Binding("b", "slice_feature(1)", "Slice by", id="perf.slice1"),
+    Binding("B", "slice_where", "Slice by an expression…", show=False, id="perf.slice_where"),
     Binding("v", "validate", "Validate", id="perf.validate"),
     Binding("t", "type_threshold", "Type thr", id="perf.type_threshold"),
     Binding("r", "reset_threshold", "Reset thresholds", show=False, id="perf.reset"),
@@ -34,6 +36,14 @@ VIEW_KEYS: list[BindingType] = [
     Binding("g", "ground_truth", "Ground truth…", show=False, id="perf.ground_truth"),
     Binding("p", "positive", "Positive class…", show=False, id="perf.positive"),
     Binding("escape", "cancel", "Cancel the running job", show=False, id="perf.cancel"),
+    Binding("I", "intervals", "Intervals on / off (overview, slice table)", show=False, id="perf.intervals"),
+    Binding(
+        "ctrl+e",
+        "export_decisions",
+        "Export the decisions to a file (--decisions)",
+        show=False,
+        id="perf.export_decisions",
+    ),
 ]
 
 #: sort the table shown by its current column (the slice table and the worst slices alike)
@@ -48,11 +58,12 @@ SLICE_KEYS: list[BindingType] = [
     Binding("x", "slice_feature(2)", "Cross", tooltip="Cross the slices with a second feature", id="perf.slice2"),
     Binding("e", "edit_slice_threshold", "Slice thr", id="perf.slice_threshold"),
     Binding("O", "sort", "Sort slices by… (pick a column)", show=False, id="perf.sort_pick"),
-    Binding("n", "buckets", "Bucket count…", show=False, id="perf.buckets"),
+    Binding("n", "buckets", "Bucket count or edges…", show=False, id="perf.buckets"),
     Binding("u", "equal_width", "Equal-width / quantile buckets", show=False, id="perf.equal_width"),
     Binding("i", "model_columns", "Slice table: both models / one", show=False, id="perf.model_columns"),
     Binding("plus", "slice_step(1)", "Slice thr +0.01", key_display="+", show=False, id="perf.slice_up"),
     Binding("minus", "slice_step(-1)", "Slice thr −0.01", key_display="-", show=False, id="perf.slice_down"),
+    Binding("D", "slice_detail", "Slice details: curves, confusion, reliability", show=False, id="perf.slice_detail"),
 ]
 
 #: the worst slices' keys
@@ -61,6 +72,17 @@ WORST_KEYS: list[BindingType] = [
     Binding("m", "worst_metric", "Metric", id="perf.worst_metric"),
     Binding("X", "toggle_crosses", "Crosses", id="perf.crosses"),
     Binding("M", "rank_model", "Rank by the other model", show=False, id="perf.rank_model"),
+]
+
+#: the calibration panel's keys
+CALIBRATION_KEYS: list[BindingType] = [
+    Binding(
+        "U",
+        "calibration_bins",
+        "Bins: uniform / quantile",
+        tooltip="The reliability diagram's bins: equal width or by quantile",
+        id="perf.calibration_bins",
+    ),
 ]
 
 NO_TRUTH = "No ground truth: press g to pick the column that holds the true answer."
@@ -76,4 +98,14 @@ def key_of(bindings: list[BindingType], action: str, parameters: tuple = ()) -> 
     return action
 
 
-__all__ = ["NO_TRUTH", "SLICE_KEYS", "SORT", "SORT_KEYS", "THRESHOLD", "VIEW_KEYS", "WORST_KEYS", "key_of"]
+__all__ = [
+    "CALIBRATION_KEYS",
+    "NO_TRUTH",
+    "SLICE_KEYS",
+    "SORT",
+    "SORT_KEYS",
+    "THRESHOLD",
+    "VIEW_KEYS",
+    "WORST_KEYS",
+    "key_of",
+]

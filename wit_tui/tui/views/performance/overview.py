@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from rich.columns import Columns
 from rich.console import Group
@@ -21,6 +23,7 @@ from wit_tui.engine.metrics.undefined import Undefined, as_float
 from wit_tui.engine.session.session import Session
 from wit_tui.render.figures import PrFigure, ResidualsFigure, RocFigure, ScatterFigure
 from wit_tui.render.format import undefined_notes
+from wit_tui.render.intervals import level_text
 from wit_tui.render.tables import (
     Row,
     compare_notes,
@@ -29,10 +32,19 @@ from wit_tui.render.tables import (
     multiclass_confusion,
     per_class_table,
 )
-from wit_tui.tui.jobs import Jobs
+from wit_tui.tui.jobs import JobDone, JobFailed, Jobs
 from wit_tui.tui.options import RunOptions
 from wit_tui.tui.views.base import decisions_of
 from wit_tui.tui.views.performance.common import PerfState, ShownCache, binary_metrics, strategy_block
+from wit_tui.tui.views.performance.intervals import (
+    ModelIntervals,
+    WorkerIntervals,
+    cell_text,
+    inline_intervals,
+    note_text,
+    options_of,
+    overall_intervals,
+)
 from wit_tui.tui.views.performance.validation import ValidationBox
 from wit_tui.tui.widgets.plot import show_figure
 from wit_tui.tui.widgets.text_static import TextStatic
@@ -74,7 +86,9 @@ class OverviewPanel(VerticalScroll):
         self.session = session
         self.state = state
         self.ready = False
+        self.show_intervals = True  # I: the interval columns (on: two models with them fit 80 columns)
         self._cache = ShownCache()
+        self._worker = WorkerIntervals("intervals-overall", "Intervals (DeLong AUC, bootstraps)…")
 
     def compose(self) -> ComposeResult:
         yield ValidationBox(id="perf-validation")
@@ -98,6 +112,43 @@ class OverviewPanel(VerticalScroll):
         """``v``: the check table of ``wit-tui validate`` at the top of the overview."""
         self.query_one(ValidationBox).start(jobs, options, self.session)
         self.scroll_home(animate=False)
+
+    def toggle_intervals(self) -> None:
+        self.show_intervals = not self.show_intervals
+        self.render_panel()
+
+    def on_job_done(self, done: JobDone) -> None:
+        if self._worker.done(done):
+            done.stop()
+            self.render_panel()
+
+    def on_job_failed(self, failed: JobFailed) -> None:
+        if self._worker.done(failed):
+            self.render_panel()  # the view's handler says why; the cells read –
+
+    def _threshold_free(self, truth: GroundTruth) -> list[ModelIntervals] | None:
+        """The intervals a worker computes once per ground truth (… until they are in)."""
+        session, opts = self.session, options_of(self)
+        return self._worker.get(self, (truth,), opts, lambda: overall_intervals(session, truth, opts))
+
+    def _ci(
+        self, rows: Sequence[Row], keys: Sequence[str | None], inline: list[ModelIntervals], truth: GroundTruth
+    ) -> list:
+        """Each row's interval per model (None: a row without one): inline ones first, then the worker's."""
+        free = self._threshold_free(truth)
+        out: list = []
+        for (_label, _values, kind), key in zip(rows, keys, strict=True):
+            if key is None:
+                out.append(None)
+                continue
+            cells = []
+            for i in range(len(self.names)):
+                if key in inline[i]:
+                    cells.append(cell_text(inline[i][key], 0, kind))
+                else:
+                    cells.append(self._worker.cell(free, i, key, 0, kind))
+            out.append(cells)
+        return out
 
     def show_error(self, text: str) -> None:
         """The ground truth could not be prepared (and none is): say why where the numbers would be."""
@@ -159,7 +210,9 @@ class OverviewPanel(VerticalScroll):
             a, b = ms
             delta = (b.tn - a.tn, b.fp - a.fp, b.fn - a.fn, b.tp - a.tp)
             cms.append(confusion_table(f"Δ {names[1]} − {names[0]}", delta, labels, signed_cells=True))
-        parts: list = [compare_table(names, rows), *compare_notes(names, rows), Text(""), Columns(cms, padding=(1, 4))]
+        keys = [None, *(key for key, _ in BINARY_ROWS), "auc", "average_precision", "selection_rate"]
+        keys += [None] * (len(rows) - len(keys))
+        parts: list = [*self._metrics(rows, keys, ms, truth), Text(""), Columns(cms, padding=(1, 4))]
         block = strategy_block(names, decisions, self.state.strategy_run)
         if block:
             parts += [Text(""), *block]
@@ -170,9 +223,33 @@ class OverviewPanel(VerticalScroll):
         show_figure(self.query_one("#perf-plot2", PlotextPlot), pr)
         return Group(*parts)
 
+    def _metrics(self, rows: Sequence[Row], keys: Sequence[str | None], ms: list, truth: GroundTruth) -> list:
+        """The table of every metric with, while intervals are on, each one's interval and the note naming how
+        (binary: Wilson for the rates, bootstrap for F1 and AP, DeLong for the AUC; else each method found)."""
+        names = self.names
+        if not self.show_intervals:
+            return [compare_table(names, rows), *compare_notes(names, rows)]
+        opts = options_of(self)
+        inline = [inline_intervals(np.array([m.tn, m.fp, m.fn, m.tp]), opts) for m in ms] if ms else [{}] * len(names)
+        ci = self._ci(rows, keys, inline, truth)
+        if ms:
+            covers = {"wilson": "rates", "bootstrap": "F1 and average precision", "delong": "AUC"}
+        else:
+            by_method: dict[str, list[str]] = {}
+            for (label, _v, _k), key in zip(rows, keys, strict=True):
+                for found in self._worker.values or []:
+                    if key in found:
+                        by_method.setdefault(found[key].method, []).append(label)
+                        break
+            covers = {m: ", ".join(labels) for m, labels in by_method.items()}
+        note = note_text(opts, covers) if covers else "Intervals: computing…" if self._worker.pending() else ""
+        shown = [Text(note + (" (I hides them)" if note else ""), style="dim")]
+        header = f"{level_text(opts.level)} CI"
+        return [compare_table(names, rows, intervals=ci, interval_header=header), *compare_notes(names, rows), *shown]
+
     # multi-class -------------------------------------------------------------------
     def _multiclass(self, truth: GroundTruth) -> Group:
-        s, names = self.session, self.names
+        s = self.session
         perfs = [truth_performance(s, truth, i) for i in range(len(s.models))]
         ms = [p.multiclass for p in perfs if p.multiclass is not None]
         assert len(ms) == len(perfs)  # a multi-class task fills each model's multiclass block
@@ -185,7 +262,9 @@ class OverviewPanel(VerticalScroll):
             ("weighted precision", [m.precision_weighted for m in ms], "num"),
             ("weighted recall", [m.recall_weighted for m in ms], "num"),
         ]
-        parts: list = [compare_table(names, rows), Text("")]
+        keys = ["accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall"]
+        keys += ["weighted_precision", "weighted_recall"]
+        parts: list = [*self._metrics(rows, keys, [], truth), Text("")]
         parts += self._per_class(truth, ms)
         parts.append(Columns(self._confusions(ms), padding=(1, 4)))
         return Group(*parts)
@@ -271,7 +350,7 @@ class OverviewPanel(VerticalScroll):
         preds = [(name, s.scores(i).score[mask]) for i, name in enumerate(names)]
         scatter = ScatterFigure.of(truth.y[mask].astype(np.float64), preds, "Predicted vs actual")
         show_figure(self.query_one("#perf-plot2", PlotextPlot), scatter)
-        return Group(compare_table(names, rows))
+        return Group(*self._metrics(rows, ["mae", "rmse", "r2", "mean_error"], [], truth))
 
 
 __all__ = ["OverviewPanel"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from rich.text import Text
 
@@ -184,16 +186,20 @@ def sorted_slices(
 
 
 def table_columns(
-    kind: str, slices: SliceState, names: list[str], shown: list[int], base: bool
+    kind: str, slices: SliceState, names: list[str], shown: list[int], base: bool, interval_header: str | None = None
 ) -> list[tuple[str, str]]:
+    """The columns; with ``interval_header`` (intervals on) each metric's model column is followed by its
+    interval's (key ``ci:<metric>@<model>``)."""
     slicing = slices.slicing
     assert slicing is not None  # the columns are built once there are slices
     columns = [(" × ".join(sorted(slicing.features)), "slice"), ("n", "n")]
     if base:
         columns.append((BASE_HEADER[kind], "base"))
-    for key, header, _kind in COLUMNS[kind]:
+    for key, header, cell_kind in COLUMNS[kind]:
         for i in shown:
             columns.append((f"{header}·{short(names[i])}" if len(names) == 2 else header, f"{key}@{i}"))
+            if interval_header is not None and cell_kind == "num":
+                columns.append((interval_header, f"ci:{key}@{i}"))
         if len(shown) == 2:
             columns.append((f"Δ{header}", f"{key}@d"))
     return columns
@@ -208,8 +214,10 @@ def table_rows(
     n: np.ndarray,
     base,
     name_width: int = 10_000,
+    intervals: Callable[[str, int, int], str] | None = None,
 ) -> list[list[Text]]:
-    """The cells, slices in ``order``: names in at most ``name_width`` cells (shortened, never a number)."""
+    """The cells, slices in ``order``: names in at most ``name_width`` cells (shortened, never a number);
+    ``intervals(metric, model, slice)``: the text of each interval cell (intervals on)."""
     slicing = slices.slicing
     assert slicing is not None  # the rows are built once there are slices
     rows: list[list[Text]] = []
@@ -224,9 +232,11 @@ def table_rows(
             cells.append(Text(num(base[k]), justify="right"))
         for key, _header, cell_kind in COLUMNS[kind]:
             vals = [values[key][i][k] for i in shown]
-            for v in vals:
+            for i, v in zip(shown, vals, strict=True):
                 text = thr(v) if cell_kind == "thr" else (cost_text(v, decimals) if cell_kind == "cost" else num(v))
                 cells.append(Text(text, justify="right"))
+                if intervals is not None and cell_kind == "num":
+                    cells.append(Text(intervals(key, i, k), justify="right", style="dim"))
             if len(shown) == 2:
                 diff = vals[1] - vals[0]
                 d = cost_text(diff, decimals, sign=True) if cell_kind == "cost" else signed(diff)

@@ -16,12 +16,11 @@ from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.analysis.worst_slices import SMALL_SLICE
 from wit_tui.engine.metrics.fairness import fairness_summary
 from wit_tui.engine.session.session import Session
-from wit_tui.render.tables import fairness_tables
+from wit_tui.render.intervals import level_text
 from wit_tui.tui.dialogs.pick import PickScreen
+from wit_tui.tui.jobs import JobDone, JobFailed
 from wit_tui.tui.views.base import decisions_of
 from wit_tui.tui.views.performance.common import (
-    GAP_LABELS,
-    RATE_LABELS,
     PerfState,
     ShownCache,
     current_column,
@@ -31,6 +30,9 @@ from wit_tui.tui.views.performance.common import (
 )
 from wit_tui.tui.views.performance.decisions import DecisionEditor
 from wit_tui.tui.views.performance.keys import NO_TRUTH, SLICE_KEYS, key_of
+from wit_tui.tui.views.performance.multiclass_fairness import MulticlassFairnessBox
+from wit_tui.tui.views.performance.slice_detail import slice_detail_screen
+from wit_tui.tui.views.performance.slice_intervals import SliceIntervals, fairness_parts
 from wit_tui.tui.views.performance.slice_rows import (
     binary_values,
     slice_counts,
@@ -72,12 +74,14 @@ class SlicesPanel(Vertical):
         self._columns: list[tuple[str, str]] = []
         self._cells: list[tuple] = []  # what the table shows, per row: each cell's text and style
         self._cache = ShownCache()
+        self.intervals = SliceIntervals()
 
     def compose(self) -> ComposeResult:
         yield TextStatic("", id="slices-note")
         yield WideTable(id="slices-table", cursor_type="row", zebra_stripes=True, pinned=PINNED)
         with VerticalScroll(id="fair-scroll", can_focus=True):
             yield TextStatic("", id="fair-summary")
+            yield MulticlassFairnessBox(id="multiclass-fairness")
 
     @property
     def kind(self) -> str:
@@ -98,7 +102,7 @@ class SlicesPanel(Vertical):
         slices = self.state.slices
         if slices.table is None or not self._order:
             return False
-        if action in ("edit_slice_threshold", "slice_step"):
+        if action in ("edit_slice_threshold", "slice_step", "slice_detail"):
             return self.kind == "binary" and slices.sidx is not None and decisions_of(self).truth is not None
         if action == "model_columns":
             return len(self.session.models) == 2
@@ -114,10 +118,12 @@ class SlicesPanel(Vertical):
         slices = self.state.slices
         if decisions_of(self).truth is None:
             return f"{key}: {NO_TRUTH}"
-        if not slices.features:
+        if not slices.active:
             return f"{key}: no slices yet: press b to slice by a feature."
         if slices.table is None:
             return f"{key}: the slices are still being built."
+        if action == "slice_detail":
+            return f"{key}: a slice's curves and confusion matrix are for binary tasks; this one is {self.kind}."
         if action in ("edit_slice_threshold", "slice_step"):
             return f"{key}: per-slice thresholds are for binary tasks; this one is {self.kind}."
         if action == "model_columns":
@@ -149,6 +155,12 @@ class SlicesPanel(Vertical):
 
     def action_slice_step(self, steps: int) -> None:
         self.editor.slice_step(self.highlighted_slice(), steps)
+
+    def action_slice_detail(self) -> None:
+        """``D``: the highlighted slice's curves, confusion matrices and reliability diagram (every model)."""
+        k = self.highlighted_slice()
+        if k is not None:
+            self.app.push_screen(slice_detail_screen(self.session, self.state, decisions_of(self), k))
 
     @on(DataTable.RowSelected, "#slices-table")
     def _selected(self, _event: DataTable.RowSelected) -> None:
@@ -196,6 +208,21 @@ class SlicesPanel(Vertical):
         self.model_view = {-1: 0, 0: 1, 1: -1}[self.model_view]  # type: ignore[assignment]
         self.render_panel()
 
+    # -- intervals -----------------------------------------------------------------
+    def toggle_intervals(self) -> None:
+        """``I``: each metric column's interval beside it, or not."""
+        self.intervals.on = not self.intervals.on
+        self.render_panel()
+
+    def on_job_done(self, done: JobDone) -> None:
+        if self.intervals.done(done):
+            done.stop()
+            self.render_panel()
+
+    def on_job_failed(self, failed: JobFailed) -> None:
+        if self.intervals.done(failed):
+            self.render_panel()  # the view's handler says why; the cells read –
+
     # -- drawing -----------------------------------------------------------------
     def render_panel(self) -> None:
         note = self.query_one("#slices-note", Static)
@@ -206,14 +233,15 @@ class SlicesPanel(Vertical):
         waiting = None
         if decisions.truth is None:
             waiting = Text("No ground truth: press g to pick the label column.")
-        elif not slices.features:
+        elif not slices.active:
             waiting = Text.from_markup(NO_SLICES)
         elif slices.table is None or (self.kind == "binary" and slices.sidx is None):
-            waiting = Text(f"Slicing by {' × '.join(slices.features)}…")
+            waiting = Text(f"Slicing by {slices.title}…")
         if waiting is not None:
             note.update(waiting)
             self._clear(table)
             fair.update("")
+            self.query_one(MulticlassFairnessBox).hide()
             return
         names = self.session.model_names
         if self.kind == "binary":
@@ -222,24 +250,33 @@ class SlicesPanel(Vertical):
             values, n, base = static_values(self.kind, slices, len(names))  # type: ignore[assignment]
         self._order = sorted_slices(slices, self.sort_key, self.sort_reverse, values, n, base)
         shown: list[int] = list(range(len(names))) if self.model_view < 0 else [int(self.model_view)]
-        columns = table_columns(self.kind, slices, names, shown, base is not None)
-        rows = table_rows(self.kind, slices, self._order, shown, values, n, base, name_room(self))
+        on = self.intervals.on
+        ci = self.intervals.cells(self, self.session, decisions, slices) if on else None
+        header = f"{level_text(self.intervals.level(self))} CI" if on else None
+        columns = table_columns(self.kind, slices, names, shown, base is not None, header)
+        rows = table_rows(self.kind, slices, self._order, shown, values, n, base, name_room(self), ci)
         self._fill(table, columns, rows)
         self._cache.show(note, self._note(n))
         below = self._fairness(decisions) if self.kind == "binary" else self._static_note(decisions)
         # right under the table: why each – in it is there (the fairness summary's own – have their notes)
         notes = [Text(line, style="dim") for line in slice_notes(self.kind, decisions, slices, names)]
+        if on:  # the methods, named once
+            notes.insert(0, Text(self.intervals.note(self, self.kind) + " (I hides them)", style="dim"))
         self._cache.show(fair, Group(*notes, below) if notes else below)
+        if self.kind == "multiclass" and decisions.truth is not None:  # one class against the rest, by slice
+            cls = str(self.session.task.classes[decisions.ovr_class])
+            self.query_one(MulticlassFairnessBox).show(self.session, decisions.truth, slices.table, cls)
 
     def _note(self, n: np.ndarray) -> Text:
         slices, names = self.state.slices, self.session.model_names
         slicing = slices.slicing
         assert slicing is not None  # the note describes slices that exist
         sort_label = dict(sort_options(self.kind, names)).get(self.sort_key, self.sort_key)
-        text = Text.assemble((f"{slices.n_slices} slices", "bold"), f" of {' × '.join(slices.features)}")
-        kind = "equal-width" if slices.equal_width else "quantile"
+        text = Text.assemble((f"{slices.n_slices} slices", "bold"), f" of {slices.title}")
+        kinds = {"edges": "typed", "equal_width": "equal-width"}  # the buckets' kind, as the note names it
         for f, e in (slicing.edges or {}).items():
-            text.append(f" · {f}: {len(e) - 1} {kind} buckets, edges " + ", ".join(f"{v:.4g}" for v in e))
+            how = kinds.get(slicing.kinds.get(f, ""), "quantile")
+            text.append(f" · {f}: {len(e) - 1} {how} buckets, edges " + ", ".join(f"{v:.4g}" for v in e))
         order = ("Z→A" if self.sort_key == "name" else "descending") if self.sort_reverse else ""
         text.append(f" · sorted by {sort_label}{f' ({order})' if order else ''}")
         small = int(np.count_nonzero(n < SMALL_SLICE))
@@ -274,7 +311,7 @@ class SlicesPanel(Vertical):
             "table's pos, rec, FPR, FNR, acc and prec.",
         )
         parts: list = [head, *strategy_block(names, decisions, self.state.strategy_run)]
-        parts += [Text(""), fairness_tables(names, summaries, RATE_LABELS, GAP_LABELS)]
+        parts += [Text(""), *fairness_parts(self, names, decisions, slices, summaries, name_room(self))]
         return Group(*parts)
 
     def _clear(self, table: DataTable) -> None:

@@ -21,9 +21,11 @@ from textual.widgets import ContentSwitcher
 from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.tui.jobs import JobDone, JobFailed, JobLine
 from wit_tui.tui.views.base import SessionView
+from wit_tui.tui.views.performance.calibration import CalibrationPanel
 from wit_tui.tui.views.performance.common import Panel, PerfState
 from wit_tui.tui.views.performance.decisions import ACTIONS as DECISION_ACTIONS
 from wit_tui.tui.views.performance.decisions import PREPARE, STRATEGY, DecisionEditor
+from wit_tui.tui.views.performance.export import DecisionsExporter, DecisionsLoader
 from wit_tui.tui.views.performance.keys import NO_TRUTH, VIEW_KEYS, key_of
 from wit_tui.tui.views.performance.overview import OverviewPanel
 from wit_tui.tui.views.performance.slicer import GROUP as SLICES
@@ -51,7 +53,9 @@ class PerformanceView(SessionView):
     )
     HELP_NOTES = (
         "A row is predicted positive when its score ≥ the threshold (sklearn's convention). Panels: a overview, d "
-        "slices (the disaggregated metrics), w worst slices; the footer shows the keys of the panel in focus.\n"
+        "slices (the disaggregated metrics), w worst slices, C calibration (reliability diagram, ECE, Brier score, "
+        "log loss per model and per slice; U: uniform / quantile bins; D on a slice: its curves and matrices); the "
+        "footer shows the keys of the panel in focus.\n"
         "Thresholds are exact (a binary search on the sorted scores), never a 0.01 grid. [ ] { } move every "
         "threshold (per-slice ones too); t types them (one number for every model, or one per model: 0.4, 0.6); "
         "enter or e on a slice types that slice's threshold, + / - nudge it. Cost = ratio·FP + FN on raw counts "
@@ -67,16 +71,22 @@ class PerformanceView(SessionView):
         "every single-feature slice (X adds two-feature crosses) by the lower end of a simultaneous 95% interval of "
         "how much worse the model does there than on the rest (m picks the metric, M the model to rank; s / S sort "
         "by the current column). g picks the ground-truth column, p the positive class (multi-class: the class for "
-        "one-vs-rest). v: `wit-tui validate` of model 2 against model 1 with the --config file (and its threshold)."
+        "one-vs-rest). v: `wit-tui validate` of model 2 against model 1 with the --config file (and its threshold).\n"
+        "Intervals (95% unless --ci-level): Wilson for rates and the multinomial bootstrap for F1 and the fairness "
+        "gaps follow every threshold move; DeLong's AUC and the row bootstraps (average precision…) come from a job "
+        "and read … until ready. The overview and the fairness summary show them; I toggles them in the panel shown "
+        "(the slice table: a low–high column after each metric)."
     )
     BINDINGS = VIEW_KEYS
-    KEY_HOSTS = (SlicesPanel, WorstPanel, WideTable)
+    KEY_HOSTS = (SlicesPanel, WorstPanel, CalibrationPanel, WideTable)
 
     def __init__(self, session, options=None, **kwargs) -> None:
         super().__init__(session, options, **kwargs)
         self.state = PerfState()
         self.editor = DecisionEditor(self, self.state)
         self.slicer = Slicer(self, self, self.state, self.editor)
+        self.exporter = DecisionsExporter(self, self.state)
+        self.loader = DecisionsLoader(self, self.state, self.editor, self.options.decisions)
         self.panel: Panel = "overview"
         self._ovr_class = 0  # the one-vs-rest class the slices were built for
 
@@ -90,6 +100,7 @@ class PerformanceView(SessionView):
                 yield OverviewPanel(self.session, self.state, id="panel-overview")
                 yield SlicesPanel(self.session, self.state, self.editor, self.slicer, id="panel-slices")
                 yield WorstPanel(self.session, self.state, self.jobs, id="panel-worst")
+                yield CalibrationPanel(self.session, self.state, self.jobs, id="panel-calibration")
 
     def on_mount(self) -> None:
         self.watch(self.app, "decisions", self._decisions_changed, init=False)
@@ -110,9 +121,18 @@ class PerformanceView(SessionView):
     def worst(self) -> WorstPanel:
         return self.query_one(WorstPanel)
 
+    @property
+    def calibration(self) -> CalibrationPanel:
+        return self.query_one(CalibrationPanel)
+
     def focus_target(self) -> Widget:
         return self.query_one(
-            {"overview": "#panel-overview", "slices": "#slices-table", "worst": "#worst-table"}[self.panel]
+            {
+                "overview": "#panel-overview",
+                "slices": "#slices-table",
+                "worst": "#worst-table",
+                "calibration": "#calib-scroll",
+            }[self.panel]
         )
 
     # -- readiness and keys ---------------------------------------------------------
@@ -135,6 +155,8 @@ class PerformanceView(SessionView):
             return self.overview.can(action, parameters)
         if action == "worst":
             return self.worst.can(action, parameters)
+        if action == "intervals":
+            return self.ready and self.panel in ("overview", "slices") and self.decisions.truth is not None
         part = self._serving(action)
         return True if part is None else part.can(action, parameters)
 
@@ -151,12 +173,16 @@ class PerformanceView(SessionView):
             return "escape: no job is running."
         if action == "validate":
             return f"{key}: validation compares the models on the data's label; open the data with --label."
+        if action == "intervals" and self.panel == "worst":
+            return f"{key}: the worst slices rank by an interval already; I shows them in the overview and slices."
+        if action == "intervals" and self.panel == "calibration":
+            return f"{key}: intervals are shown in the overview and the slice table."
         if self.decisions.truth is None:
             return f"{key}: {NO_TRUTH}"
         kind = self.session.task.kind
         if action == "positive":
             return f"{key}: a regression has no positive class."
-        if action in DECISION_ACTIONS:
+        if action in DECISION_ACTIONS or action == "export_decisions":
             return f"{key}: thresholds, costs and strategies are for binary tasks; this one is {kind}."
         return ""
 
@@ -170,6 +196,7 @@ class PerformanceView(SessionView):
             self.editor.strategy_done(*done.result)
         elif done.group == SLICES:
             self.slicer.done(done.result)
+            self.loader.slices_ready()  # --decisions: its per-slice thresholds on the slices just built
             self._ovr_class = self.decisions.ovr_class
             self.render_all()
             key, self.state.slices.focus_key = self.state.slices.focus_key, None
@@ -189,7 +216,8 @@ class PerformanceView(SessionView):
             )
         self.state.slices.table = None
         self.editor.truth_ready(truth)
-        if self.state.slices.features:
+        self.loader.truth_ready()  # --decisions: its cost ratio, tolerance and slicing, the first time
+        if self.state.slices.active:
             self.slicer.start()
         self.render_all()
         self.refresh_bindings()
@@ -214,7 +242,7 @@ class PerformanceView(SessionView):
 
     # -- drawing ---------------------------------------------------------------------------
     def _decisions_changed(self, decisions: Decisions) -> None:
-        if decisions.ovr_class != self._ovr_class and self.state.slices.features and decisions.truth is not None:
+        if decisions.ovr_class != self._ovr_class and self.state.slices.active and decisions.truth is not None:
             self._ovr_class = decisions.ovr_class
             self.slicer.start()
         self.render_all()
@@ -227,6 +255,8 @@ class PerformanceView(SessionView):
             self.overview.render_panel()
         elif self.panel == "slices":
             self.slices.render_panel()
+        elif self.panel == "calibration":
+            self.calibration.render_panel()
         else:
             self.worst.render_panel()
 
@@ -243,7 +273,7 @@ class PerformanceView(SessionView):
 
     # -- the panel router: a key's action is the method of the part that declares it -----------
     def _parts(self) -> tuple[Part, ...]:
-        return (self.editor, self.slicer)
+        return (self.editor, self.slicer, self.exporter)
 
     def _serving(self, action: str) -> Part | None:
         return next((part for part in self._parts() if action in part.ACTIONS), None)
@@ -264,9 +294,14 @@ class PerformanceView(SessionView):
         self.worst.ensure()
 
     def on_worst_panel_slice_by(self, message: WorstPanel.SliceBy) -> None:
-        self.state.slices.features = list(message.features)
+        slices = self.state.slices
+        slices.features, slices.where, slices.edges = list(message.features), None, {}  # the worst slices' buckets
         self.slicer.changed(focus=message.key)
         self.action_show_panel("slices")
+
+    def action_intervals(self) -> None:
+        """``I``: the intervals beside the numbers of the panel shown, on or off."""
+        (self.overview if self.panel == "overview" else self.slices).toggle_intervals()
 
     def action_validate(self) -> None:
         if self.panel != "overview":

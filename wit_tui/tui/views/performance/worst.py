@@ -157,7 +157,7 @@ class WorstPanel(Vertical):
         at = ""
         if self.session.task.kind == "binary":
             at = (
-                f" at the per-slice thresholds of {' × '.join(slices.features)}"
+                f" at the per-slice thresholds of {slices.title}"
                 if per_slice
                 else f" at threshold {thr(decisions.thresholds[model])}"
             )
