@@ -10,7 +10,8 @@ as the screen builds them when the data is scored or sliced:
   F1 overall and per slice and for every fairness gap between the slices), against
   ``sklearn.metrics.confusion_matrix`` of ``score >= t`` alone (issue target: at least 20x faster, ratio at
   most 0.05): with the slicing's (slice, label) draws made once and two binomials per slice on the move
-  (``move_intervals``), with one fresh multinomial over every cell (``table_intervals``), and with the three
+  (``move_intervals``), with one fresh multinomial over every cell (``table_intervals``: what the screen does,
+  one draw per model and move shared by the slice table and the fairness summary), and with the three
   separate calls (``confusion_intervals`` overall and per slice, ``gap_intervals``), each with its own draw;
 - **DeLong AUC intervals overall and for the 8 slices**, on the indexes already built, and including building
   them (the sorts), against ``roc_auc_score`` on all rows (target: no slower than 3x, ratio at most 3);
@@ -133,8 +134,8 @@ def rows(n_rows: int, repeat: int) -> list[tuple[str, float, float, str]]:
     auc = "sklearn roc_auc_score(y, score) on all rows (target: ratio <= 3)"
     return [
         (f"threshold move + {N_SLICES}-slice table with intervals, label draws made once", moved, ref_cm, cm),
-        (f"threshold move + {N_SLICES}-slice table with intervals, one draw (table_intervals)", move, ref_cm, cm),
-        (f"threshold move + {N_SLICES}-slice table with intervals, three draws", separate, ref_cm, cm),
+        (f"threshold move + {N_SLICES}-slice table with intervals, one draw (the screen's path)", move, ref_cm, cm),
+        (f"threshold move + {N_SLICES}-slice table with intervals, three separate draws", separate, ref_cm, cm),
         (f"DeLong AUC intervals, overall + {N_SLICES} slices, indexes built", delong, ref_auc, auc),
         (f"DeLong AUC intervals, overall + {N_SLICES} slices, with the sorts", delong_built, ref_auc, auc),
         (

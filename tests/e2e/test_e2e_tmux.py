@@ -42,7 +42,7 @@ def test_console_script_demo_three_screens(tmux_app, adult_session):
     t.wait_for("Datapoint 1")
     t.keys("2")
     accuracy = fmt(model_performance(adult_session, 0).binary.accuracy)
-    t.wait_for("confusion matrix", "ROC AUC", accuracy)
+    t.wait_for("ROC AUC", "95% CI", accuracy)  # the intervals are on by default
     t.keys("3")
     screen = t.wait_for("age · 20 bins", "fnlwgt")
     t.keys("?")

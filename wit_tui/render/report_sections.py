@@ -187,12 +187,80 @@ def calibration_blocks(section: Mapping[str, Any]) -> list[Block]:
     return out
 
 
+#: the one-vs-rest gaps the report's tables show (the JSON holds every difference and ratio)
+OVR_REPORT_GAPS = (
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equal_opportunity_difference",
+    "equalized_odds_difference",
+    "precision_difference",
+    "auc_difference",
+)
+
+
+def _class_gap_rows(cls: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    rows = []
+    for gap in OVR_REPORT_GAPS:
+        if gap not in cls["gaps"]:
+            continue
+        value = cls["gaps"][gap]
+        if value is None:
+            why = cls["undefined"].get(gap) or "undefined (a group lacks the rows it needs)"
+            rows.append((str(cls["class"]), gap, show(None), why))
+        else:
+            rows.append((str(cls["class"]), gap, show(value), interval_text(cls["intervals"].get(gap)) or "–"))
+    return rows
+
+
+def _with_range(value: Any, iv: Mapping[str, Any] | None) -> str:
+    return show(value) if value is None else f"{show(value)} ({range_text(iv)})"
+
+
+def _class_group_rows(cls: Mapping[str, Any]) -> list[tuple[str, ...]]:
+    return [
+        (str(cls["class"]), str(g["slice"]), f"{g['rows']:,}")
+        + tuple(_with_range(v, g["intervals"].get(m)) for m, v in g["metrics"].items())
+        for g in cls["groups"]
+    ]
+
+
+def multiclass_fairness_blocks(section: Mapping[str, Any]) -> list[Block]:
+    """Per model: each class against the rest — its gaps between groups with intervals, the largest over the
+    classes, then each metric by group with its interval."""
+    out = [Block("heading", f"Multi-class fairness by {' × '.join(section['features'])} (each class vs the rest)")]
+    for model in section["models"]:
+        out.append(Block("heading", str(model["model"]), level=3))
+        gaps = tuple(r for cls in model["classes"] for r in _class_gap_rows(cls))
+        out.append(Block("table", header=("class", "gap", "value", "interval"), rows=gaps))
+        for gap, top in model["largest_over_classes"].items():
+            if gap not in OVR_REPORT_GAPS:
+                continue
+            worst = "smallest" if gap.endswith("_ratio") else "largest"
+            where = str(top["class"]) if top["class"] is not None else "no class"
+            undefined = f"; undefined for {', '.join(map(str, top['undefined_for']))}" if top["undefined_for"] else ""
+            out.append(Block("note", f"{worst} {gap} over classes: {show(top['value'])} ({where}{undefined})"))
+        groups = tuple(r for cls in model["classes"] for r in _class_group_rows(cls))
+        metrics = tuple(model["classes"][0]["groups"][0]["metrics"]) if groups else ()
+        short = tuple(RATE_SHORT.get(m, m) for m in metrics)
+        out.append(Block("table", header=("class", "group", "rows", *short), rows=groups))
+    out.append(
+        Block(
+            "note",
+            "Fairlearn's definitions on the one-vs-rest labels of each class; intervals: Wilson for rates, "
+            "DeLong for AUC, bootstrap for the gaps; AUC gaps carry none (the JSON holds every difference and ratio "
+            "and names each method).",
+        )
+    )
+    return out
+
+
 #: each section's renderer, by JSON key; a section listed in the engine but not here is in the JSON only
 SECTION_BLOCKS: dict[str, Callable[[Mapping[str, Any]], list[Block]]] = {
     "decisions": decisions_blocks,
     "fairness": fairness_blocks,
     "worst_slices": worst_blocks,
     "calibration": calibration_blocks,
+    "multiclass_fairness": multiclass_fairness_blocks,
 }
 
 
@@ -211,6 +279,7 @@ __all__ = [
     "Block",
     "calibration_blocks",
     "decisions_blocks",
+    "multiclass_fairness_blocks",
     "fairness_blocks",
     "interval_text",
     "range_text",

@@ -18,8 +18,8 @@ from wit_tui.engine.metrics.slice_intervals import (
     DEFAULT_INTERVALS,
     IntervalOptions,
     Intervals,
-    confusion_intervals,
     index_auc_intervals,
+    table_intervals,
 )
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import group_rows
@@ -72,7 +72,7 @@ def slice_metric_intervals(
         counts = row_confusion(truth.positives[mask], score[mask], codes_l, n_slices, t.take(mask))
     else:
         counts = index.counts_at(t)
-    out = confusion_intervals(counts, options)
+    out = table_intervals(counts, (), options).slices  # the joint draw the performance screen makes
     out["auc"] = index_auc_intervals(index, options)
     return out | binary_row_intervals(index, options, probabilities=task.score_method == "predict_proba")
 

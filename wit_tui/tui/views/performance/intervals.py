@@ -8,6 +8,7 @@ them once per ground truth (the overview) or per slicing (the slice table), and 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,10 @@ from wit_tui.engine.metrics.slice_intervals import (
     PROPORTIONS,
     IntervalOptions,
     Intervals,
+    TableIntervals,
     confusion_intervals,
     index_auc_intervals,
+    table_intervals,
 )
 from wit_tui.engine.session.session import Session
 from wit_tui.render.intervals import METHOD_COVERS, PENDING, interval_note, interval_text
@@ -53,6 +56,28 @@ def note_text(options: IntervalOptions, covers: dict[str, str] = METHOD_COVERS) 
 def inline_intervals(counts: np.ndarray, options: IntervalOptions) -> ModelIntervals:
     """The threshold-dependent intervals of every slice of ``counts`` (K × 4, ``tn, fp, fn, tp``)."""
     return confusion_intervals(np.asarray(counts).reshape(-1, 4), options)
+
+
+#: the last few tables of intervals, by (counts, rates, options): the slice table and the fairness summary draw
+#: from one multinomial per model and threshold, and a redraw at the same decisions draws nothing
+_TABLES: OrderedDict[tuple, TableIntervals] = OrderedDict()
+_TABLES_KEPT = 8
+
+
+def table_at(counts: np.ndarray, rates: tuple[str, ...], options: IntervalOptions) -> TableIntervals:
+    """Every slice's Wilson and F1 intervals, the overall row's and the gaps of ``rates`` at ``counts`` (K × 4)
+    from one multinomial draw over all the slices' cells (:func:`table_intervals`), memoised: the numbers are
+    those ``report`` and ``validate`` give for the same counts and options."""
+    c = np.ascontiguousarray(counts, dtype=np.int64).reshape(-1, 4)
+    key = (c.tobytes(), c.shape, rates, options)
+    found = _TABLES.get(key)
+    if found is None:
+        found = _TABLES[key] = table_intervals(c, rates, options)
+        while len(_TABLES) > _TABLES_KEPT:
+            _TABLES.popitem(last=False)
+    else:
+        _TABLES.move_to_end(key)
+    return found
 
 
 def overall_intervals(session: Session, truth: GroundTruth, options: IntervalOptions) -> list[ModelIntervals]:
@@ -157,5 +182,6 @@ __all__ = [
     "options_of",
     "overall_intervals",
     "slicing_intervals",
+    "table_at",
     "view_of",
 ]

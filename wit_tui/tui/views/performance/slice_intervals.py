@@ -1,9 +1,10 @@
 """How sure is each slice's number and each fairness gap: the slice table's interval cells and the fairness
 summary's intervals by group, for the decisions made.
 
-Per-slice Wilson and F1 intervals come from ``SliceIndex.counts_at`` at each slice's threshold, and the gaps'
-bootstrap is one multinomial over every group's cells, so all follow a threshold move inline; the slices' AUC
-intervals (DeLong) are the worker's, once per slicing.
+Per-slice Wilson and F1 intervals and the gaps' bootstrap come from ``SliceIndex.counts_at`` at each slice's
+threshold and one multinomial over every group's cells (drawn once per model and move, shared by the table and
+the summary), so all follow a threshold move inline; the slices' AUC intervals (DeLong) are the worker's, once
+per slicing.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from textual.widget import Widget
 
 from wit_tui.engine.analysis.decisions import Decisions
 from wit_tui.engine.metrics.fairness import SUMMARY_RATES, FairnessSummary
-from wit_tui.engine.metrics.slice_intervals import SMALL_SLICE_ROWS, gap_intervals
+from wit_tui.engine.metrics.slice_intervals import SMALL_SLICE_ROWS
 from wit_tui.engine.metrics.undefined import Metric
 from wit_tui.engine.session.session import Session
 from wit_tui.render.intervals import interval_text, level_text
@@ -27,10 +28,10 @@ from wit_tui.tui.views.performance.intervals import (
     ModelIntervals,
     WorkerIntervals,
     cell_text,
-    inline_intervals,
     note_text,
     options_of,
     slicing_intervals,
+    table_at,
 )
 from wit_tui.tui.views.performance.slice_rows import COLUMNS, slice_counts
 
@@ -67,7 +68,7 @@ class SliceIntervals:
     def inline(self, owner: Widget, decisions: Decisions, slices: SliceState, n_models: int) -> list[ModelIntervals]:
         """Each model's Wilson and F1 intervals on every slice at its threshold (binary)."""
         opts = options_of(owner)
-        return [inline_intervals(slice_counts(decisions, slices, i), opts) for i in range(n_models)]
+        return [table_at(slice_counts(decisions, slices, i), SUMMARY_RATES, opts).slices for i in range(n_models)]
 
     def cells(self, owner: Widget, session: Session, decisions: Decisions, slices: SliceState) -> CellText:
         """The text of each interval cell: inline ones at the decisions made, the rest from the worker (… till
@@ -121,11 +122,10 @@ def fairness_intervals(
     slicing = slices.slicing
     sidx = slices.sidx
     assert slicing is not None and sidx is not None  # the summary is drawn for indexed slices
-    counts = [slice_counts(decisions, slices, i) for i in range(len(names))]
-    gaps = [gap_intervals(c, SUMMARY_RATES, opts) for c in counts]
-    gap_texts = [{name: interval_text(iv.low, iv.high) for name, iv in g.items()} for g in gaps]
-    wilson = [inline_intervals(c, opts) for c in counts]
-    overall = [inline_intervals(c.sum(axis=0), opts) for c in counts]
+    tables = [table_at(slice_counts(decisions, slices, i), SUMMARY_RATES, opts) for i in range(len(names))]
+    gap_texts = [{name: interval_text(iv.low, iv.high) for name, iv in t.gaps.items()} for t in tables]
+    wilson = [t.slices for t in tables]
+    overall = [t.overall for t in tables]
     sizes = sidx[0].counts
     sections = []
     for rate, label in rate_labels.items():
