@@ -199,7 +199,7 @@ OVR_REPORT_GAPS = (
 
 
 def _class_gap_rows(cls: Mapping[str, Any]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for gap in OVR_REPORT_GAPS:
         if gap not in cls["gaps"]:
             continue
