@@ -325,3 +325,13 @@ def test_edited_frame_keeps_types(adult):
     assert isinstance(frame["workclass"].dtype, pd.CategoricalDtype)
     assert frame["age"].tolist() == [data["age"].iloc[0], 41]
     assert dataset_profile(frame, features).stats[0].count == 2
+
+
+def test_a_span_too_narrow_for_ten_float_edges_still_gets_statistics_and_a_histogram():
+    """0 and the smallest subnormal: numpy cannot cut 10 finite-sized bins there; the profile uses fewer."""
+    values = np.array([0.0, 5e-324, 0.0])
+    with pytest.raises(ValueError, match="Too many bins"):
+        np.histogram(values, bins=10)
+    s = feature_stats(pd.Series(values), "x")
+    assert s.count == 3 and s.min == 0.0 and s.max == 5e-324
+    assert 0.0 <= s.non_uniformity <= 1.0

@@ -116,3 +116,24 @@ async def test_the_app_opens_with_a_files_decisions(
         for got, want in zip(d.per_slice, wanted, strict=True):
             np.testing.assert_array_equal(got, want)
         assert "Demographic parity" in screen_text(app)
+
+
+async def test_exporting_randomized_thresholds_warns_that_ci_decides_deterministically(
+    adult_session, open_view, type_into, settle, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    app = WitApp(adult_session)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await open_view(app, pilot, "2")
+        await type_into(pilot, app, "b", "sex")
+        steps = list(STRATEGIES).index("equalized_odds_randomized")
+        await pilot.press("f", "home", *(["down"] * steps), "enter")
+        await settle(app, pilot)
+        assert app.decisions.strategy == "equalized_odds_randomized"
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = [str(n.message) for n in app._notifications]
+    assert any("more likely threshold" in m for m in shown), shown
+    assert read_decisions(tmp_path / "wit-decisions.toml").strategy == "equalized_odds_randomized"

@@ -145,8 +145,17 @@ def _sorted_counts(sorted_values: np.ndarray, edges: np.ndarray) -> np.ndarray:
 
 
 def _edges(first: float, last: float, bins: int) -> np.ndarray:
-    """The edges ``np.histogram(x, bins)`` uses for data spanning [first, last] (±0.5 around a constant)."""
-    return np.histogram_bin_edges(np.empty(0), bins=bins, range=(first, last))
+    """The edges ``np.histogram(x, bins)`` uses for data spanning [first, last] (±0.5 around a constant).
+
+    A span too narrow for ``bins`` distinct float edges (``0`` and ``5e-324``: numpy raises "Too many bins for
+    data range") gets as many bins as it can hold, down to one, rather than no statistics at all."""
+    while True:
+        try:
+            return np.histogram_bin_edges(np.empty(0), bins=bins, range=(first, last))
+        except ValueError:
+            if bins <= 1:
+                raise
+            bins = max(1, bins // 2)
 
 
 # -- numeric columns ------------------------------------------------------------

@@ -83,6 +83,15 @@ class DecisionsExporter:
             self.host.notify(f"{exc.message} {exc.hint}", severity="error", timeout=8)
             return
         self.last_path = path
+        if self.host.decisions.strategy == "equalized_odds_randomized":
+            # the file holds thresholds, not mixes: CI decides each row deterministically
+            self.host.notify(
+                f"Decisions written to {path}. Randomized thresholds are stored as each slice's more likely "
+                "threshold: --decisions applies those, so CI's rates can differ from the expected rates shown.",
+                severity="warning",
+                timeout=10,
+            )
+            return
         self.host.say(f"Decisions written to {path}.")
 
 
