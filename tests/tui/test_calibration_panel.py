@@ -19,8 +19,6 @@ from wit_tui.render.format import num
 from wit_tui.tui.app import WitApp
 from wit_tui.tui.views.performance.calibration import CalibrationPanel
 
-SIZES = [(80, 24), (160, 50)]
-
 
 def _row(text: str, name: str) -> str:
     """The first table row of model ``name`` (a line that starts with it, past the panel's edge)."""
@@ -38,7 +36,7 @@ async def _open_calibration(app, pilot, open_view, settle) -> CalibrationPanel:
     return panel
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [(80, 24)])  # one size per test, both sizes per feature
 async def test_c_shows_each_models_calibration_as_the_engine_computes_it(
     adult_session, open_view, screen_text, settle, type_into, size
 ):
@@ -98,7 +96,7 @@ def test_the_figure_draws_the_diagonal_and_every_bin():
 
 
 @pytest.mark.bad_input
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [(160, 50)])
 async def test_a_margins_model_says_it_has_no_calibration(lr_svc_files, open_view, screen_text, settle, size):
     f = lr_svc_files
     s = open_session([f["lr"], f["svc"]], f["data"], f["label"], names=["lr", "svc"])

@@ -18,7 +18,6 @@ from wit_tui.tui.app import WitApp
 from wit_tui.tui.dialogs.confirm import ConfirmScreen
 from wit_tui.tui.options import RunOptions
 
-SIZES = [(80, 24), (160, 50)]
 CONFIG = (
     '[[slicing_specs]]\nfeature_keys = ["sex"]\n'
     '[[metrics]]\nname = "selection_rate"\nvalue_threshold = { lower_bound = 0 }\n'
@@ -35,7 +34,7 @@ async def _demographic_parity_by_sex(app, pilot, open_view, type_into, settle) -
     assert app.decisions.strategy == "demographic_parity" and app.decisions.per_slice is not None
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [(80, 24)])  # one size per test, both sizes per feature
 async def test_export_then_validate_gives_the_screens_per_slice_numbers(
     adult_session, open_view, type_into, settle, tmp_path, monkeypatch, size
 ):
@@ -91,7 +90,7 @@ async def test_export_never_overwrites_without_a_yes(
     assert read_decisions(path).strategy == "demographic_parity"
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [(160, 50)])
 async def test_the_app_opens_with_a_files_decisions(
     adult_session, open_view, type_into, settle, screen_text, tmp_path, monkeypatch, size
 ):

@@ -16,8 +16,6 @@ from wit_tui.tui.app import WitApp
 from wit_tui.tui.dialogs.slice_detail import SliceDetailScreen
 from wit_tui.tui.views.performance.slices import SlicesPanel
 
-SIZES = [(80, 24), (160, 50)]
-
 
 async def _read_dialog(app, pilot, screen_text, settle) -> str:
     """Every line the dialog shows from its top to its end, paging down as a user would."""
@@ -36,7 +34,7 @@ def _sklearn_counts(session, truth, i: int, rows: np.ndarray, threshold: float) 
     return tuple(int(v) for v in cm.ravel())
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [(80, 24)])  # one size per test, both sizes per feature
 async def test_d_shows_the_slices_confusion_counts_curves_and_calibration(
     adult_session, open_view, screen_text, settle, type_into, size
 ):
@@ -80,7 +78,7 @@ async def test_d_shows_the_slices_confusion_counts_curves_and_calibration(
         assert not isinstance(app.screen, SliceDetailScreen)
 
 
-@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("size", [(160, 50)])
 async def test_d_without_slices_says_why(adult_session, open_view, settle, size):
     app = WitApp(adult_session)
     async with app.run_test(size=size) as pilot:
