@@ -102,3 +102,22 @@ def test_validate_gates_on_the_interval_and_writes_it(files, capsys, tmp_path):
     assert check["left_out_groups"] == [{"group": "g:z", "rows": small}] and small < 40
     assert f"g:z ({small} rows)" in printed  # named on screen, passing or not
     assert "ci_upper in [-inf, 0.99]" in printed
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("value", ["0", "-3", "2.5", "many"])
+def test_a_bad_min_group_size_of_the_app_exits_2_with_one_message(files, capsys, value):
+    code = main(["run", *_own(files), "--min-group-size", value])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("wit-tui: error: ") and err.count("wit-tui: error:") == 1 and "Traceback" not in err
+    assert f"--min-group-size must be a whole number of at least 1, not {value!r}." in err
+
+
+def test_run_hands_min_group_size_to_the_app(files, monkeypatch):
+    from wit_tui.tui.app import WitApp
+
+    seen = {}
+    monkeypatch.setattr(WitApp, "run", lambda self, *a, **k: seen.setdefault("options", self.options))
+    assert main(["run", *_own(files), "--min-group-size", "30"]) == 0
+    assert seen["options"].min_group_size == 30

@@ -192,3 +192,31 @@ def test_randomized_decisions_are_seeded(adult_slices):
     many = np.mean([randomized_decisions(score, codes, list(r.mixes), seed=i) for i in range(400)], axis=0)
     for k in range(K):  # the mean decision over many seeds approaches the expected TP count
         assert many[(codes == k) & y].sum() == pytest.approx(r.confusion[k][3], rel=0.05)
+
+
+@pytest.mark.parametrize("strategy", ["demographic_parity", "equal_opportunity", "equal_accuracy"])
+def test_the_constrained_strategies_leave_groups_under_min_group_size_out(adult_session, strategy):
+    """By race on the Adult test split, min_group_size = 200 leaves Amer-Indian-Eskimo (159 rows) and Other (135)
+    out: each gets its own cost-optimal threshold (the group strategy's), the others are constrained exactly as
+    if the small groups were not there, and the note names the two."""
+    s = adult_session
+    score, y = s.scores(0).score, s.y_positive
+    by_race = slice_by(s.data, ["race"])
+    names = [" × ".join(lab) for lab in by_race.labels]
+    sizes = np.bincount(by_race.codes, minlength=by_race.n_slices)
+    small = {k for k in range(by_race.n_slices) if sizes[k] < 200}
+    assert {names[k] for k in small} == {"Amer-Indian-Eskimo", "Other"}
+    index = SliceIndex(score, y, by_race.codes, by_race.n_slices)
+    r = optimise(index, strategy, 1.0, tolerance=0.02, upper=1.0, min_group_size=200, labels=names)
+    own = optimise(index, "group", 1.0, upper=1.0)
+    for k in small:
+        assert r.thresholds[k] == own.thresholds[k]
+    big = np.array(sorted(set(range(by_race.n_slices)) - small))
+    rows = np.isin(by_race.codes, big)
+    codes = np.searchsorted(big, by_race.codes[rows])
+    alone = optimise(SliceIndex(score[rows], y[rows], codes, len(big)), strategy, 1.0, tolerance=0.02, upper=1.0)
+    assert [r.thresholds[k] for k in big] == list(alone.thresholds)
+    assert r.gap == alone.gap <= 0.02 + 1e-12
+    assert "Amer-Indian-Eskimo" in r.note and "Other" in r.note and "min_group_size" in r.note
+    everyone = optimise(index, strategy, 1.0, tolerance=0.02, upper=1.0)
+    assert everyone.thresholds != r.thresholds  # the small groups did constrain the others

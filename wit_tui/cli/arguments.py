@@ -191,6 +191,33 @@ def interval_options(args: argparse.Namespace) -> IntervalOptions:
     return replace(DEFAULT_INTERVALS, level=level, resamples=resamples)
 
 
+def add_min_group_size_option(p: argparse.ArgumentParser) -> None:
+    """``--min-group-size N``: the fairness strategies of screen 2 leave smaller slices out of their constraint."""
+    p.add_argument(
+        "--min-group-size",
+        metavar="N",
+        help="slices of fewer labelled rows are left out of the fairness strategies' constraint (each gets its own "
+        "cost-optimal threshold, and the screen names them); default 1: none left out",
+    )
+
+
+def given_min_group_size(args: argparse.Namespace) -> int:
+    """The parsed ``--min-group-size`` (0 without it: nobody left out); a WitError naming the option."""
+    text = getattr(args, "min_group_size", None)
+    if text is None:
+        return 0
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine.core.errors import WitError
+
+    try:
+        n = int(text, 10)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise WitError(f"--min-group-size must be a whole number of at least 1, not {text!r}.", "E.g. 30.")
+    return n
+
+
 CF_FEATURES_HELP = (
     "features the nearest counterfactual's distance counts (default: the columns the models read): "
     "A,B sets the list; -A,+B drops from / adds to the default (every item signed)"
@@ -280,10 +307,12 @@ __all__ = [
     "add_cf_features_option",
     "add_decisions_option",
     "add_interval_options",
+    "add_min_group_size_option",
     "add_session_options",
     "add_threshold_option",
     "build_session",
     "given_decisions",
+    "given_min_group_size",
     "given_thresholds",
     "glue_signed_values",
     "interval_options",

@@ -13,10 +13,12 @@ from wit_tui.cli.arguments import (
     add_cf_features_option,
     add_decisions_option,
     add_interval_options,
+    add_min_group_size_option,
     add_session_options,
     add_threshold_option,
     build_session,
     given_decisions,
+    given_min_group_size,
     given_thresholds,
     glue_signed_values,
     interval_options,
@@ -60,6 +62,7 @@ def run_parser(prog: str = "wit-tui") -> argparse.ArgumentParser:
     add_decisions_option(p)
     add_cf_features_option(p)
     add_interval_options(p)
+    add_min_group_size_option(p)
     p.add_argument(
         "--config",
         metavar="TOML",
@@ -88,7 +91,7 @@ def cmd_run(argv: Sequence[str]) -> int:
             config = load_config(args.config)
         given = given_thresholds(args)
         decisions_file = given_decisions(args)  # a bad file fails before any model is loaded, naming its key
-        intervals = interval_options(args)
+        intervals, min_group_size = interval_options(args), given_min_group_size(args)
         session = build_session(args)
         # deferred: the engine loads pandas and sklearn (see above)
         from wit_tui.engine.analysis.decisions import starting_thresholds
@@ -118,6 +121,7 @@ def cmd_run(argv: Sequence[str]) -> int:
         cf_features=cf_features,
         intervals=intervals,
         decisions=decisions,
+        min_group_size=min_group_size,
     )
     app = WitApp(session, options)
     app.run()

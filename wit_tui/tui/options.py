@@ -32,6 +32,8 @@ class RunOptions:
     #: ``--decisions``: the file applied (thresholds above; its slicing and per-slice thresholds, strategy, cost
     #: ratio and tolerance are set by the performance screen once the ground truth is ready)
     decisions: AppliedDecisions | None = None
+    #: ``--min-group-size``: the fairness strategies leave slices of fewer labelled rows out (0: none)
+    min_group_size: int = 0
 
 
 __all__ = ["RunOptions"]

@@ -10,6 +10,7 @@ the strategies that use this search.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -191,17 +192,22 @@ class EqualisedThresholds:
     note: str
 
 
-def _own_cost_optimal(pts: list[OperatingPoints], left_out: list[int], ratio: float, thresholds: np.ndarray) -> str:
-    """Give each slice left out of the TPR constraint its own cost-optimal threshold; the note that says so."""
+def _own_cost_optimal(
+    pts: list[OperatingPoints], left_out: list[int], ratio: float, thresholds: np.ndarray, small: list[str]
+) -> str:
+    """Give each slice left out of the constraint its own cost-optimal threshold; the note that says so (``small``:
+    the groups left out for their size, named; the others have no positive label, so no TPR)."""
     for k in left_out:
         j = argmin_highest(pts[k].cost(ratio))
         thresholds[k] = pts[k].thresholds[j]
-    if not left_out:
+    notes = []
+    if small:
+        notes.append(f"Left out for having too few rows (min_group_size): {', '.join(small)}.")
+    if len(left_out) > len(small):
+        notes.append(f"{len(left_out) - len(small)} slice(s) with no positive label have no TPR.")
+    if not notes:
         return ""
-    return (
-        f"{len(left_out)} slice(s) with no positive label have no TPR: they are left out of the "
-        "constraint and get their own cost-optimal threshold."
-    )
+    return " ".join(notes) + " Each slice left out of the constraint gets its own cost-optimal threshold."
 
 
 def _within_tolerance(
@@ -222,17 +228,27 @@ def _within_tolerance(
 
 
 def equalised_thresholds(
-    index: SliceIndex, rate: str, ratio: float, tolerance: float, upper: float, is_cancelled: IsCancelled | None
+    index: SliceIndex,
+    rate: str,
+    ratio: float,
+    tolerance: float,
+    upper: float,
+    is_cancelled: IsCancelled | None,
+    min_group_size: int = 0,
+    labels: Sequence[str] | None = None,
 ) -> EqualisedThresholds:
-    """The cheapest thresholds per slice whose ``rate`` values lie within ``tolerance`` of each other."""
+    """The cheapest thresholds per slice whose ``rate`` values lie within ``tolerance`` of each other; slices of
+    fewer than ``min_group_size`` labelled rows (named by ``labels``) are left out of the constraint."""
     K = index.n_slices
     pts = []
     for k in range(K):
         check_cancelled(is_cancelled)
         pts.append(_points_for(index, k, upper))
     thresholds = np.empty(K)
-    constrained = [k for k in range(K) if not (rate == "recall" and pts[k].n_pos == 0)]
-    note = _own_cost_optimal(pts, [k for k in range(K) if k not in constrained], ratio, thresholds)
+    small = [k for k in range(K) if pts[k].n_pos + pts[k].n_neg < min_group_size]
+    constrained = [k for k in range(K) if k not in small and not (rate == "recall" and pts[k].n_pos == 0)]
+    names = [labels[k] if labels is not None else f"slice {k}" for k in small]
+    note = _own_cost_optimal(pts, [k for k in range(K) if k not in constrained], ratio, thresholds, names)
     prepared = [_prepare(pts[k], rate, ratio) for k in constrained]
     rate_values = np.full(K, np.nan)
     gap = float("nan")

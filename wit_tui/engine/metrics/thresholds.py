@@ -170,10 +170,9 @@ def optimise(
 ) -> StrategyResult:
     """Thresholds per slice of ``index`` under ``strategy`` for one model (see the module docstring).
 
-    ``overall``: the model's index over the same rows (for ``single``; built from the slices' rows if not given).
-    ``upper``: the top of the threshold range (1.0 for probabilities). ``custom``: the thresholds of the ``custom``
-    strategy (one, or one per slice); ``min_group_size`` and ``labels``: equalized odds'.
-    """
+    ``overall``: the model's index over the same rows (for ``single``; built from the slices' rows if not given);
+    ``upper``: the top of the threshold range; ``custom``: the ``custom`` thresholds (one, or one per slice);
+    ``min_group_size``: constrained strategies leave smaller slices out (own cost-optimal), named by ``labels``."""
     if strategy not in STRATEGIES:
         raise WitError(f"Unknown strategy {strategy!r}.", f"Pick one of: {', '.join(STRATEGIES)}.")
     ratio = check_cost_ratio(ratio)
@@ -187,7 +186,7 @@ def optimise(
         thresholds, single_t = _unconstrained_thresholds(index, strategy, ratio, overall, upper, custom)
         found = EqualisedThresholds(thresholds, (), float("nan"), None, "")
     else:
-        found = equalised_thresholds(index, rate, ratio, tolerance, upper, is_cancelled)
+        found = equalised_thresholds(index, rate, ratio, tolerance, upper, is_cancelled, min_group_size, labels)
         thresholds, single_t = found.thresholds, None
     confusion = index.counts_at(thresholds)
     slice_costs = tuple(float(cost(c[1], c[2], ratio)) for c in confusion)

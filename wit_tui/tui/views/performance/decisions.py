@@ -249,11 +249,21 @@ class DecisionEditor:
         assert truth is not None  # strategies need a prepared ground truth
         ratio, tolerance = d.cost_ratio, d.tolerance
         upper = [threshold_range(p)[1] for p in self.probabilities]
+        min_size = self.host.options.min_group_size
         labels = None if slices.slicing is None else [" × ".join(map(str, lab)) for lab in slices.slicing.labels]
 
         def run(_progress, cancelled) -> tuple[str, tuple[Any, ...] | None, list[StrategyResult]]:
             found = model_strategies(
-                session, truth, strategy, ratio, tolerance, indexes, upper, is_cancelled=cancelled, labels=labels
+                session,
+                truth,
+                strategy,
+                ratio,
+                tolerance,
+                indexes,
+                upper,
+                is_cancelled=cancelled,
+                labels=labels,
+                min_group_size=min_size,
             )
             return strategy, slicing_key, found
 
