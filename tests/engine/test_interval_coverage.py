@@ -18,6 +18,7 @@ from wit_tui.engine.metrics.slice_intervals import (
     confusion_intervals,
     gap_intervals,
     index_auc_intervals,
+    table_intervals,
 )
 
 TRIALS = 1000
@@ -38,6 +39,14 @@ def test_wilson_and_the_f1_bootstrap_cover_their_truth():
         coverage = _coverage(got[name].low, got[name].high, truth)
         assert abs(coverage - LEVEL) <= 0.03, (name, coverage)
     assert got["f1"].method == "bootstrap" and got["recall"].method == "wilson"
+
+
+def test_the_screens_joint_draw_covers_each_slices_f1():
+    """The slice table's F1 intervals come from one multinomial over every slice's cells (slice sizes vary with
+    the resample, as when the rows of the whole data are resampled): each slice's still covers its truth."""
+    trials = np.random.default_rng(16).multinomial(600, CELLS, size=TRIALS)  # one slice per trial
+    got = table_intervals(trials, (), DEFAULT_INTERVALS).slices["f1"]
+    assert abs(_coverage(got.low, got.high, TRUTH["f1"]) - LEVEL) <= 0.03
 
 
 def test_the_demographic_parity_gap_bootstrap_covers_the_true_gap():
