@@ -12,6 +12,7 @@ import numpy as np
 from wit_tui import __version__
 from wit_tui.engine.metrics.intervals import Interval
 from wit_tui.engine.slicing import SliceKey
+from wit_tui.engine.validation.behavior_spec import BehaviorOutcome
 from wit_tui.engine.validation.specs import ChangeThreshold, CrossSlicingSpec, SlicingSpec, ValueThreshold
 
 SCHEMA_VERSION = 2
@@ -221,6 +222,8 @@ class ValidationResult:
     skipped_change_thresholds: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
     missing_cross_slices: tuple[MissingCrossSlice, ...] = ()
+    #: every behaviour test's outcome per model and slice (``[[behaviors]]``), gated with the checks
+    behaviors: tuple[BehaviorOutcome, ...] = ()
 
     @property
     def n_failed(self) -> int:
