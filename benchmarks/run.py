@@ -46,7 +46,7 @@ from wit_tui.engine.metrics.binary import ThresholdIndex
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 SCREEN_BENCHMARKS = [
     m
-    for m in ("bench_datapoints", "bench_performance", "bench_intervals", "bench_features")
+    for m in ("bench_datapoints", "bench_performance", "bench_intervals", "bench_features", "bench_behaviors")
     if os.path.exists(os.path.join(os.path.dirname(os.path.abspath(__file__)), f"{m}.py"))
 ]
 

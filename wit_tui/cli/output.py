@@ -66,8 +66,11 @@ def stdout_console() -> Console:
 STDOUT = "-"
 
 
-def check_output(path: str | None, inputs: Sequence[str | None] = ()) -> None:
-    """Fail fast (before loading models) when -o cannot be written, is one of the ``inputs`` or is not a file."""
+def check_output(
+    path: str | None, inputs: Sequence[str | None] = (), *, option: str = "-o", what: str = "output file"
+) -> None:
+    """Fail fast (before loading models) when ``option``'s file cannot be written, is one of the ``inputs`` or is
+    not a file; the messages call it ``what`` (``--junit file`` names the option whose path is wrong)."""
     # deferred: the engine package loads pandas and sklearn; --help and usage errors stay instant
     from wit_tui.engine.core.errors import WitError
     from wit_tui.engine.core.paths import check_output_file  # deferred, as above
@@ -76,18 +79,16 @@ def check_output(path: str | None, inputs: Sequence[str | None] = ()) -> None:
         return
     p = Path(path)
     if p.is_dir():
-        raise WitError(f"The output path {p} is a folder.", "Give a file name to -o.")
-    check_output_file(p, inputs)
+        raise WitError(f"The {what} path {p} is a folder.", f"Give a file name to {option}.")
+    check_output_file(p, inputs, what)
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
-        raise WitError(f"The folder of the output file {p} does not exist.", "Create it first, or write elsewhere.")
+        raise WitError(f"The folder of the {what} {p} does not exist.", "Create it first, or write elsewhere.")
     if not os.access(folder, os.W_OK):
-        raise WitError(
-            f"The folder of the output file {p} is not writable.", "Write elsewhere, or fix its permissions."
-        )
+        raise WitError(f"The folder of the {what} {p} is not writable.", "Write elsewhere, or fix its permissions.")
 
 
-def write_output(path: str, text: str) -> None:
+def write_output(path: str, text: str, what: str = "output file") -> None:
     """Write ``text`` to ``path`` atomically (a reader never sees half a file), or to stdout for ``-``."""
     if path == STDOUT:
         sys.stdout.write(text)
@@ -96,7 +97,7 @@ def write_output(path: str, text: str) -> None:
     # deferred: the engine package loads pandas and sklearn; --help and usage errors stay instant
     from wit_tui.engine.core.atomic import atomic_write
 
-    atomic_write(path, text, what="output file")
+    atomic_write(path, text, what=what)
 
 
 __all__ = [

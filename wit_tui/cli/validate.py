@@ -6,6 +6,7 @@ Exit 0 when validation passes, 1 when it fails, 2 for usage or input errors.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from wit_tui.cli.output import EXIT_FAILED, EXIT_OK, STDOUT, check_output, fail,
 
 if TYPE_CHECKING:  # the engine loads pandas and sklearn: only the type is needed here
     from wit_tui.engine.session.session import Session
+    from wit_tui.engine.validation.result import ValidationResult
 
 EPILOG = """\
 examples:
@@ -35,6 +37,7 @@ examples:
   wit-tui validate --candidate new.skops --baseline prod.skops --data test.parquet --label y --config checks.toml \
 -o result.json
   wit-tui validate --candidate first.skops --data test.csv --label y --config checks.toml --rubber-stamp
+  wit-tui validate --demo adult --config examples/validate-adult.toml --junit validation.xml
 
 --demo NAME validates the demo's second model (adult: hgb, gradient boosting) as the candidate against its first
 (adult: logreg, logistic regression) as the baseline.
@@ -61,7 +64,41 @@ def validate_parser() -> argparse.ArgumentParser:
     add_decisions_option(p)
     add_interval_options(p)
     p.add_argument("-o", "--output", metavar="FILE", help="write the JSON validation result to FILE (atomically)")
+    p.add_argument(
+        "--junit",
+        metavar="FILE",
+        help="also write every check as a JUnit XML testcase to FILE (atomically), for GitLab, GitHub or Jenkins "
+        "test reports ('-' for standard output)",
+    )
     return p
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Fail fast, before any model is loaded, when -o or --junit cannot be written or would overwrite an input."""
+    inputs = [args.data, args.candidate, args.baseline, args.config, args.decisions]
+    check_output(args.output, inputs)
+    check_output(args.junit, inputs, option="--junit", what="--junit file")
+    if args.output and args.junit and (args.output == args.junit == STDOUT or _same_path(args.output, args.junit)):
+        where = "standard output" if args.junit == STDOUT else args.junit
+        raise UsageError(
+            f"-o and --junit both write {where}: the JSON and the JUnit XML need a file each.",
+            "Give --junit another file name.",
+        )
+
+
+def _same_path(a: str, b: str) -> bool:
+    return STDOUT not in (a, b) and os.path.realpath(a) == os.path.realpath(b)
+
+
+def _write_results(args: argparse.Namespace, result: ValidationResult) -> None:
+    """The JSON (-o) and the JUnit XML (--junit), each written atomically; the table unless one is on stdout."""
+    # deferred: the engine loads pandas and sklearn; --help and usage errors stay instant
+    from wit_tui.engine.validation.junit import junit_xml
+
+    if args.output:
+        write_output(args.output, result.to_json() + "\n")
+    if args.junit:
+        write_output(args.junit, junit_xml(result), what="--junit file")
 
 
 def _demo_session(args: argparse.Namespace) -> tuple[Session, int, int | None]:
@@ -130,7 +167,7 @@ def cmd_validate(argv: Sequence[str]) -> int:
         thresholds = given_thresholds(args)
         decisions = given_decisions(args)  # a bad file fails fast too, naming its key
         intervals = interval_options(args)
-        check_output(args.output, [args.data, args.candidate, args.baseline, args.config, args.decisions])
+        _check_outputs(args)
         session, candidate, baseline = validate_session_of(args)
         result = validate_session(
             session,
@@ -142,14 +179,14 @@ def cmd_validate(argv: Sequence[str]) -> int:
             intervals=intervals,
             decisions=decisions,
         )
-        if args.output:
-            write_output(args.output, result.to_json() + "\n")
+        _write_results(args, result)
     except (UsageError, WitError) as exc:
         return fail(exc.message, exc.hint)
-    if args.output != STDOUT:  # `-o -`: the JSON alone on stdout
+    if STDOUT not in (args.output, args.junit):  # `-o -` or `--junit -`: that output alone on stdout
         print_all(stdout_console(), validation_renderables(result, config=args.config))
-    if args.output and args.output != STDOUT:
-        print(f"wit-tui: wrote the validation result to {args.output}", file=sys.stderr)
+    for path, what in ((args.output, "the validation result"), (args.junit, "the JUnit XML report")):
+        if path and path != STDOUT:
+            print(f"wit-tui: wrote {what} to {path}", file=sys.stderr)
     return EXIT_OK if result.validation_ok else EXIT_FAILED
 
 

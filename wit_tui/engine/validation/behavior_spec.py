@@ -96,6 +96,10 @@ class BehaviorOutcome:
     message: str
     examples: tuple[Example, ...] = ()
     failing_rows: tuple[int, ...] = field(default=(), repr=False)
+    #: with a change threshold: the baseline model's rate on the same slice (the limit then includes it)
+    baseline_rate: float | None = None
+    #: does this outcome gate validation (the candidate's do; the baseline's are shown for comparison)
+    gates: bool = True
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from wit_tui.engine.metrics.fairness import METHODS, NAMED_GAPS, parse_gap
 from wit_tui.engine.metrics.multiclass_fairness import one_vs_rest_gap
 from wit_tui.engine.metrics.slice_index import TASK_METRICS
 from wit_tui.engine.slicing import DEFAULT_BUCKETS
+from wit_tui.engine.validation.behavior_config import parse_behaviors
 from wit_tui.engine.validation.specs import (
     DIRECTIONS,
     ON_CHOICES,
@@ -301,7 +302,8 @@ def _check_cross_slice_needs_specs(metrics: Sequence[MetricSpec], source: str) -
 
 def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConfig:
     """Check a parsed TOML document and turn it into a :class:`ValidationConfig` (WitError on any problem)."""
-    _keys(data, ("threshold", "buckets", "metrics", "slicing_specs", "cross_slicing_specs"), "top level", source)
+    top = ("threshold", "buckets", "metrics", "slicing_specs", "cross_slicing_specs", "behaviors")
+    _keys(data, top, "top level", source)
     threshold, per_model = (None, ()) if "threshold" not in data else _decision_threshold(data["threshold"], source)
     buckets = data.get("buckets", DEFAULT_BUCKETS)
     if isinstance(buckets, bool) or not isinstance(buckets, int) or not 1 <= buckets <= 1000:
@@ -316,7 +318,10 @@ def parse_config(data: dict[str, Any], source: str = "config") -> ValidationConf
     ]
     if not cross_specs:
         _check_cross_slice_needs_specs(metrics, source)
-    return ValidationConfig(tuple(metrics), tuple(specs), threshold, buckets, source, tuple(cross_specs), per_model)
+    behaviors = parse_behaviors(data["behaviors"], source, _slicing_spec) if "behaviors" in data else ()
+    return ValidationConfig(
+        tuple(metrics), tuple(specs), threshold, buckets, source, tuple(cross_specs), per_model, behaviors
+    )
 
 
 def load_config(path: str | Path) -> ValidationConfig:

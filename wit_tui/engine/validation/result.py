@@ -247,10 +247,44 @@ class ValidationResult:
             "skipped_change_thresholds": self.skipped_change_thresholds,
             "notes": list(self.notes),
             "checks": [c.to_dict() for c in self.checks],
+            "behaviors": [behavior_dict(o) for o in self.behaviors],
         }
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False, default=_json_default)
+
+
+def behavior_dict(o: BehaviorOutcome) -> dict[str, Any]:
+    """One behaviour outcome's JSON form (docs/report-schema.md, ``behaviors``)."""
+    examples = [
+        {
+            "row": e.row,
+            "change": e.change,
+            "score_before": _json_num(e.score_before),
+            "score_after": _json_num(e.score_after),
+            "decision_before": _json_default(e.before),
+            "decision_after": _json_default(e.after),
+        }
+        for e in o.examples
+    ]
+    return {
+        "name": o.behavior,
+        "kind": o.kind,
+        "model_name": o.model,
+        "slice": o.slice,
+        "measure": o.measure,
+        "rows": o.rows,
+        "failures": o.failures,
+        "rate": _json_num(o.rate),
+        "interval": _interval_dict(o.interval),
+        "limit": o.limit,
+        "baseline_rate": _json_num(o.baseline_rate),
+        "gates": o.gates,
+        "ok": o.passed,
+        "message": o.message,
+        "examples": examples,
+        "failing_rows": list(o.failing_rows),
+    }
 
 
 def _interval_dict(iv: Interval) -> dict[str, Any]:
@@ -267,6 +301,7 @@ def _json_default(obj: Any) -> Any:
 
 __all__ = [
     "SCHEMA_VERSION",
+    "behavior_dict",
     "Check",
     "CrossSliceKey",
     "MetricKey",

@@ -19,6 +19,8 @@ from wit_tui.engine.metrics.slice_intervals import DEFAULT_INTERVALS, IntervalOp
 from wit_tui.engine.metrics.threshold_values import GivenThresholds, resolve_thresholds
 from wit_tui.engine.session.session import Session
 from wit_tui.engine.slicing import SliceKey, Slicing, check_slice_count, cross, feature_slices
+from wit_tui.engine.validation.behavior_config import check_behaviors
+from wit_tui.engine.validation.behavior_run import with_behaviors
 from wit_tui.engine.validation.config import check_config
 from wit_tui.engine.validation.result import (
     Check,
@@ -304,12 +306,13 @@ def validate_session(
     if session.label_problem is not None:
         raise session.label_problem  # a label of none of the model's classes: every check would be meaningless
     check_config(config, session.task.kind, list(session.data.columns), session.task.classes)
+    check_behaviors(config.behaviors, session, config.source)
     skipped = 0
     notes: list[str] = list(session.warnings)
     if config.has_change_thresholds and baseline is None:
         config, skipped = _without_baseline(config, rubber_stamp, notes)
     per_model, applied = _thresholds_and_decisions(session, config, thresholds, decisions, notes)
-    if not config.has_thresholds:
+    if not config.has_thresholds and not config.behaviors:
         result = ValidationResult(validation_ok=rubber_stamp, missing_thresholds=not rubber_stamp)
     else:
         decided = () if applied is None else tuple(applied.decisions())
@@ -317,7 +320,7 @@ def validate_session(
         run = ValidationRun(
             session, config, candidate, baseline, per_model, lab, intervals=intervals, decisions=decided
         )
-        result = _run_checks(run, notes)
+        result = with_behaviors(run, _run_checks(run, notes), rubber_stamp, notes)
     return replace(
         result,
         candidate=session.models[candidate].name,

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wit_tui.engine.metrics.fairness import Method
 from wit_tui.engine.slicing import DEFAULT_BUCKETS
-
-if TYPE_CHECKING:  # behavior_spec imports SlicingSpec from here
-    from wit_tui.engine.validation.behavior_spec import BehaviorSpec
 
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 #: what a value threshold gates: the point, or an end of the metric's interval (``on = "ci_lower"``)
@@ -178,7 +175,8 @@ class ValidationConfig:
     #: ``threshold = { svc = 0.0, lr = 0.5 }``: per model name (``threshold`` then is None)
     model_thresholds: tuple[tuple[str, float], ...] = ()
     #: ``[[behaviors]]``: behaviour tests (invariance, directional, cases), checked by behavior_config
-    behaviors: tuple[BehaviorSpec, ...] = ()
+    #: (BehaviorSpec values: behavior_spec imports SlicingSpec from here, so this module cannot name the type)
+    behaviors: tuple[Any, ...] = ()
 
     @property
     def given_thresholds(self) -> dict[str | None, float]:
