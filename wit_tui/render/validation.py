@@ -6,6 +6,7 @@ all come from :mod:`wit_tui.engine.validation.result`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from rich.console import RenderableType
@@ -86,13 +87,18 @@ def _checks_table(checks: Sequence[Check]) -> Table:
 _MEASURES = {"flip_rate": "flip rate", "fail_rate": "fail rate", "pass_rate": "pass rate"}
 
 
+def _rate(rate: float) -> str:
+    """A rate to 4 decimals like its interval (0.0000 and 1.0000 too, not 0 and 1)."""
+    return fmt(rate) if math.isnan(rate) else f"{rate:.4f}"
+
+
 def _behavior_row(o: BehaviorOutcome) -> list[Text | str]:
     """One outcome: model, slice, rows, failures, rate, its interval and PASS / FAIL (the baseline's in
     parentheses: shown for comparison, it does not gate)."""
     interval = "" if o.rows == 0 else interval_text(o.interval.low, o.interval.high, decimals=4)
     word = "PASS" if o.passed else "FAIL"
     result = Text(word, style=PASS if o.passed else FAIL) if o.gates else Text(f"({word.lower()})", style="dim")
-    return [plain(o.model), plain(o.slice), f"{o.rows:,}", f"{o.failures:,}", fmt(o.rate), interval, result]
+    return [plain(o.model), plain(o.slice), f"{o.rows:,}", f"{o.failures:,}", _rate(o.rate), interval, result]
 
 
 def _behavior_tables(outcomes: Sequence[BehaviorOutcome]) -> list[RenderableType]:
