@@ -146,9 +146,10 @@ async def test_worker_intervals_read_pending_while_the_rates_follow_the_threshol
     gate = hold(overview_module, "overall_intervals")  # DeLong and the row bootstraps stay computing
     app = WitApp(s)
     async with app.run_test(size=(80, 24)) as pilot:
-        # the screen draws once the models are scored (before it is shown): the job starts then
-        await wait_until(pilot, gate.entered.is_set, "the interval job to start")
+        await settle(app, pilot)
+        assert not gate.entered.is_set()  # hidden, the screen starts no interval job (CPU for nothing)
         await pilot.press("2")
+        await wait_until(pilot, gate.entered.is_set, "the interval job to start once the screen is shown")
         await wait_until(pilot, lambda: "ROC AUC" in screen_text(app), "the overview")
         await pilot.press("right_square_bracket")  # inline: no worker needed for the rates
         await wait_until(pilot, lambda: "logreg 0.5100" in screen_text(app), "the threshold move")

@@ -44,6 +44,7 @@ from wit_tui.tui.views.performance.intervals import (
     note_text,
     options_of,
     overall_intervals,
+    view_of,
 )
 from wit_tui.tui.views.performance.validation import ValidationBox
 from wit_tui.tui.widgets.plot import show_figure
@@ -89,6 +90,7 @@ class OverviewPanel(VerticalScroll):
         self.show_intervals = True  # I: the interval columns (on: two models with them fit 80 columns)
         self._cache = ShownCache()
         self._worker = WorkerIntervals("intervals-overall", "Intervals (DeLong AUC, bootstraps)…")
+        self._deferred = False  # the worker's intervals were asked for while the screen was hidden
 
     def compose(self) -> ComposeResult:
         yield ValidationBox(id="perf-validation")
@@ -127,9 +129,19 @@ class OverviewPanel(VerticalScroll):
             self.render_panel()  # the view's handler says why; the cells read –
 
     def _threshold_free(self, truth: GroundTruth) -> list[ModelIntervals] | None:
-        """The intervals a worker computes once per ground truth (… until they are in)."""
+        """The intervals a worker computes once per ground truth (… until they are in); not while the screen
+        is hidden: the bootstraps cost a second of CPU beside the screen the user is on (started when shown)."""
+        if getattr(self.app, "active_view", None) is not view_of(self):
+            self._deferred = True
+            return None
         session, opts = self.session, options_of(self)
         return self._worker.get(self, (truth,), opts, lambda: overall_intervals(session, truth, opts))
+
+    def on_show(self) -> None:
+        """The screen is shown: compute what was deferred while it was hidden."""
+        if self._deferred:
+            self._deferred = False
+            self.render_panel()
 
     def _ci(
         self, rows: Sequence[Row], keys: Sequence[str | None], inline: list[ModelIntervals], truth: GroundTruth
