@@ -23,7 +23,7 @@ from wit_tui.engine.validation.behavior_spec import (
     BehaviorSpec,
     Perturbation,
 )
-from wit_tui.engine.validation.specs import SlicingSpec
+from wit_tui.engine.validation.specs import SlicingSpec, check_keys
 
 HINT = "See the README's section on `wit-tui validate` ([[behaviors]]) for the format."
 KEYS = (
@@ -55,14 +55,7 @@ def _bad(where: str, what: str, source: str) -> WitError:
 
 
 def _keys(table: dict, allowed: Sequence[str], where: str, source: str) -> None:
-    unknown = [k for k in table if k not in allowed]
-    if unknown:
-        raise _bad(
-            where,
-            f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-            f"allowed: {', '.join(allowed)}.",
-            source,
-        )
+    check_keys(table, allowed, where, source, HINT)
 
 
 def _num(value: Any, where: str, source: str) -> float:

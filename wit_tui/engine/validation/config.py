@@ -34,6 +34,7 @@ from wit_tui.engine.validation.specs import (
     SlicingSpec,
     ValidationConfig,
     ValueThreshold,
+    check_keys,
 )
 
 CONFIG_HINT = "See the README's section on `wit-tui validate` for the config format."
@@ -44,14 +45,7 @@ def _bad(where: str, what: str, source: str) -> WitError:
 
 
 def _keys(table: dict, allowed: Sequence[str], where: str, source: str) -> None:
-    unknown = [k for k in table if k not in allowed]
-    if unknown:
-        raise _bad(
-            where,
-            f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-            f"allowed: {', '.join(allowed)}.",
-            source,
-        )
+    check_keys(table, allowed, where, source, CONFIG_HINT)
 
 
 def _number(value: Any, where: str, source: str) -> float:

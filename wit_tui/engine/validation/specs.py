@@ -6,15 +6,28 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from wit_tui.engine.core.errors import WitError
 from wit_tui.engine.metrics.fairness import Method
 from wit_tui.engine.slicing import DEFAULT_BUCKETS
 
 DIRECTIONS = ("higher_is_better", "lower_is_better")
 #: what a value threshold gates: the point, or an end of the metric's interval (``on = "ci_lower"``)
 ON_CHOICES = ("value", "ci_lower", "ci_upper")
+
+
+def check_keys(table: dict, allowed: Sequence[str], where: str, source: str, hint: str) -> None:
+    """A config table holds only ``allowed`` keys: a typo such as ``lower_bund`` is an error naming it."""
+    unknown = [k for k in table if k not in allowed]
+    if unknown:
+        raise WitError(
+            f"{source}: {where}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"allowed: {', '.join(allowed)}.",
+            hint,
+        )
 
 
 def shown_number(x: float | None, signed: bool = False) -> str:
